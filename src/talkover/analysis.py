@@ -1,0 +1,65 @@
+"""analyze_timeline(): the glue from a speaker timeline to a complete :class:`Analysis`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from talkover._version import __version__
+from talkover.config import EventConfig
+from talkover.events import Event, detect_events
+from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
+from talkover.timeline import SpeakerTimeline
+from talkover.turns import IPU, Turn, build_ipus, build_turns
+
+__all__ = ["Analysis", "analyze_timeline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything talkover found in one recording.
+
+    ``input_path`` is the file analysed (``None`` for an in-memory timeline); ``duration_s`` the
+    recording's length (the last speech's end when the length is unknown).
+    """
+
+    input_path: str | None
+    duration_s: float
+    config: EventConfig
+    timeline: SpeakerTimeline
+    ipus: tuple[IPU, ...]
+    turns: tuple[Turn, ...]
+    events: tuple[Event, ...]
+    speakers: tuple[SpeakerStats, ...]
+    matrix: EventMatrix
+    talkover_version: str = __version__
+
+
+def analyze_timeline(
+    timeline: SpeakerTimeline,
+    *,
+    config: EventConfig | None = None,
+    input_path: str | None = None,
+) -> Analysis:
+    """Detect turns and events in ``timeline`` and compute every figure.
+
+    >>> tl = SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")])
+    >>> [(e.type, e.by, e.of) for e in analyze_timeline(tl).events]
+    [('interruption', 'B', 'A')]
+    """
+    config = config or EventConfig()
+    ipus = build_ipus(timeline, min_pause_s=config.min_pause_s)
+    events = detect_events(ipus, config)
+    turns = build_turns(ipus, events)
+    speakers = compute_speaker_stats(timeline, turns, events)
+    matrix = build_matrix(events, timeline.speakers)
+    return Analysis(
+        input_path=input_path,
+        duration_s=timeline.end_s,
+        config=config,
+        timeline=timeline,
+        ipus=ipus,
+        turns=turns,
+        events=events,
+        speakers=speakers,
+        matrix=matrix,
+    )

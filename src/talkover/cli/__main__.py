@@ -1,0 +1,5 @@
+import sys
+
+from talkover.cli.main import main
+
+sys.exit(main())

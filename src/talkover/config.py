@@ -1,0 +1,80 @@
+"""Frozen configuration of the turn-taking event engine.
+
+Defaults < a TOML file (``[events]`` table) < CLI flags. Every threshold lives here so that the
+JSON output can record exactly what produced it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from talkover.errors import ConfigError
+
+__all__ = ["EventConfig", "load_event_config"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventConfig:
+    """Thresholds of the event definitions, in seconds.
+
+    Parameters
+    ----------
+    min_pause_s
+        Speech of one speaker separated by a pause shorter than this is one inter-pausal unit.
+    backchannel_max_s
+        An overlapping unit that the floor holder outlasts is a backchannel when it lasts at
+        most this long, else a failed interruption.
+    grace_s
+        When the newcomer outlasts the floor holder, the holder stopping within this time of the
+        newcomer's onset makes an (end-of-turn) overlap, later makes an interruption.
+    """
+
+    min_pause_s: float = 0.3
+    backchannel_max_s: float = 1.0
+    grace_s: float = 0.5
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ConfigError(f"{f.name} must be a number of seconds, got {value!r}")
+            if not 0.0 <= float(value) <= 3600.0:
+                raise ConfigError(f"{f.name} must be between 0 and 3600 seconds, got {value}")
+            object.__setattr__(self, f.name, float(value))
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "config") -> EventConfig:
+        """Build from a mapping; unknown keys are an error naming the valid ones."""
+        valid = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - valid)
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown event setting(s) {', '.join(unknown)}; "
+                f"valid: {', '.join(sorted(valid))}"
+            )
+        return replace(cls(), **data)
+
+    def updated(self, **overrides: float | None) -> EventConfig:
+        """A copy with the given non-``None`` values replaced."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def load_event_config(path: str | Path) -> EventConfig:
+    """Read the ``[events]`` table of a TOML file (missing table: defaults)."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    table = data.get("events", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [events] must be a table")
+    return EventConfig.from_dict(table, source=str(path))

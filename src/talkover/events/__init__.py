@@ -1,0 +1,7 @@
+"""Inter-pausal units -> turn-taking events (switch, interruption, failed interruption,
+backchannel, overlap)."""
+
+from talkover.events.detect import detect_events
+from talkover.events.types import EVENT_TYPES, OVERLAP_EVENT_TYPES, Event, EventType
+
+__all__ = ["Event", "EventType", "EVENT_TYPES", "OVERLAP_EVENT_TYPES", "detect_events"]

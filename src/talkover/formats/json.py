@@ -1,0 +1,119 @@
+"""The talkover JSON: an :class:`Analysis` as a document other tools read.
+
+The contract (extend it, don't break it)::
+
+    {
+      "talkover_version": "0.1.0",
+      "input": {"path": "call.rttm", "duration_s": 30.0},
+      "config": {"min_pause_s": 0.3, "backchannel_max_s": 1.0, "grace_s": 0.5},
+      "speakers": [{"id", "name", "talk_time_s", "talk_share", "turns", "longest_turn_s",
+                    "mean_response_gap_s", "interruptions_made", ...}],
+      "segments": [{"start_s", "end_s", "speaker"}],
+      "events": [{"type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence"}],
+      "turns": [{"speaker", "start_s", "end_s"}],
+      "matrix": {type: {by: {of: count}}}
+    }
+
+Times are rounded to the millisecond. Speaker ids in ``events``, ``turns`` and ``matrix`` are
+the ids used in ``segments``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from talkover.analysis import Analysis
+from talkover.errors import FormatError
+from talkover.formats.text import read_text
+from talkover.timeline import Segment, SpeakerTimeline
+
+__all__ = ["analysis_to_dict", "format_json", "write_json", "read_json_timeline"]
+
+_MS = 3
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, _MS)
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The JSON document of an analysis, as plain Python data."""
+    speakers = []
+    for stats in analysis.speakers:
+        row = asdict(stats)
+        for key, value in row.items():
+            if key.endswith("_s"):
+                row[key] = _seconds(value)
+        row["talk_share"] = round(stats.talk_share, 6)
+        speakers.append(row)
+    return {
+        "talkover_version": analysis.talkover_version,
+        "input": {"path": analysis.input_path, "duration_s": _seconds(analysis.duration_s)},
+        "config": analysis.config.to_dict(),
+        "speakers": speakers,
+        "segments": [
+            {"start_s": _seconds(s.start_s), "end_s": _seconds(s.end_s), "speaker": s.speaker}
+            for s in analysis.timeline
+        ],
+        "events": [
+            {
+                "type": e.type,
+                "start_s": _seconds(e.start_s),
+                "end_s": _seconds(e.end_s),
+                "by": e.by,
+                "of": e.of,
+                "overlap_s": _seconds(e.overlap_s),
+                "gap_s": _seconds(e.gap_s),
+                "confidence": e.confidence,
+            }
+            for e in analysis.events
+        ],
+        "turns": [
+            {"speaker": t.speaker, "start_s": _seconds(t.start_s), "end_s": _seconds(t.end_s)}
+            for t in analysis.turns
+        ],
+        "matrix": analysis.matrix.to_dict(),
+    }
+
+
+def format_json(analysis: Analysis) -> str:
+    """The JSON text (UTF-8 characters kept, two-space indent, trailing newline)."""
+    return json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(analysis: Analysis, path: str | Path) -> None:
+    Path(path).write_text(format_json(analysis), encoding="utf-8")
+
+
+def read_json_timeline(path: str | Path) -> SpeakerTimeline:
+    """The speaker timeline of a talkover JSON file (its ``segments``)."""
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
+        raise FormatError(path, 'expected a talkover JSON object with a "segments" list')
+    segments = [_segment(path, i, row) for i, row in enumerate(data["segments"])]
+    info = data.get("input") if isinstance(data.get("input"), dict) else {}
+    duration = info.get("duration_s")
+    duration_s = float(duration) if isinstance(duration, (int, float)) else None
+    uri = Path(str(info.get("path") or path)).stem
+    return SpeakerTimeline(tuple(segments), duration_s=duration_s, uri=uri)
+
+
+def _segment(path: str | Path, index: int, row: object) -> Segment:
+    where = f"segments[{index}]"
+    if not isinstance(row, dict):
+        raise FormatError(path, f"{where}: expected an object with start_s, end_s, speaker")
+    start, end, speaker = row.get("start_s"), row.get("end_s"), row.get("speaker")
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, end))
+    if not numeric or not isinstance(speaker, str) or not speaker:
+        raise FormatError(
+            path, f"{where}: expected numbers start_s, end_s and a speaker string, got {row!r}"
+        )
+    if start < 0 or end < start:
+        raise FormatError(path, f"{where}: expected 0 <= start_s <= end_s, got {start}..{end}")
+    return Segment(float(start), float(end), speaker)

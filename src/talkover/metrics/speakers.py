@@ -1,0 +1,76 @@
+"""Per-speaker figures: talk time and share, turns, events made and received."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import fmean
+
+from talkover.events.types import Event
+from talkover.timeline import SpeakerTimeline
+from talkover.turns.floor import Turn
+
+__all__ = ["SpeakerStats", "compute_speaker_stats"]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerStats:
+    """What one speaker did in the conversation.
+
+    ``talk_time_s`` is the length of the union of the speaker's speech; ``talk_share`` its share
+    of all speakers' talk time (shares sum to 1). ``mean_response_gap_s`` is the mean silence
+    before the speaker's switches (``None`` without any).
+    """
+
+    id: str
+    name: str | None
+    talk_time_s: float
+    talk_share: float
+    turns: int
+    longest_turn_s: float
+    mean_response_gap_s: float | None
+    interruptions_made: int
+    interruptions_received: int
+    failed_interruptions_made: int
+    failed_interruptions_received: int
+    backchannels_made: int
+    backchannels_received: int
+    overlaps_made: int
+    overlaps_received: int
+    switches_made: int
+
+
+def compute_speaker_stats(
+    timeline: SpeakerTimeline, turns: Sequence[Turn], events: Sequence[Event]
+) -> tuple[SpeakerStats, ...]:
+    """One :class:`SpeakerStats` per speaker, in order of first speech."""
+    talk = {s: timeline.speech_duration_s(s) for s in timeline.speakers}
+    total = sum(talk.values())
+    made = Counter((e.type, e.by) for e in events)
+    received = Counter((e.type, e.of) for e in events)
+    stats = []
+    for speaker in timeline.speakers:
+        own_turns = [t.duration_s for t in turns if t.speaker == speaker]
+        gaps = [e.gap_s for e in events if e.type == "switch" and e.by == speaker]
+        stats.append(
+            SpeakerStats(
+                id=speaker,
+                name=None,
+                talk_time_s=talk[speaker],
+                talk_share=talk[speaker] / total if total > 0 else 0.0,
+                turns=len(own_turns),
+                longest_turn_s=max(own_turns, default=0.0),
+                mean_response_gap_s=fmean(g for g in gaps if g is not None) if gaps else None,
+                interruptions_made=made["interruption", speaker],
+                interruptions_received=received["interruption", speaker],
+                failed_interruptions_made=made["failed_interruption", speaker],
+                failed_interruptions_received=received["failed_interruption", speaker],
+                backchannels_made=made["backchannel", speaker],
+                backchannels_received=received["backchannel", speaker],
+                overlaps_made=made["overlap", speaker],
+                overlaps_received=received["overlap", speaker],
+                switches_made=made["switch", speaker],
+            )
+        )
+    return tuple(stats)

@@ -1,0 +1,98 @@
+"""The readable text summary printed by ``talkover analyze`` without ``-o``."""
+
+from __future__ import annotations
+
+from talkover.analysis import Analysis
+from talkover.events.types import OVERLAP_EVENT_TYPES
+
+__all__ = ["format_summary", "plain_language_summary", "display_name"]
+
+
+def display_name(analysis: Analysis, speaker: str) -> str:
+    """A speaker's name when known, else their id."""
+    for stats in analysis.speakers:
+        if stats.id == speaker and stats.name:
+            return stats.name
+    return speaker
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def plain_language_summary(analysis: Analysis) -> list[str]:
+    """Sentences like "B interrupted A 4 times; A interrupted B once."."""
+    if not analysis.speakers:
+        return ["No speech was found."]
+    lines = []
+    pairs = sorted(
+        ((n, by, of) for t, by, of, n in analysis.matrix.counts if t == "interruption"),
+        key=lambda row: (-row[0], row[1], row[2]),
+    )
+    if pairs:
+        parts = [
+            f"{display_name(analysis, by)} interrupted {display_name(analysis, of)} {_times(n)}"
+            for n, by, of in pairs
+        ]
+        lines.append("; ".join(parts) + ".")
+    else:
+        lines.append("Nobody interrupted anybody.")
+    top = max(analysis.speakers, key=lambda s: s.talk_share)
+    if len(analysis.speakers) > 1:
+        lines.append(
+            f"{display_name(analysis, top.id)} spoke most: {top.talk_share:.0%} of all speech."
+        )
+    return lines
+
+
+def format_summary(analysis: Analysis) -> str:
+    """The whole text summary: what was analysed, who spoke, and the events."""
+    out = [
+        f"talkover {analysis.talkover_version} - {analysis.input_path or 'timeline'}",
+        f"duration {analysis.duration_s:.1f} s, {len(analysis.speakers)} speaker(s), "
+        f"{len(analysis.turns)} turn(s), {len(analysis.events)} event(s)",
+        "",
+        *plain_language_summary(analysis),
+        "",
+    ]
+    if analysis.speakers:
+        out += _speaker_table(analysis) + [""] + _event_counts(analysis)
+    cfg = analysis.config
+    out.append(
+        f"thresholds: min_pause {cfg.min_pause_s:g} s, backchannel_max "
+        f"{cfg.backchannel_max_s:g} s, grace {cfg.grace_s:g} s"
+    )
+    return "\n".join(out) + "\n"
+
+
+def _speaker_table(analysis: Analysis) -> list[str]:
+    header = ("speaker", "talk", "share", "turns", "longest", "int.made", "int.recv",
+              "failed", "backch.", "overlaps")
+    rows = [
+        (
+            display_name(analysis, s.id),
+            f"{s.talk_time_s:.1f}s",
+            f"{s.talk_share:.0%}",
+            str(s.turns),
+            f"{s.longest_turn_s:.1f}s",
+            str(s.interruptions_made),
+            str(s.interruptions_received),
+            str(s.failed_interruptions_made),
+            str(s.backchannels_made),
+            str(s.overlaps_made),
+        )
+        for s in analysis.speakers
+    ]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    def fmt(row: tuple[str, ...]) -> str:
+        first = row[0].ljust(widths[0])
+        rest = "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:]))
+        return f"{first}  {rest}"
+    return [fmt(header)] + [fmt(r) for r in rows]
+
+
+def _event_counts(analysis: Analysis) -> list[str]:
+    counts = {t: 0 for t in ("switch", *OVERLAP_EVENT_TYPES)}
+    for event in analysis.events:
+        counts[event.type] += 1
+    return ["events: " + ", ".join(f"{n} {t}" for t, n in counts.items())]

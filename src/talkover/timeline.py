@@ -1,0 +1,151 @@
+"""Speaker timeline value types: who speaks when, overlaps allowed.
+
+A :class:`SpeakerTimeline` is the hand-over point between diarization (or an annotation file)
+and everything downstream. Times are float seconds from the start of the recording.
+
+>>> tl = SpeakerTimeline.from_tuples([(0.0, 2.0, "A"), (1.5, 3.0, "B")])
+>>> tl.speakers
+('A', 'B')
+>>> round(tl.speech_duration_s("A"), 3)
+2.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+__all__ = ["Span", "Segment", "SpeakerTimeline", "merge_spans"]
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Span:
+    """A half-open stretch of time ``[start_s, end_s)`` in seconds."""
+
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Segment:
+    """One speaker speaking from ``start_s`` to ``end_s`` (seconds)."""
+
+    start_s: float
+    end_s: float
+    speaker: str
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start_s, self.end_s)
+
+
+def merge_spans(spans: Iterable[Span], *, max_gap_s: float = 0.0) -> tuple[Span, ...]:
+    """Union of spans, also joining spans separated by a gap shorter than ``max_gap_s``.
+
+    >>> merge_spans([Span(0, 1), Span(0.5, 2), Span(2.1, 3)], max_gap_s=0.2)
+    (Span(start_s=0, end_s=3),)
+    """
+    merged: list[Span] = []
+    for span in sorted(spans):
+        gap_s = span.start_s - merged[-1].end_s if merged else None
+        if gap_s is not None and (gap_s <= 0.0 or gap_s < max_gap_s):
+            last = merged[-1]
+            merged[-1] = Span(last.start_s, max(last.end_s, span.end_s))
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerTimeline:
+    """Speech segments of one recording, sorted by start time; overlaps allowed.
+
+    Parameters
+    ----------
+    segments
+        The segments; sorted on construction, empty ones dropped.
+    duration_s
+        Length of the recording in seconds; ``None`` when unknown, then taken as the end of the
+        last segment by :attr:`end_s`.
+    uri
+        Name of the recording (RTTM file-id), for writers.
+    """
+
+    segments: tuple[Segment, ...] = ()
+    duration_s: float | None = None
+    uri: str = "recording"
+    _speakers: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kept = tuple(sorted(s for s in self.segments if s.end_s > s.start_s))
+        object.__setattr__(self, "segments", kept)
+        seen: dict[str, None] = {}
+        for seg in kept:
+            seen.setdefault(seg.speaker, None)
+        object.__setattr__(self, "_speakers", tuple(seen))
+
+    @classmethod
+    def from_tuples(
+        cls,
+        rows: Iterable[tuple[float, float, str]],
+        *,
+        duration_s: float | None = None,
+        uri: str = "recording",
+    ) -> SpeakerTimeline:
+        """Build from ``(start_s, end_s, speaker)`` tuples."""
+        segs = tuple(Segment(float(a), float(b), str(s)) for a, b, s in rows)
+        return cls(segs, duration_s=duration_s, uri=uri)
+
+    def __iter__(self) -> Iterator[Segment]:
+        return iter(self.segments)
+
+    def __len__(self) -> int:
+        return len(self.segments)
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Speaker ids in order of first speech (segments sort by start, end, then id)."""
+        return self._speakers
+
+    @property
+    def end_s(self) -> float:
+        """Duration if known, else the end of the last segment (0 when empty)."""
+        last = max((s.end_s for s in self.segments), default=0.0)
+        return max(self.duration_s, last) if self.duration_s is not None else last
+
+    def speech_of(self, speaker: str) -> tuple[Span, ...]:
+        """Union of one speaker's speech, as sorted disjoint spans."""
+        return merge_spans(s.span for s in self.segments if s.speaker == speaker)
+
+    def speech_duration_s(self, speaker: str) -> float:
+        """Talk time of one speaker: the length of the union of their segments."""
+        return sum(span.duration_s for span in self.speech_of(speaker))
+
+    def overlap_spans(self) -> tuple[Span, ...]:
+        """Stretches where two or more speakers speak at once."""
+        points: list[tuple[float, int]] = []
+        for speaker in self.speakers:
+            for span in self.speech_of(speaker):
+                points += [(span.start_s, 1), (span.end_s, -1)]
+        spans: list[Span] = []
+        active, opened = 0, 0.0
+        for t, step in sorted(points, key=lambda p: (p[0], p[1])):
+            if step > 0 and active == 1:
+                opened = t
+            if step < 0 and active == 2 and t > opened:
+                spans.append(Span(opened, t))
+            active += step
+        return merge_spans(spans)
+
+    def renamed(self, mapping: dict[str, str]) -> SpeakerTimeline:
+        """A copy with speaker ids replaced by ``mapping`` (ids not in it are kept)."""
+        segs = tuple(Segment(s.start_s, s.end_s, mapping.get(s.speaker, s.speaker)) for s in self)
+        return SpeakerTimeline(segs, duration_s=self.duration_s, uri=self.uri)

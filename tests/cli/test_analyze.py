@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from talkover.cli import main
+from tests.conftest import real_cases
+
+RTTM = (
+    "SPEAKER call 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n"
+    "SPEAKER call 1 4.0 4.0 <NA> <NA> B <NA> <NA>\n"
+    "SPEAKER call 1 5.0 0.5 <NA> <NA> A <NA> <NA>\n"
+)
+
+
+@pytest.fixture
+def rttm(tmp_path: Path) -> Path:
+    path = tmp_path / "call.rttm"
+    path.write_text(RTTM, encoding="utf-8")
+    return path
+
+
+def test_summary_to_stdout(rttm: Path, capsys) -> None:
+    assert main(["analyze", str(rttm)]) == 0
+    out = capsys.readouterr().out
+    assert "B interrupted A once." in out
+    assert "thresholds: min_pause 0.3 s" in out
+
+
+def test_outputs_by_extension(rttm: Path, tmp_path: Path, capsys) -> None:
+    outs = [tmp_path / "r.json", tmp_path / "r.rttm", tmp_path / "events.csv"]
+    args = ["analyze", str(rttm), "--grace", "0.2"]
+    for out in outs:
+        args += ["-o", str(out)]
+    assert main(args) == 0
+    assert capsys.readouterr().out == ""
+    doc = json.loads(outs[0].read_text(encoding="utf-8"))
+    assert doc["config"]["grace_s"] == 0.2
+    assert outs[1].read_text().count("SPEAKER") == 3
+    rows = list(csv.DictReader(outs[2].open(encoding="utf-8")))
+    assert [r["type"] for r in rows] == [e["type"] for e in doc["events"]]
+
+
+def test_json_flag_and_thresholds(rttm: Path, capsys) -> None:
+    assert main(["analyze", str(rttm), "--json", "--grace", "2.0"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [e["type"] for e in doc["events"]] == ["overlap"]
+
+
+def test_config_file_then_flags(rttm: Path, tmp_path: Path, capsys) -> None:
+    toml = tmp_path / "t.toml"
+    toml.write_text("[events]\ngrace_s = 2.0\nmin_pause_s = 0.1\n")
+    assert main(["analyze", str(rttm), "--json", "--config", str(toml), "--grace", "0.4"]) == 0
+    config = json.loads(capsys.readouterr().out)["config"]
+    assert config == {"min_pause_s": 0.1, "backchannel_max_s": 1.0, "grace_s": 0.4}
+
+
+def test_malformed_rttm_exits_2_with_path_and_line(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "bad.rttm"
+    path.write_text(RTTM + "SPEAKER call 1 x 1 <NA> <NA> A <NA> <NA>\n", encoding="utf-8")
+    assert main(["analyze", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:4: expected a number of seconds for onset" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--grace", "-1"], "grace_s must be between 0 and 3600"),
+        (["-o", "out.docx"], "unknown output format '.docx'"),
+    ],
+)
+def test_bad_options_exit_2(rttm: Path, args: list[str], expected: str, capsys) -> None:
+    assert main(["analyze", str(rttm), *args]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_unknown_config_key(rttm: Path, tmp_path: Path, capsys) -> None:
+    toml = tmp_path / "t.toml"
+    toml.write_text("[events]\ngrase_s = 2.0\n")
+    assert main(["analyze", str(rttm), "--config", str(toml)]) == 2
+    assert "unknown event setting(s) grase_s; valid:" in capsys.readouterr().err
+
+
+def test_empty_file_gives_valid_empty_analysis(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "empty.rttm"
+    path.write_text("")
+    assert main(["analyze", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["speakers"] == [] and doc["events"] == []
+
+
+def test_console_script_runs(rttm: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "talkover.cli", "analyze", str(rttm), "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["speakers"][0]["id"] == "A"
+
+
+@pytest.mark.parametrize("case", real_cases(), ids=lambda p: p.name)
+def test_every_shared_case(case: Path, capsys) -> None:
+    rttm = case / f"{case.name}.rttm"
+    assert main(["analyze", str(rttm), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    labels = {line.split()[7] for line in rttm.read_text(encoding="utf-8").splitlines() if line}
+    assert {s["id"] for s in doc["speakers"]} == labels
+    assert sum(s["talk_share"] for s in doc["speakers"]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_shared_cases_present_or_skip(shared_real: Path) -> None:
+    assert len(real_cases()) >= 1
+    labels = {line.split()[7] for p in real_cases()
+              for line in (p / f"{p.name}.rttm").read_text(encoding="utf-8").splitlines() if line}
+    assert "MÉO069" in labels

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_REAL = REPO.parent / "shared" / "bench" / "real"
+
+
+def real_cases() -> list[Path]:
+    """Folders of the shared real benchmark cases (empty when ../shared is absent)."""
+    if not SHARED_REAL.is_dir():
+        return []
+    return sorted(p for p in SHARED_REAL.iterdir() if (p / f"{p.name}.rttm").is_file())
+
+
+@pytest.fixture
+def shared_real() -> Path:
+    if not SHARED_REAL.is_dir():
+        pytest.skip(f"shared benchmark data not found at {SHARED_REAL} (only on team machines/CI)")
+    return SHARED_REAL
