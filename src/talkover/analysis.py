@@ -19,7 +19,8 @@ class Analysis:
     """Everything talkover found in one recording.
 
     ``input_path`` is the file analysed (``None`` for an in-memory timeline); ``duration_s`` the
-    recording's length (the last speech's end when the length is unknown).
+    recording's length (the last speech's end when the length is unknown); ``media_path`` the
+    audio or video the timeline belongs to, when known (reports play it).
     """
 
     input_path: str | None
@@ -31,6 +32,7 @@ class Analysis:
     events: tuple[Event, ...]
     speakers: tuple[SpeakerStats, ...]
     matrix: EventMatrix
+    media_path: str | None = None
     talkover_version: str = __version__
 
 
@@ -39,6 +41,7 @@ def analyze_timeline(
     *,
     config: EventConfig | None = None,
     input_path: str | None = None,
+    media_path: str | None = None,
 ) -> Analysis:
     """Detect turns and events in ``timeline`` and compute every figure.
 
@@ -62,4 +65,5 @@ def analyze_timeline(
         events=events,
         speakers=speakers,
         matrix=matrix,
+        media_path=media_path,
     )

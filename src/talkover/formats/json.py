@@ -51,7 +51,11 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         speakers.append(row)
     return {
         "talkover_version": analysis.talkover_version,
-        "input": {"path": analysis.input_path, "duration_s": _seconds(analysis.duration_s)},
+        "input": {
+            "path": analysis.input_path,
+            "duration_s": _seconds(analysis.duration_s),
+            "media_path": analysis.media_path,
+        },
         "config": analysis.config.to_dict(),
         "speakers": speakers,
         "segments": [
