@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from talkover._version import __version__
 from talkover.config import EventConfig
 from talkover.events import Event, detect_events
+from talkover.events.words import refine_events
 from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
 from talkover.timeline import SpeakerTimeline
 from talkover.turns import IPU, Turn, build_ipus, build_turns
@@ -51,7 +52,7 @@ def analyze_timeline(
     """
     config = config or EventConfig()
     ipus = build_ipus(timeline, min_pause_s=config.min_pause_s)
-    events = detect_events(ipus, config)
+    events = refine_events(detect_events(ipus, config), ipus, timeline)  # text: words.py
     turns = build_turns(ipus, events)
     speakers = compute_speaker_stats(timeline, turns, events)
     matrix = build_matrix(events, timeline.speakers)

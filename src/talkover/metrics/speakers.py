@@ -39,6 +39,8 @@ class SpeakerStats:
     overlaps_made: int
     overlaps_received: int
     switches_made: int
+    silent_interruptions_made: int = 0
+    silent_interruptions_received: int = 0
 
 
 def compute_speaker_stats(
@@ -71,6 +73,8 @@ def compute_speaker_stats(
                 overlaps_made=made["overlap", speaker],
                 overlaps_received=received["overlap", speaker],
                 switches_made=made["switch", speaker],
+                silent_interruptions_made=made["silent_interruption", speaker],
+                silent_interruptions_received=received["silent_interruption", speaker],
             )
         )
     return tuple(stats)

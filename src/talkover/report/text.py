@@ -93,6 +93,6 @@ def _speaker_table(analysis: Analysis) -> list[str]:
 
 def _event_counts(analysis: Analysis) -> list[str]:
     counts = {t: 0 for t in ("switch", *OVERLAP_EVENT_TYPES)}
-    for event in analysis.events:
-        counts[event.type] += 1
+    for event in analysis.events:  # silent_interruption (from transcripts) only when found
+        counts[event.type] = counts.get(event.type, 0) + 1
     return ["events: " + ", ".join(f"{n} {t}" for t, n in counts.items())]
