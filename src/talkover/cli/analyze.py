@@ -9,7 +9,7 @@ from pathlib import Path
 from talkover.analysis import analyze_timeline
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.errors import InputError
-from talkover.formats import OUTPUT_WRITERS, read_annotation, write_output
+from talkover.formats import INPUT_FORMATS, OUTPUT_WRITERS, read_annotation, write_output
 from talkover.formats.json import format_json
 from talkover.report import format_summary
 
@@ -20,14 +20,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "analyze",
         help="find interruptions, backchannels and overlaps",
-        description="Analyse who talks over whom. INPUT is an annotation file (.rttm, .json). "
+        description="Analyse who talks over whom. INPUT is an annotation file (.rttm, .json, "
+        ".TextGrid, .eaf, .cha, .vtt, .srt, .csv; see docs/formats.md). "
         "Without -o a readable summary goes to stdout.",
     )
     parser.add_argument("input", metavar="INPUT", help="annotation file (.rttm or talkover .json)")
     parser.add_argument(
         "-o", "--output", action="append", default=[], metavar="OUT",
         help=f"write a result; the extension picks the format ({', '.join(sorted(OUTPUT_WRITERS))}"
-        "; .csv is the event list); may repeat",
+        "; .csv is the segments, *events.csv the event list); may repeat",
+    )
+    parser.add_argument(
+        "--input-format", choices=sorted(INPUT_FORMATS), metavar="NAME",
+        help=f"read INPUT as this format whatever its extension ({', '.join(INPUT_FORMATS)})",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON to stdout")
     add_threshold_flags(parser)
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
-    timeline = read_annotation(args.input)
+    timeline = read_annotation(args.input, input_format=args.input_format)
     analysis = analyze_timeline(timeline, config=config, input_path=args.input)
     for out in args.output:
         write_output(analysis, out)
