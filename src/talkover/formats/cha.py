@@ -72,7 +72,7 @@ def clean_utterance(utterance: str) -> tuple[str | None, tuple[str, ...]]:
             ending = _TERMINATORS[code]
     if not words:
         return None, tuple(annotations)
-    return " ".join(words) + ending, tuple(annotations)
+    return re.sub(r" ([,;])", r"\1", " ".join(words)) + ending, tuple(annotations)
 
 
 def _logical_lines(path: Path) -> list[tuple[int, str]]:

@@ -128,7 +128,7 @@ def read_srt(path: str | Path) -> SpeakerTimeline:
     try:
         subtitles = list(srt_lib.parse(text))
     except srt_lib.SRTParseError as exc:
-        line = text[: exc.actual_start].count("\n") + 1
+        line = text[: exc.expected_start].count("\n") + 1
         raise FormatError(path, "expected an SRT block: index, 'hh:mm:ss,mmm --> hh:mm:ss,mmm', "
                           "text, blank line", line=line) from None
     except (srt_lib.TimestampParseError, ValueError) as exc:

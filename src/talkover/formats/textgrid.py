@@ -144,5 +144,7 @@ def format_textgrid(analysis: Analysis) -> str:
 
 def write_textgrid(analysis: Analysis, path: str | Path) -> None:
     """Write speakers and events as a long-format UTF-8 TextGrid."""
-    _grid(analysis).save(str(path), format="long_textgrid", includeBlankSpaces=True,
-                         reportingMode="silence")
+    grid = _grid(analysis)
+    grid.save(str(path), format="long_textgrid", includeBlankSpaces=True,
+              minTimestamp=0.0, maxTimestamp=grid.maxTimestamp or analysis.duration_s,
+              reportingMode="silence")
