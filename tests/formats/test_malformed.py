@@ -26,7 +26,8 @@ CASES = [
     ("interview.cha", "*ZOE:\tmm-hmm", "*XYZ:\tmm-hmm", "expected a speaker declared in "
      "@Participants (ZOE, MEO), got 'XYZ'"),
     ("interview.cha", "\x157000_7800\x15", "\x157000-7800\x15", "expected a time bullet"),
-    ("interview.cha", "\x157900_8400\x15", "\x158400_7900\x15", "expected a bullet with start <= end"),
+    ("interview.cha", "\x157900_8400\x15", "\x158400_7900\x15",
+     "expected a bullet with start <= end"),
     ("meeting.vtt", "00:00:02.600 --> 00:00:05.875", "00:00:02,600 --> 00:00:05.875",
      "expected a cue timing 'hh:mm:ss.mmm --> hh:mm:ss.mmm'"),
     ("meeting.vtt", "WEBVTT", "WEBTT", 'expected a WebVTT file starting with "WEBVTT"'),
@@ -87,7 +88,8 @@ def test_cli_exits_2_with_path_and_line(tmp_path: Path, capsys) -> None:
     path = tmp_path / "bad.TextGrid"
     line = with_line_replaced(FIXTURES / "praat_long.TextGrid", path, "xmin = 2.6 ", "xmin = x ")
     assert main(["analyze", str(path)]) == 2
-    assert f"{path}:{line}: expected a number of seconds for xmin, got 'x'" in capsys.readouterr().err
+    expected = f"{path}:{line}: expected a number of seconds for xmin, got 'x'"
+    assert expected in capsys.readouterr().err
 
 
 def test_unknown_input_format_is_a_usage_error(tmp_path: Path, capsys) -> None:

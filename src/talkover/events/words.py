@@ -51,7 +51,7 @@ BACKCHANNEL_WORDS: frozenset[str] = frozenset(
         "absolutely", "definitely", "totally", "fair enough", "uh", "um", "huh", "oh okay",
         # French, German, Spanish, Italian
         "oui", "ouais", "d'accord", "ah bon", "voilà", "ja", "genau", "achso", "stimmt",
-        "sí", "si", "claro", "vale", "ya", "certo", "esatto",
+        "sí", "si", "claro", "vale", "certo", "esatto",
     }
 )
 _PHRASE_WORDS = max(len(p.split()) for p in BACKCHANNEL_WORDS)

@@ -13,7 +13,8 @@ skipped. Lines are checked one by one, so that errors name their line.
 Writing (``-o result.cha``): ``@UTF8``, ``@Begin``, ``@Languages: und``, ``@Participants`` and
 ``@ID`` headers, one main tier per segment with its bullet; an utterance another speaker
 interrupted (interruption or silent interruption) ends in ``+/.``; the events a speaker starts
-(all but switches) go on a ``%com:`` tier under their utterance (``interruption B>A``). Speaker ids that are not
+(all but switches) go on a ``%com:`` tier under their utterance (``interruption B>A``).
+Speaker ids that are not
 CHAT codes (up to 7 ASCII capitals and digits) get one (``Zoë`` -> ``ZOE``), the id kept as the
 participant's name.
 """
@@ -87,7 +88,7 @@ def _logical_lines(path: Path) -> list[tuple[int, str]]:
 
 
 def _participants(value: str) -> dict[str, str | None]:
-    """``{code: name or None}`` from an @Participants value ("CHI Ross Target_Child, MOT Mother")."""
+    """``{code: name or None}`` from @Participants ("CHI Ross Target_Child, MOT Mother")."""
     people: dict[str, str | None] = {}
     for entry in value.split(","):
         parts = entry.split()
@@ -123,7 +124,8 @@ def read_cha(
         match = _MAIN.match(line)
         if match is None:
             raise FormatError(path, 'expected a header "@...", a main tier "*CODE:<tab>utterance" '
-                              f'or a dependent tier "%tier:<tab>...", got {line[:40]!r}', line=number)
+                              f'or a dependent tier "%tier:<tab>...", got {line[:40]!r}',
+                              line=number)
         code, rest = match["code"], match["rest"]
         if people and code not in people:
             raise FormatError(path, f"expected a speaker declared in @Participants "
@@ -145,7 +147,7 @@ def read_cha(
             Segment(start_ms / 1000.0, end_ms / 1000.0, name or code, text, (), annotations)
         )
     if untimed and not segments:
-        raise FormatError(path, "expected time bullets (\\x15start_end\\x15, ms) on the utterances; "
+        raise FormatError(path, "expected time bullets (\\x15start_end\\x15, ms) on utterances; "
                           "this transcript is not time-aligned")
     if untimed:
         _log.warning("%s: skipped %d utterance(s) without a time bullet", path, untimed)

@@ -62,8 +62,8 @@ def _validate(path: Path) -> None:
     except OSError as exc:
         raise FormatError(path, f"cannot read ({exc.strerror})") from None
     except xml.parsers.expat.ExpatError as exc:
-        raise FormatError(path, f"expected well-formed XML ({xml.parsers.expat.errors.messages[exc.code]})",
-                          line=exc.lineno) from None
+        reason = xml.parsers.expat.errors.messages[exc.code]
+        raise FormatError(path, f"expected well-formed XML ({reason})", line=exc.lineno) from None
     for line, ref in refs:
         if ref not in slots:
             raise FormatError(path, f"expected a TIME_SLOT with id {ref!r}", line=line)

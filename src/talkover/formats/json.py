@@ -145,7 +145,9 @@ def _segment(path: str | Path, index: int, row: object) -> Segment:
     annotations = row.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, str) for a in annotations):
         raise FormatError(path, f"{where}.annotations: expected a list of strings")
-    words = tuple(_word(path, f"{where}.words[{i}]", w) for i, w in enumerate(row.get("words") or []))
+    words = tuple(
+        _word(path, f"{where}.words[{i}]", w) for i, w in enumerate(row.get("words") or [])
+    )
     return Segment(float(start), float(end), speaker, text, words, tuple(annotations))
 
 

@@ -95,12 +95,8 @@ def _row(path: Path, number: int, row: list[str], columns: dict[str, int]) -> Se
     if len(row) < needed:
         raise FormatError(path, f"expected at least {needed} cells (start, end, speaker), "
                           f"got {len(row)}", line=number)
-    start, end = parse_time(row[columns["start"]]), parse_time(row[columns["end"]])
-    for value, cell in ((start, row[columns["start"]]), (end, row[columns["end"]])):
-        if value is None or value < 0:
-            raise FormatError(path, f"expected a time in seconds or hh:mm:ss.mmm, got {cell!r}",
-                              line=number)
-    assert start is not None and end is not None
+    start = _time(path, number, row[columns["start"]])
+    end = _time(path, number, row[columns["end"]])
     if end < start:
         raise FormatError(path, f"expected end >= start, got {start:g}..{end:g}", line=number)
     speaker = row[columns["speaker"]].strip()
@@ -109,6 +105,14 @@ def _row(path: Path, number: int, row: list[str], columns: dict[str, int]) -> Se
     i = columns.get("text")
     text = row[i].strip() if i is not None and i < len(row) else ""
     return Segment(start, end, speaker, text or None)
+
+
+def _time(path: Path, number: int, cell: str) -> float:
+    value = parse_time(cell)
+    if value is None or value < 0:
+        raise FormatError(path, f"expected a time in seconds or hh:mm:ss.mmm, got {cell!r}",
+                          line=number)
+    return value
 
 
 def format_segments_csv(analysis: Analysis) -> str:

@@ -29,7 +29,9 @@ __all__ = ["read_vtt", "write_vtt", "format_vtt", "read_srt", "write_srt", "form
 _VTT_TIME = r"(?:\d+:)?\d{2}:\d{2}\.\d{3}"
 _VTT_TIMING = re.compile(rf"^({_VTT_TIME})\s+-->\s+({_VTT_TIME})(\s.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
-_PREFIX = re.compile(r"^\s*(?:\[(?P<bracket>[^\]]{1,40})\]|(?P<name>[^\s:<>\[][^:<>]{0,39}):)(?:\s+|$)")
+_PREFIX = re.compile(
+    r"^\s*(?:\[(?P<bracket>[^\]]{1,40})\]|(?P<name>[^\s:<>\[][^:<>]{0,39}):)(?:\s+|$)"
+)
 _TAG = re.compile(r"</?[^>]*>")
 
 

@@ -3,7 +3,8 @@
 Reading: every interval tier is a speaker (the tier name is the speaker id); each non-empty
 interval is a segment whose label is its text. Point tiers, empty tiers, empty intervals, intervals
 labelled ``silent`` and talkover's own ``events`` tiers are skipped; a label ``speech``,
-``sounding`` or ``xxx`` is speech without a transcript. The long and short text formats are read, in UTF-8
+``sounding`` or ``xxx`` is speech without a transcript. The long and short text formats are
+read, in UTF-8
 or UTF-16 (Praat's choice for non-ASCII text), with LF or CRLF line ends.
 
 Writing (``-o result.TextGrid``): the long text format, one interval tier per speaker (labels:
@@ -107,7 +108,8 @@ def read_textgrid(path: str | Path) -> SpeakerTimeline:
     try:
         grid = praat_textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
     except Exception as exc:  # praatio raises many types; all mean a malformed file
-        raise FormatError(path, f"expected a Praat TextGrid ({type(exc).__name__}: {exc})") from None
+        reason = f"{type(exc).__name__}: {exc}"
+        raise FormatError(path, f"expected a Praat TextGrid ({reason})") from None
     segments = []
     for tier in grid.tiers:
         if not isinstance(tier, IntervalTier) or tier.name.startswith(EVENTS_TIER):
