@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from talkover.events.types import Event
-from talkover.timeline import SpeakerTimeline
+from talkover.timeline import Segment, SpeakerTimeline
 from talkover.turns.ipus import IPU
 
 __all__ = [
@@ -116,15 +117,17 @@ class _UnitText:
 def _unit_texts(
     ipus: Sequence[IPU], timeline: SpeakerTimeline, *, punctuated: bool
 ) -> dict[IPU, _UnitText]:
-    by_speaker: dict[str, list] = {}
-    for segment in timeline:
+    by_speaker: dict[str, list[Segment]] = {}
+    for segment in timeline:  # sorted by start
         by_speaker.setdefault(segment.speaker, []).append(segment)
+    starts = {speaker: [s.start_s for s in segs] for speaker, segs in by_speaker.items()}
     texts: dict[IPU, _UnitText] = {}
     for unit in ipus:
-        inside = [
-            s for s in by_speaker.get(unit.speaker, ())
-            if s.start_s >= unit.start_s and s.end_s <= unit.end_s
-        ]
+        # A unit is the union of its speaker's segments: they start within it.
+        own = by_speaker.get(unit.speaker, [])
+        lo = bisect_left(starts.get(unit.speaker, []), unit.start_s)
+        hi = bisect_right(starts.get(unit.speaker, []), unit.end_s)
+        inside = [s for s in own[lo:hi] if s.end_s <= unit.end_s]
         parts = [s.text.strip() for s in inside if s.text and s.text.strip()]
         last = max(inside, key=lambda s: (s.end_s, s.start_s), default=None)
         cut = last is not None and is_cut_off(last.text, last.annotations, punctuated=punctuated)
@@ -132,10 +135,10 @@ def _unit_texts(
     return texts
 
 
-def _unit_of(ipus_of: Sequence[IPU], t: float) -> IPU | None:
-    """The speaker's unit that started last before ``t``."""
-    before = [u for u in ipus_of if u.start_s < t]
-    return max(before, key=lambda u: u.start_s, default=None)
+def _unit_of(ipus_of: Sequence[IPU], onsets: Sequence[float], t: float) -> IPU | None:
+    """The speaker's unit that started last before ``t`` (``onsets``: their sorted starts)."""
+    i = bisect_left(onsets, t)
+    return ipus_of[i - 1] if i > 0 else None
 
 
 def refine_events(
@@ -169,12 +172,14 @@ def refine_events(
     punctuated = any(s.text and _ends_a_sentence(s.text) for s in timeline)
     texts = _unit_texts(ipus, timeline, punctuated=punctuated)
     units: dict[str, list[IPU]] = {}
-    for unit in ipus:
+    for unit in ipus:  # sorted by start; one speaker's units do not overlap
         units.setdefault(unit.speaker, []).append(unit)
+    onsets = {speaker: [u.start_s for u in own] for speaker, own in units.items()}
+    starting = {(u.speaker, u.start_s): u for u in ipus}
     refined = []
     for event in events:
-        own = next((u for u in units.get(event.by, ()) if u.start_s == event.start_s), None)
-        other = _unit_of(units.get(event.of, ()), event.start_s)
+        own = starting.get((event.by, event.start_s))
+        other = _unit_of(units.get(event.of, []), onsets.get(event.of, []), event.start_s)
         by_text = texts[own] if own is not None else _UnitText(None, False)
         of_text = texts[other] if other is not None else _UnitText(None, False)
         kind = event.type

@@ -24,11 +24,13 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from bisect import bisect_left
 from pathlib import Path
 from typing import Literal
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
+from talkover.events.types import Event
 from talkover.formats.text import read_text
 from talkover.timeline import Segment, SpeakerTimeline
 
@@ -176,14 +178,16 @@ def chat_codes(speakers: tuple[str, ...]) -> dict[str, str]:
 
 def _interrupted(analysis: Analysis) -> set[Segment]:
     """The segments of ``of`` that an interruption or silent interruption cut off."""
+    by_speaker: dict[str, list[Segment]] = {}
+    for segment in analysis.timeline:  # sorted by start
+        by_speaker.setdefault(segment.speaker, []).append(segment)
+    starts = {speaker: [s.start_s for s in segs] for speaker, segs in by_speaker.items()}
     cut: set[Segment] = set()
     for event in analysis.events:
-        if event.type not in ("interruption", "silent_interruption"):
-            continue
-        t = event.start_s
-        own = [s for s in analysis.timeline if s.speaker == event.of and s.start_s < t]
-        if own:
-            cut.add(max(own, key=lambda s: (s.start_s, s.end_s)))
+        if event.type in ("interruption", "silent_interruption") and event.of in by_speaker:
+            i = bisect_left(starts[event.of], event.start_s)
+            if i > 0:
+                cut.add(by_speaker[event.of][i - 1])
     return cut
 
 
@@ -212,14 +216,17 @@ def format_cha(analysis: Analysis) -> str:
     lines += [f"@ID:\tund|talkover|{code}|||||Unidentified|||" for code in codes.values()]
     lines.append(f"@Media:\t{timeline.uri.replace(' ', '_')}, audio")
     cut = _interrupted(analysis)
+    started: dict[tuple[str, float], list[Event]] = {}
+    for event in analysis.events:  # an event starts at the onset of one of by's segments
+        if event.type != "switch":
+            started.setdefault((event.by, event.start_s), []).append(event)
     for segment in timeline:
         start_ms, end_ms = round(segment.start_s * 1000), round(segment.end_s * 1000)
         utterance = _utterance(segment, segment in cut)
         lines.append(f"*{codes[segment.speaker]}:\t{utterance} \x15{start_ms}_{end_ms}\x15")
-        started = [e for e in analysis.events if e.type != "switch"
-                   and e.by == segment.speaker and segment.start_s <= e.start_s < segment.end_s]
-        if started:
-            labels = "; ".join(f"{e.type} {codes[e.by]}>{codes[e.of]}" for e in started)
+        here = started.pop((segment.speaker, segment.start_s), [])
+        if here:
+            labels = "; ".join(f"{e.type} {codes[e.by]}>{codes[e.of]}" for e in here)
             lines.append(f"%com:\t{labels}")
     lines.append("@End")
     return "\n".join(lines) + "\n"

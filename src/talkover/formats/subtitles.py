@@ -135,9 +135,9 @@ def read_srt(path: str | Path) -> SpeakerTimeline:
                           "text, blank line", line=line) from None
     except (srt_lib.TimestampParseError, ValueError) as exc:
         raise FormatError(path, f"expected SRT timestamps hh:mm:ss,mmm ({exc})") from None
-    starts = [m.start() for m in re.finditer(r"(?m)^.*-->", text)]
+    timing_lines = [n for n, line in enumerate(text.split("\n"), start=1) if "-->" in line]
     cues = [
-        (text[: starts[i]].count("\n") + 1 if i < len(starts) else None,
+        (timing_lines[i] if i < len(timing_lines) else None,
          s.start.total_seconds(), s.end.total_seconds(), s.content.split("\n"))
         for i, s in enumerate(subtitles)
     ]
