@@ -90,3 +90,22 @@ def test_without_text_events_are_unchanged() -> None:
 def test_unknown_text_of_a_unit_changes_nothing() -> None:
     tl = texted((0, 5, "A", "Long sentence here."), (2, 2.8, "B", None))
     assert types(tl) == [("backchannel", "B", "A")]
+
+
+def test_refine_is_the_identity_without_text() -> None:
+    import random
+
+    from talkover.config import EventConfig
+    from talkover.events import detect_events, refine_events
+    from talkover.turns import build_ipus
+
+    rng = random.Random(7)
+    for _ in range(50):
+        rows = []
+        for _ in range(rng.randint(0, 12)):
+            start = rng.uniform(0, 20)
+            rows.append((start, start + rng.uniform(0.1, 4), rng.choice("ABC")))
+        tl = SpeakerTimeline.from_tuples(rows)
+        ipus = build_ipus(tl, min_pause_s=0.3)
+        events = detect_events(ipus, EventConfig())
+        assert refine_events(events, ipus, tl) == events

@@ -129,3 +129,18 @@ def test_input_format_overrides_the_extension(tmp_path: Path) -> None:
     path = tmp_path / "subtitles.txt"
     path.write_bytes((FIXTURES / "meeting.vtt").read_bytes())
     assert len(read_annotation(path, input_format="vtt")) == 4
+
+
+def test_textgrid_from_montreal_forced_aligner(tmp_path: Path) -> None:
+    from praatio import textgrid
+    from praatio.data_classes.interval_tier import IntervalTier
+
+    grid = textgrid.Textgrid()
+    grid.addTier(IntervalTier("Zoë - words", [(0.1, 0.4, "so"), (0.45, 0.9, "what")], 0, 3))
+    grid.addTier(IntervalTier("Zoë - phones", [(0.1, 0.2, "S"), (0.2, 0.4, "OW1")], 0, 3))
+    grid.addTier(IntervalTier("B - words", [(1.0, 1.5, "yeah"), (1.5, 1.6, "sil")], 0, 3))
+    path = tmp_path / "mfa.TextGrid"
+    grid.save(str(path), format="long_textgrid", includeBlankSpaces=True)
+    assert rows(read_annotation(path)) == [
+        (100, 400, "Zoë", "so"), (450, 900, "Zoë", "what"), (1000, 1500, "B", "yeah"),
+    ]

@@ -3,9 +3,10 @@
 Reading: every interval tier is a speaker (the tier name is the speaker id); each non-empty
 interval is a segment whose label is its text. Point tiers, empty tiers, empty intervals, intervals
 labelled ``silent`` and talkover's own ``events`` tiers are skipped; a label ``speech``,
-``sounding`` or ``xxx`` is speech without a transcript. The long and short text formats are
-read, in UTF-8
-or UTF-16 (Praat's choice for non-ASCII text), with LF or CRLF line ends.
+``sounding`` or ``xxx`` is speech without a transcript. Montreal Forced Aligner output reads as
+is: a tier ``SPK - words`` is speaker ``SPK`` (one segment a word), ``SPK - phones`` is skipped.
+The long and short text formats are read, in UTF-8 or UTF-16 (Praat's choice for non-ASCII
+text), with LF or CRLF line ends.
 
 Writing (``-o result.TextGrid``): the long text format, one interval tier per speaker (labels:
 the transcript, or ``speech``), then the events on ``events`` interval tiers (``events``,
@@ -40,6 +41,8 @@ _TEXT_FALLBACK = "speech"
 #: sounding/silent): read as segments without text; "silent" intervals are no speech.
 NO_TEXT_LABELS = frozenset({"speech", "sounding", "xxx"})
 SILENT_LABELS = frozenset({"silent", "silence", "sil", "<sil>"})
+#: Montreal Forced Aligner tiers: "SPK - words" is speaker SPK, "SPK - phones" is skipped.
+_MFA_TIER = re.compile(r"^(?P<speaker>.+) - (?P<kind>words|phones)$")
 
 
 def _decode(path: Path) -> str:
@@ -114,12 +117,16 @@ def read_textgrid(path: str | Path) -> SpeakerTimeline:
     for tier in grid.tiers:
         if not isinstance(tier, IntervalTier) or tier.name.startswith(EVENTS_TIER):
             continue
+        aligner = _MFA_TIER.match(tier.name)
+        if aligner and aligner["kind"] == "phones":
+            continue
+        speaker = aligner["speaker"] if aligner else tier.name
         for start, end, label in tier.entries:
             text = label.strip()
             if text.lower() in SILENT_LABELS:
                 continue
             known = text if text and text.lower() not in NO_TEXT_LABELS else None
-            segments.append(Segment(float(start), float(end), tier.name, known))
+            segments.append(Segment(float(start), float(end), speaker, known))
     return SpeakerTimeline(tuple(segments), duration_s=float(grid.maxTimestamp), uri=path.stem)
 
 
