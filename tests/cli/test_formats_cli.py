@@ -56,3 +56,12 @@ def test_talkover_json_is_still_told_apart(tmp_path: Path, capsys) -> None:
     assert main(["analyze", str(out), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["segments"][0]["text"] == "so what I wanted to say was"
+
+
+def test_summary_names_silent_interruptions(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_text("0,3,A,Well what I wanted to\n3.1,5,B,No.\n", encoding="utf-8")
+    assert main(["analyze", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "B cut A off mid-sentence once (silent interruptions)." in out
+    assert "1 silent_interruption" in out

@@ -24,7 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         ".TextGrid, .eaf, .cha, .vtt, .srt, .csv; see docs/formats.md). "
         "Without -o a readable summary goes to stdout.",
     )
-    parser.add_argument("input", metavar="INPUT", help="annotation file (.rttm or talkover .json)")
+    parser.add_argument("input", metavar="INPUT", help="annotation file (see docs/formats.md)")
     parser.add_argument(
         "-o", "--output", action="append", default=[], metavar="OUT",
         help=f"write a result; the extension picks the format ({', '.join(sorted(OUTPUT_WRITERS))}"

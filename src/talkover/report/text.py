@@ -37,6 +37,11 @@ def plain_language_summary(analysis: Analysis) -> list[str]:
         lines.append("; ".join(parts) + ".")
     else:
         lines.append("Nobody interrupted anybody.")
+    silent = [(by, of, n) for t, by, of, n in analysis.matrix.counts if t == "silent_interruption"]
+    if silent:  # only from a transcript (events/words.py)
+        parts = [f"{display_name(analysis, by)} cut {display_name(analysis, of)} off "
+                 f"mid-sentence {_times(n)}" for by, of, n in silent]
+        lines.append("; ".join(parts) + " (silent interruptions).")
     top = max(analysis.speakers, key=lambda s: s.talk_share)
     if len(analysis.speakers) > 1:
         lines.append(
