@@ -10,6 +10,7 @@ from talkover.errors import FormatError
 from talkover.formats.csv import write_events_csv
 from talkover.formats.json import read_json_timeline, write_json
 from talkover.formats.rttm import read_rttm, write_rttm
+from talkover.report.writers import write_figure, write_html
 from talkover.timeline import SpeakerTimeline
 
 __all__ = [
@@ -29,6 +30,9 @@ OUTPUT_WRITERS: dict[str, Callable[[Analysis, Path], None]] = {
     ".json": write_json,
     ".rttm": lambda analysis, path: write_rttm(analysis.timeline, path),
     ".csv": write_events_csv,
+    ".html": write_html,
+    ".png": write_figure,
+    ".svg": write_figure,
 }
 
 

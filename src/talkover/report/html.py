@@ -109,4 +109,5 @@ def write_html_report(
     path = Path(path)
     source = str(media) if media is not None else analysis.media_path
     prepared = prepare_media(source, path, duration_s=analysis.duration_s, link=link_media)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html_report(analysis, prepared), encoding="utf-8")

@@ -62,7 +62,8 @@ def _decode_mono(path: Path, rate_hz: int) -> np.ndarray:
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
-        raise DecodeError(path, f"cannot open media ({exc})") from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise DecodeError(path, f"cannot open as audio or video ({reason})") from None
     with container:
         if not container.streams.audio:
             raise DecodeError(path, "no audio stream; expected an audio or video file with sound")
@@ -76,7 +77,8 @@ def _decode_mono(path: Path, rate_hz: int) -> np.ndarray:
             for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1))
         except av.error.FFmpegError as exc:
-            raise DecodeError(path, f"cannot decode audio ({exc})") from None
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise DecodeError(path, f"cannot decode audio ({reason})") from None
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
 
 
