@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: demo test install lint clean
+.PHONY: demo test install lint clean chromium
 
 install: $(STAMP)
 
@@ -26,8 +26,14 @@ demo: $(STAMP)
 	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm
 	@echo "wrote $(DEMO_OUT)/sample_call.json and $(DEMO_OUT)/sample_call.csv"
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest -q
+
+# The browser tests drive Debian's Chromium; install it (as root) when it is missing.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	fi
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks

@@ -41,7 +41,9 @@ def open_report(browser, analysis: Analysis, tmp_path: Path, *, width=1280, heig
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(path.as_uri())
-    page.wait_for_function("window.talkoverReport && document.getElementById('audio').readyState >= 1")
+    page.wait_for_function(
+        "window.talkoverReport && document.getElementById('audio').readyState >= 1"
+    )
     return page, errors
 
 
@@ -122,7 +124,8 @@ def test_event_list_filters_by_type_and_speaker(browser, planted_analysis, tmp_p
     page.select_option("#filter-speaker", "Cy")
     expected = [e for e in events if e.type == "interruption" and "Cy" in (e.by, e.of)]
     assert rows.count() == len(expected) >= 1
-    assert page.locator("#event-count").inner_text() == f"Showing {len(expected)} of {len(events)} events"
+    count = page.locator("#event-count").inner_text()
+    assert count == f"Showing {len(expected)} of {len(events)} events"
     # jumping: zoom in, pick the last interruption, the timeline scrolls to show it
     page.select_option("#filter-speaker", "all")
     page.click("#zoom-in")
@@ -172,7 +175,8 @@ def test_zoom_with_ctrl_wheel_and_sort_table(browser, planted_analysis, tmp_path
     page.wait_for_function("talkoverReport.view().pps > 2 * talkoverReport.view().fit_pps")
     page.locator("#speaker-table button[data-key=turns]").click()
     turns = page.locator("#speaker-table tbody tr td:nth-child(4)").all_inner_texts()
-    assert [int(t) for t in turns] == sorted((s.turns for s in planted_analysis.speakers), reverse=True)
+    expected = sorted((s.turns for s in planted_analysis.speakers), reverse=True)
+    assert [int(t) for t in turns] == expected
     assert page.locator("#speaker-table th[aria-sort=descending] button").inner_text() == "Turns"
     page.select_option("#matrix-type", "interruption")
     cell = page.locator('#matrix td[aria-label="Cy over Ann: 1"]')

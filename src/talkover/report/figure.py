@@ -108,6 +108,11 @@ def _draw_matrix(
     import numpy as np
 
     n = len(speakers)
+    ax.set_title(title, fontsize=10, loc="left")
+    if n == 0:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "no speech", ha="center", va="center", transform=ax.transAxes)
+        return
     counts = np.zeros((n, n), dtype=int)  # (by, of)
     for i, by in enumerate(speakers):
         for j, of in enumerate(speakers):
@@ -124,4 +129,3 @@ def _draw_matrix(
             ax.text(j, i, text, ha="center", va="center", color=color, fontsize=9)
     ax.set_xlabel("of (receiver)", fontsize=9)
     ax.set_ylabel("by", fontsize=9)
-    ax.set_title(title, fontsize=10, loc="left")

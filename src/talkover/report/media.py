@@ -105,7 +105,9 @@ def encode_speech_audio(samples: np.ndarray, *, sample_rate_hz: int, bitrate: in
             step = sample_rate_hz  # one second per frame handed to the encoder
             for i in range(0, len(samples), step):
                 block = np.ascontiguousarray(samples[i : i + step], dtype=np.int16)
-                frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="s16", layout="mono")
+                frame = av.AudioFrame.from_ndarray(
+                    block.reshape(1, -1), format="s16", layout="mono"
+                )
                 frame.sample_rate = sample_rate_hz
                 frame.pts = i
                 out.mux(stream.encode(frame))
@@ -131,7 +133,8 @@ def prepare_media(
     if not link:
         samples = _decode_mono(media, EMBED_RATE_HZ)
         seconds = max(duration_s, len(samples) / EMBED_RATE_HZ)
-        data = encode_speech_audio(samples, sample_rate_hz=EMBED_RATE_HZ, bitrate=_bitrate_for(seconds))
+        bitrate = _bitrate_for(seconds)
+        data = encode_speech_audio(samples, sample_rate_hz=EMBED_RATE_HZ, bitrate=bitrate)
         if len(data) <= MAX_EMBED_BYTES:
             uri = "data:audio/webm;base64," + base64.b64encode(data).decode("ascii")
             note = f"Recording embedded (Opus, {len(data) / 1e6:.1f} MB)."
