@@ -34,11 +34,21 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
     data["overlaps"] = [
         [round(s.start_s, 3), round(s.end_s, 3)] for s in analysis.timeline.overlap_spans()
     ]
-    data["summary"] = plain_language_summary(analysis)
+    data["summary"] = _short_summary(plain_language_summary(analysis))
     data["title"] = analysis.timeline.uri if analysis.input_path is None else Path(
         analysis.input_path
     ).stem
     return data
+
+
+def _short_summary(lines: list[str], *, max_pairs: int = 6) -> list[str]:
+    """The summary with its "X interrupted Y n times; ..." sentence cut to the top pairs."""
+    first, *rest = lines
+    pairs = first.rstrip(".").split("; ")
+    if len(pairs) > max_pairs:
+        more = len(pairs) - max_pairs
+        first = "; ".join(pairs[:max_pairs]) + f"; and {more} more pairs (see Who over whom)."
+    return [first, *rest]
 
 
 def _asset(name: str) -> str:

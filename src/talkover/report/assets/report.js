@@ -18,6 +18,8 @@
   var SPEAKER_COLORS = ["#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
     "#74c0fc", "#ced4da", "#e599f7", "#ffd43b"];
   var AXIS_H = 26, LANE_H = 44, BAR_PAD = 9, PRE_ROLL_S = 2, MAX_PPS = 400;
+  var DENSE_PPS = 3; // below this many pixels per second, markers are drawn as ticks
+  var dense = false;
 
   var $ = function (id) { return document.getElementById(id); };
   var speakers = DATA.speakers.map(function (s) { return s.id; });
@@ -88,7 +90,7 @@
   var scroller = $("scroller"), track = $("track"), canvas = $("canvas");
   var ctx = canvas.getContext("2d");
   var audio = $("audio");
-  var view = { pps: 1, width: 600, height: AXIS_H + LANE_H * Math.max(1, speakers.length) };
+  var view = { pps: 0, width: 600, height: AXIS_H + LANE_H * Math.max(1, speakers.length) };
   var selected = -1;
   var showSwitches = $("show-switches").checked;
   var stats = { segments: 0, overlaps: 0, markers: {} };
@@ -135,6 +137,7 @@
     var w = view.width, h = view.height, t0 = viewStart(), t1 = t0 + w / view.pps;
     var markers = {}; TYPES.forEach(function (t) { markers[t] = 0; });
     var nseg = 0, nover = 0;
+    dense = view.pps < DENSE_PPS;
     ctx.clearRect(0, 0, w, h);
     // lanes
     for (var i = 0; i < speakers.length; i++) {
@@ -158,7 +161,9 @@
     for (; oi < overlaps.length && overlaps[oi][0] < t1; oi++) {
       var o = overlaps[oi]; if (o[1] < t0) continue;
       var ox = timeToX(o[0]), ow = Math.max(2, (o[1] - o[0]) * view.pps);
+      ctx.globalAlpha = dense ? 0.5 : 1;
       ctx.fillStyle = OVERLAP_FILL; ctx.fillRect(ox, AXIS_H, ow, h - AXIS_H);
+      ctx.globalAlpha = 1;
       ctx.fillStyle = "#f08c00"; ctx.fillRect(ox, AXIS_H - 4, ow, 4);
       nover++;
     }
@@ -196,7 +201,11 @@
   function drawMarker(e, isSelected) {
     var x = timeToX(e.start_s), lane = laneOf[e.by];
     var top = AXIS_H + lane * LANE_H;
-    if (e.type === "switch") {
+    if (dense) { // zoomed far out: thin ticks, so that hundreds of events stay readable
+      ctx.fillStyle = COLOR[e.type];
+      if (e.type === "switch") ctx.fillRect(Math.round(x), top + LANE_H - BAR_PAD, 1, BAR_PAD - 2);
+      else ctx.fillRect(Math.round(x) - 1, top + 2, 2, BAR_PAD + 4);
+    } else if (e.type === "switch") {
       ctx.fillStyle = COLOR["switch"];
       ctx.fillRect(Math.round(x) - 1, top + 3, 2, LANE_H - 6);
     } else {
