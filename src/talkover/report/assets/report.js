@@ -444,8 +444,14 @@
     ["failed_interruptions_made", "Failed int.", null, null],
     ["backchannels_made", "Backch.", null, null],
     ["overlaps_made", "Overlaps", null, null],
-    ["mean_response_gap_s", "Mean gap", null, function (s) { return fmtSec(s.mean_response_gap_s); }]
+    ["mean_response_gap_s", "Gap", null, function (s) { return fmtSec(s.mean_response_gap_s); }]
   ];
+  var FULL = {
+    talk_time_s: "talk time", talk_share: "share of all speech", longest_turn_s: "longest turn",
+    interruptions_made: "interruptions made", interruptions_received: "interruptions received",
+    failed_interruptions_made: "failed interruptions made", backchannels_made: "backchannels made",
+    overlaps_made: "overlaps made", mean_response_gap_s: "mean gap before taking the turn"
+  };
   var sortState = { key: "talk_time_s", dir: -1 };
   function renderSpeakers() {
     var table = $("speaker-table");
@@ -455,6 +461,7 @@
       var th = document.createElement("th"); th.scope = "col";
       th.setAttribute("aria-sort", sortState.key === c[0] ? (sortState.dir > 0 ? "ascending" : "descending") : "none");
       var b = document.createElement("button"); b.type = "button"; b.textContent = c[1];
+      if (FULL[c[0]]) { b.title = FULL[c[0]]; b.setAttribute("aria-label", "Sort by " + FULL[c[0]]); }
       b.dataset.key = c[0];
       b.addEventListener("click", function () {
         sortState = { key: c[0], dir: sortState.key === c[0] ? -sortState.dir : (c[0] === "name" ? 1 : -1) };
@@ -507,7 +514,8 @@
       if (spk !== "all" && e.by !== spk && e.of !== spk) return;
       var item = document.createElement("li"), b = document.createElement("button");
       b.type = "button"; b.dataset.index = e.index; b.dataset.type = e.type;
-      var detail = e.type === "switch" ? "gap " + fmtSec(e.gap_s) : e.overlap_s.toFixed(1) + " s together";
+      var detail = e.type === "switch" ? "gap " + fmtSec(e.gap_s)
+        : e.overlap_s.toFixed(e.overlap_s < 0.1 ? 2 : 1) + " s together";
       b.innerHTML = '<span class="t"></span><span class="kind"><span class="swatch marker"></span> </span><span class="who"></span><span class="detail"></span>';
       b.querySelector(".t").textContent = fmtTime(e.start_s);
       var kind = b.querySelector(".kind"); kind.style.color = COLOR[e.type];
