@@ -44,7 +44,7 @@ def plant_hour(seed: int = 7, hour_s: float = 3600.0) -> SpeakerTimeline:
         kind = rng.random()
         try:
             if kind < 0.30:
-                b.speak(who, rng.uniform(1.5, 4.5), gap_s=rng.uniform(0.2, 1.0))
+                b.speak(who, rng.uniform(1.2, 3.5), gap_s=rng.uniform(0.2, 1.0))
             elif kind < 0.55:
                 b.backchannel(who, at_s=rng.uniform(0.4, 1.2), duration_s=rng.uniform(0.2, 0.9))
             elif kind < 0.72:
@@ -84,21 +84,29 @@ def synthesize(timeline: SpeakerTimeline, path: Path, *, rate_hz: int = 16_000) 
 
 BROWSER_JS = """async () => {
   const r = window.talkoverReport, out = {};
-  const time = (fn, n) => { const t = performance.now(); for (let i = 0; i < n; i++) fn(); return (performance.now() - t) / n; };
+  const time = (fn, n) => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    return (performance.now() - t) / n;
+  };
   r.zoom(0);  // fit: the whole hour
   out.fit_draw_ms = time(() => r.stats(), 20);
   out.fit_stats = r.stats();
   r.zoom(20);  // 20 px per second: about a minute on screen
   const sc = document.getElementById('scroller');
   let k = 0;
-  out.scroll_draw_ms = time(() => { sc.scrollLeft = (k++ * 997) % sc.scrollWidth; r.stats(); }, 200);
+  out.scroll_draw_ms = time(() => {
+    sc.scrollLeft = (k++ * 997) % sc.scrollWidth; r.stats();
+  }, 200);
   out.zoomed_stats = r.stats();
   const sel = document.getElementById('filter-type');
   const a = document.getElementById('audio'), t0 = performance.now();
   a.currentTime = 3000;
   await new Promise(res => a.addEventListener('seeked', res, {once: true}));
   out.seek_to_50min_ms = performance.now() - t0;
-  out.filter_ms = time(() => { sel.value = k++ % 2 ? 'interruption' : 'all'; sel.dispatchEvent(new Event('change')); }, 10);
+  out.filter_ms = time(() => {
+    sel.value = k++ % 2 ? 'interruption' : 'all'; sel.dispatchEvent(new Event('change'));
+  }, 10);
   return out;
 }"""
 
