@@ -42,7 +42,8 @@ def open_report(browser, analysis: Analysis, tmp_path: Path, *, width=1280, heig
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(path.as_uri())
     page.wait_for_function(
-        "window.talkoverReport && document.getElementById('audio').readyState >= 1"
+        "window.talkoverReport && (!document.getElementById('audio') "
+        "|| document.getElementById('audio').readyState >= 1)"
     )
     return page, errors
 
@@ -190,3 +191,53 @@ def test_phone_width(browser, planted_analysis, tmp_path) -> None:
     assert page.locator("#canvas").bounding_box()["width"] > 250
     page.screenshot(path=str(tmp_path / "report-390.png"), full_page=True)
     assert errors == []
+
+
+CONTRAST_JS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lin = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const worst = [];
+  const sel = "h1, h2, p, li, th, td, label, dt, dd, button, .kind, .t, .detail, .who";
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.textContent.trim() || !el.offsetParent) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push([el.tagName, el.className, el.textContent.slice(0, 30), ratio]);
+  }
+  return worst;
+}"""
+
+
+def test_text_contrast_is_readable(browser, planted_analysis, tmp_path) -> None:
+    """WCAG AA: at least 4.5:1 for all visible text, also on the selected row and heatmap."""
+    page, _ = open_report(browser, planted_analysis, tmp_path)
+    page.locator('#event-list button[data-index="3"]').click()  # a selected row
+    for kind in ("interruption", "all"):
+        page.select_option("#matrix-type", kind)
+        assert page.evaluate(CONTRAST_JS) == []
+
+
+def test_heatmap_text_stays_readable_at_every_shade(browser, planted_analysis, tmp_path):
+    """Sweep one heatmap cell from 0 to the maximum count, for every event type's colour."""
+    page, _ = open_report(browser, planted_analysis, tmp_path)
+    for kind in ("interruption", "failed_interruption", "backchannel", "overlap", "switch"):
+        for count in range(0, 21, 2):
+            page.evaluate(
+                """([kind, count]) => {
+                  const m = talkoverReport.data.matrix[kind];
+                  m.Ann.Bob = count; m.Bob.Ann = 20;
+                  const sel = document.getElementById('matrix-type');
+                  sel.value = kind; sel.dispatchEvent(new Event('change'));
+                }""",
+                [kind, count],
+            )
+            assert page.locator(f'#matrix td[aria-label="Ann over Bob: {count}"]').count() == 1
+            assert page.evaluate(CONTRAST_JS) == [], (kind, count)

@@ -25,10 +25,10 @@ __all__ = ["write_timeline_figure", "EVENT_COLORS"]
 #: Colours shared with the HTML report.
 EVENT_COLORS = {
     "interruption": "#c92a2a",
-    "failed_interruption": "#d9480f",
-    "backchannel": "#2b8a3e",
+    "failed_interruption": "#b93d0c",
+    "backchannel": "#2b7a38",
     "overlap": "#7048e8",
-    "switch": "#868e96",
+    "switch": "#5f676f",
 }
 _SPEAKER_COLORS = ("#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
                    "#74c0fc", "#ced4da", "#e599f7", "#ffd43b")

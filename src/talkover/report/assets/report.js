@@ -201,6 +201,7 @@
   function drawMarker(e, isSelected) {
     var x = timeToX(e.start_s), lane = laneOf[e.by];
     var top = AXIS_H + lane * LANE_H;
+    ctx.globalAlpha = e.type === "switch" ? 0.55 : 1; // switches stay subtle
     if (dense) { // zoomed far out: thin ticks, so that hundreds of events stay readable
       ctx.fillStyle = COLOR[e.type];
       if (e.type === "switch") ctx.fillRect(Math.round(x), top + LANE_H - BAR_PAD, 1, BAR_PAD - 2);
@@ -219,6 +220,7 @@
       ctx.closePath(); ctx.fill();
       ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 1; ctx.stroke();
     }
+    ctx.globalAlpha = 1;
     if (isSelected) {
       ctx.strokeStyle = "#0b57d0"; ctx.lineWidth = 3;
       ctx.strokeRect(x - 10, top + 1, 20, LANE_H - 2);
@@ -415,8 +417,9 @@
         else {
           var n = matrixCount(type, a, b), f = max ? n / max : 0;
           td.textContent = n;
-          td.style.background = n ? mix(base, f) : "#ffffff";
-          td.style.color = f > 0.55 ? "#ffffff" : "#1b1f24";
+          var bg = n ? mix(base, f) : [255, 255, 255];
+          td.style.background = "rgb(" + bg.join(",") + ")";
+          td.style.color = textOn(bg);
           td.setAttribute("aria-label", names[a] + " over " + names[b] + ": " + n);
         }
         row.appendChild(td);
@@ -425,10 +428,24 @@
     });
     table.appendChild(tbody);
   }
-  function mix(hex, f) { // white -> hex by f in [0, 1]
-    var c = parseInt(hex.slice(1), 16), r = c >> 16, g = (c >> 8) & 255, b = c & 255;
-    var k = 0.15 + 0.85 * f;
-    return "rgb(" + Math.round(255 + (r - 255) * k) + "," + Math.round(255 + (g - 255) * k) + "," + Math.round(255 + (b - 255) * k) + ")";
+  function mix(hex, f) { // white -> hex by f in [0, 1], as [r, g, b]
+    var c = parseInt(hex.slice(1), 16), k = 0.15 + 0.85 * f, rgb;
+    for (; ; k = Math.min(1, k + 0.02)) { // skip the mid shades where no text colour reads well
+      rgb = [c >> 16, (c >> 8) & 255, c & 255].map(function (v) { return Math.round(255 + (v - 255) * k); });
+      if (k >= 1 || bestContrast(rgb) >= 4.5) return rgb;
+    }
+  }
+  function bestContrast(rgb) {
+    var l = luminance(rgb);
+    return Math.max(1.05 / (l + 0.05), (l + 0.05) / (0.0137 + 0.05));
+  }
+  function luminance(rgb) {
+    var lin = rgb.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  }
+  function textOn(rgb) { // the text colour with the better contrast on this background
+    var l = luminance(rgb), dark = 0.0137; // luminance of #1b1f24
+    return (1.05 / (l + 0.05)) > ((l + 0.05) / (dark + 0.05)) ? "#ffffff" : "#1b1f24";
   }
   matrixType.addEventListener("change", renderMatrix);
 
