@@ -24,7 +24,10 @@ demo: $(STAMP)
 	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm \
 		-o $(DEMO_OUT)/sample_call.json -o $(DEMO_OUT)/sample_call.csv
 	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm
+	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm \
+		-o $(DEMO_OUT)/sample_call.html -o $(DEMO_OUT)/sample_call.png
 	@echo "wrote $(DEMO_OUT)/sample_call.json and $(DEMO_OUT)/sample_call.csv"
+	@echo "open $(DEMO_OUT)/sample_call.html in a browser for the interactive report"
 
 test: $(STAMP) chromium
 	$(PY) -m pytest -q
