@@ -12,6 +12,7 @@ from talkover.errors import InputError
 from talkover.formats import INPUT_FORMATS, OUTPUT_WRITERS, read_annotation, write_output
 from talkover.formats.json import format_json
 from talkover.report import format_summary
+from talkover.report.html import write_html_report
 
 __all__ = ["register", "run"]
 
@@ -35,6 +36,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         help=f"read INPUT as this format whatever its extension ({', '.join(INPUT_FORMATS)})",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON to stdout")
+    parser.add_argument(
+        "--media", metavar="FILE",
+        help="the recording the annotation belongs to; an .html report plays it",
+    )
+    parser.add_argument(
+        "--link-media", action="store_true",
+        help="in an .html report, link the recording by relative path instead of embedding it",
+    )
     add_threshold_flags(parser)
     parser.set_defaults(run=run)
 
@@ -45,10 +54,17 @@ def run(args: argparse.Namespace) -> int:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
+    if args.media and not Path(args.media).is_file():
+        raise InputError(f"{args.media}: media file not found (--media)")
     timeline = read_annotation(args.input, input_format=args.input_format)
-    analysis = analyze_timeline(timeline, config=config, input_path=args.input)
+    analysis = analyze_timeline(
+        timeline, config=config, input_path=args.input, media_path=args.media
+    )
     for out in args.output:
-        write_output(analysis, out)
+        if args.link_media and Path(out).suffix.lower() == ".html":
+            write_html_report(analysis, out, link_media=True)
+        else:
+            write_output(analysis, out)
     if args.json:
         sys.stdout.write(format_json(analysis))
     elif not args.output:

@@ -21,6 +21,7 @@ from talkover.formats.segments_csv import read_segments_csv, write_segments_csv
 from talkover.formats.subtitles import read_srt, read_vtt, write_srt, write_vtt
 from talkover.formats.textgrid import read_textgrid, write_textgrid
 from talkover.formats.whisperx import looks_like_whisperx, read_whisperx
+from talkover.report.writers import write_figure, write_html
 from talkover.timeline import SpeakerTimeline
 
 __all__ = [
@@ -86,6 +87,9 @@ OUTPUT_WRITERS: dict[str, Callable[[Analysis, Path], None]] = {
     ".cha": write_cha,
     ".vtt": write_vtt,
     ".srt": write_srt,
+    ".html": write_html,
+    ".png": write_figure,
+    ".svg": write_figure,
 }
 
 

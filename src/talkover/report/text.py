@@ -91,7 +91,7 @@ def _speaker_table(analysis: Analysis) -> list[str]:
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     def fmt(row: tuple[str, ...]) -> str:
         first = row[0].ljust(widths[0])
-        rest = "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:]))
+        rest = "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True))
         return f"{first}  {rest}"
     return [fmt(header)] + [fmt(r) for r in rows]
 
