@@ -19,6 +19,8 @@ _TUNING = (
     ("--bleed-margin-db", "bleed_margin_db", "a louder speaking channel by this many dB..."),
     ("--bleed-min-correlation", "bleed_min_correlation", "...explaining it this well = bleed"),
     ("--bleed-max-lag", "bleed_max_lag_s", "largest inter-microphone delay (s)"),
+    ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run this much bleed"),
+    ("--min-burst", "min_burst_s", "drop VAD blips shorter than this before closing gaps (s)"),
     ("--min-gap", "min_gap_s", "close pauses shorter than this within a speaker (s)"),
     ("--min-speech", "min_speech_s", "drop speech bursts shorter than this (s)"),
     ("--speech-pad", "pad_s", "widen speech by this on each side (s)"),

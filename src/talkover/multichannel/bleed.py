@@ -4,8 +4,8 @@ With one microphone per speaker, every microphone also picks up the other speake
 and delayed by the distance between them. A VAD, being level-independent, calls that bleed
 speech. A window of channel ``c`` is **bleed** when both hold:
 
-1. **energy**: some other channel ``L`` that the VAD also calls speech is at least
-   ``margin_db`` louder than ``c`` in that window, and
+1. **energy**: some other channel ``L`` is at least ``margin_db`` louder than ``c`` in that
+   window (whatever ``L``'s VAD says: a laugh or cough leaks as well as speech), and
 2. **explained**: ``c``'s window is explained by ``L``'s: their normalised cross-correlation,
    maximised over lags within ``max_lag_s`` (the acoustic delay between microphones), reaches
    ``min_correlation``.
@@ -16,6 +16,10 @@ channel does not explain, so the correlation stays low. A window that fails eith
 counts for its own channel.
 
 Energies are the mean square of each 512-sample (32 ms) window, in dB re full scale.
+
+Window decisions are noisy (a soft syllable of ``L`` leaks below the margin), so the pipeline
+decides per VAD run: :func:`talkover.multichannel.pipeline.speech_masks` drops a run of ``c``
+whose windows are mostly bleed and removes the bleed windows from the runs it keeps.
 """
 
 from __future__ import annotations
@@ -105,8 +109,7 @@ def bleed_mask(
     window
         Window length in samples, the VAD's.
     margin_db
-        How much louder (dB) another speaking channel must be for a window to be a bleed
-        candidate.
+        How much louder (dB) another channel must be for a window to be a bleed candidate.
     min_correlation
         Peak normalised cross-correlation with the louder channel from which the window is
         taken as explained by it (0 makes the energy test alone decide).
@@ -125,7 +128,7 @@ def bleed_mask(
         for other in range(speech.shape[0]):
             if other == c:
                 continue
-            candidate = speech[c] & speech[other] & (energy[other] >= energy[c] + margin_db)
+            candidate = speech[c] & (energy[other] >= energy[c] + margin_db)
             idx = np.flatnonzero(candidate & ~bleed[c])
             if idx.size == 0:
                 continue
