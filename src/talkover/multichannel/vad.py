@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -107,7 +108,9 @@ def load_vad() -> Any:
 
     path = locate_vad_weights()
     try:
-        model = torch.jit.load(str(path), map_location="cpu")
+        with warnings.catch_warnings():  # torch 2.13 deprecates TorchScript; the wheel ships it
+            warnings.simplefilter("ignore", DeprecationWarning)
+            model = torch.jit.load(str(path), map_location="cpu")
     except (RuntimeError, ValueError) as exc:
         raise ModelError(f"{path}: Silero VAD model failed to load: {exc}") from exc
     model.eval()
