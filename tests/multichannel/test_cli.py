@@ -58,3 +58,16 @@ def test_stereo_call_and_tracks_give_the_same_speech(shared_real: Path, tmp_path
     spans = [(s["start_s"], s["end_s"]) for s in stereo["segments"]]
     assert spans == [(s["start_s"], s["end_s"]) for s in tracks["segments"]]
     assert {s["speaker"] for s in tracks["segments"]} == {"agent", "customer"}
+
+
+def test_every_multichannel_setting_has_a_flag(tmp_path: Path, capsys) -> None:
+    from dataclasses import fields
+
+    from talkover.cli.multichannel import _TUNING
+    from talkover.multichannel import MultichannelConfig
+
+    assert {field for _, field, _ in _TUNING} == {f.name for f in fields(MultichannelConfig)}
+    wav = _stereo(tmp_path / "call.wav", np.zeros(SR), np.zeros(SR))
+    # the flag reaches the config, whose validation makes it a usage error
+    assert main(["analyze", str(wav), "--channels", "A,B", "--vad-onset", "0.2"]) == 2
+    assert "offset <= onset" in capsys.readouterr().err

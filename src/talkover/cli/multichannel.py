@@ -16,10 +16,10 @@ __all__ = ["add_multichannel_flags", "analyze_multichannel_args"]
 _TUNING = (
     ("--vad-onset", "onset", "VAD probability that starts speech"),
     ("--vad-offset", "offset", "VAD probability below which speech ends"),
-    ("--bleed-margin-db", "bleed_margin_db", "a louder speaking channel by this many dB..."),
-    ("--bleed-min-correlation", "bleed_min_correlation", "...explaining it this well = bleed"),
+    ("--bleed-margin-db", "bleed_margin_db", "bleed: another channel is this many dB louder..."),
+    ("--bleed-min-correlation", "bleed_min_correlation", "...and correlates at least this much"),
     ("--bleed-max-lag", "bleed_max_lag_s", "largest inter-microphone delay (s)"),
-    ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run this much bleed"),
+    ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run whose windows are this share bleed"),
     ("--min-burst", "min_burst_s", "drop VAD blips shorter than this before closing gaps (s)"),
     ("--min-gap", "min_gap_s", "close pauses shorter than this within a speaker (s)"),
     ("--min-speech", "min_speech_s", "drop speech bursts shorter than this (s)"),
