@@ -19,7 +19,7 @@ _TUNING = (
     ("--bleed-margin-db", "bleed_margin_db", "bleed: another channel is this many dB louder..."),
     ("--bleed-min-correlation", "bleed_min_correlation", "...and correlates at least this much"),
     ("--bleed-max-lag", "bleed_max_lag_s", "largest inter-microphone delay (s)"),
-    ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run whose windows are this share bleed"),
+    ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run this share bleed"),
     ("--min-burst", "min_burst_s", "drop VAD blips shorter than this before closing gaps (s)"),
     ("--min-gap", "min_gap_s", "close pauses shorter than this within a speaker (s)"),
     ("--min-speech", "min_speech_s", "drop speech bursts shorter than this (s)"),
