@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from talkover._version import __version__
 from talkover.config import EventConfig
 from talkover.events import Event, detect_events
 from talkover.events.words import refine_events
+from talkover.io.waveform import Waveform
 from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
+from talkover.multichannel import MultichannelConfig, diarize_channels
 from talkover.timeline import SpeakerTimeline
 from talkover.turns import IPU, Turn, build_ipus, build_turns
 
-__all__ = ["Analysis", "analyze_timeline"]
+__all__ = ["Analysis", "analyze_timeline", "analyze_channels"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +72,22 @@ def analyze_timeline(
         matrix=matrix,
         media_path=media_path,
     )
+
+
+def analyze_channels(
+    waveforms: Sequence[Waveform],
+    names: Sequence[str],
+    *,
+    config: EventConfig | None = None,
+    multichannel: MultichannelConfig | None = None,
+    input_path: str | None = None,
+    media_path: str | None = None,
+) -> Analysis:
+    """Analyse a recording with one microphone (channel or file) per speaker.
+
+    Per-channel voice activity with cross-talk suppression
+    (:func:`talkover.multichannel.diarize_channels`), then :func:`analyze_timeline`.
+    """
+    uri = Path(input_path).stem if input_path else "recording"
+    timeline = diarize_channels(waveforms, names, config=multichannel, uri=uri)
+    return analyze_timeline(timeline, config=config, input_path=input_path, media_path=media_path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from talkover.analysis import analyze_timeline
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
+from talkover.cli.multichannel import add_multichannel_flags, analyze_multichannel_args
 from talkover.errors import InputError
 from talkover.formats import INPUT_FORMATS, OUTPUT_WRITERS, read_annotation, write_output
 from talkover.formats.json import format_json
@@ -25,7 +26,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         ".TextGrid, .eaf, .cha, .vtt, .srt, .csv; see docs/formats.md). "
         "Without -o a readable summary goes to stdout.",
     )
-    parser.add_argument("input", metavar="INPUT", help="annotation file (see docs/formats.md)")
+    parser.add_argument(
+        "input", metavar="INPUT", nargs="?",
+        help="annotation file (see docs/formats.md), or with --channels a multichannel recording",
+    )
     parser.add_argument(
         "-o", "--output", action="append", default=[], metavar="OUT",
         help=f"write a result; the extension picks the format ({', '.join(sorted(OUTPUT_WRITERS))}"
@@ -44,6 +48,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--link-media", action="store_true",
         help="in an .html report, link the recording by relative path instead of embedding it",
     )
+    add_multichannel_flags(parser)
     add_threshold_flags(parser)
     parser.set_defaults(run=run)
 
@@ -56,10 +61,14 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
-    timeline = read_annotation(args.input, input_format=args.input_format)
-    analysis = analyze_timeline(
-        timeline, config=config, input_path=args.input, media_path=args.media
-    )
+    analysis = analyze_multichannel_args(args, config)  # None unless --channels/--tracks
+    if analysis is None:
+        if args.input is None:
+            raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
+        timeline = read_annotation(args.input, input_format=args.input_format)
+        analysis = analyze_timeline(
+            timeline, config=config, input_path=args.input, media_path=args.media
+        )
     for out in args.output:
         if args.link_media and Path(out).suffix.lower() == ".html":
             write_html_report(analysis, out, link_media=True)

@@ -1,0 +1,89 @@
+"""``talkover analyze --channels`` / ``--tracks``: the multichannel flags of ``analyze``."""
+
+from __future__ import annotations
+
+import argparse
+
+from talkover.analysis import Analysis, analyze_channels
+from talkover.config import EventConfig
+from talkover.errors import InputError
+from talkover.multichannel import MultichannelConfig
+from talkover.multichannel.sources import load_channel_file, load_tracks, parse_names
+
+__all__ = ["add_multichannel_flags", "analyze_multichannel_args"]
+
+# (flag, MultichannelConfig field, help)
+_TUNING = (
+    ("--vad-onset", "onset", "VAD probability that starts speech"),
+    ("--vad-offset", "offset", "VAD probability below which speech ends"),
+    ("--bleed-margin-db", "bleed_margin_db", "bleed: another channel is this many dB louder..."),
+    ("--bleed-min-correlation", "bleed_min_correlation", "...and correlates at least this much"),
+    ("--bleed-max-lag", "bleed_max_lag_s", "largest inter-microphone delay (s)"),
+    ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run this share bleed"),
+    ("--min-burst", "min_burst_s", "drop VAD blips shorter than this before closing gaps (s)"),
+    ("--min-gap", "min_gap_s", "close pauses shorter than this within a speaker (s)"),
+    ("--min-speech", "min_speech_s", "drop speech bursts shorter than this (s)"),
+    ("--speech-pad", "pad_s", "widen speech by this on each side (s)"),
+)
+
+
+def add_multichannel_flags(parser: argparse.ArgumentParser) -> None:
+    """``--channels``, ``--tracks``, ``--track-names`` and one flag per MultichannelConfig field."""
+    group = parser.add_argument_group(
+        "multichannel recordings (one microphone per speaker; see docs/multichannel.md)"
+    )
+    group.add_argument(
+        "--channels",
+        metavar="NAMES",
+        help='INPUT is audio with one channel per speaker, named in order: "Agent,Customer"',
+    )
+    group.add_argument(
+        "--tracks", nargs="+", metavar="FILE", help="one audio file per speaker (no INPUT)"
+    )
+    group.add_argument(
+        "--track-names", metavar="NAMES", help="speaker names for --tracks (default: file stems)"
+    )
+    defaults = MultichannelConfig()
+    for flag, field, text in _TUNING:
+        group.add_argument(
+            flag,
+            type=float,
+            dest=f"mc_{field}",
+            metavar="X",
+            help=f"{text} (default {getattr(defaults, field)})",
+        )
+
+
+def analyze_multichannel_args(args: argparse.Namespace, config: EventConfig) -> Analysis | None:
+    """The analysis of ``--channels``/``--tracks`` input; ``None`` when neither was given."""
+    if args.channels is None and args.tracks is None:
+        if args.track_names is not None:
+            raise InputError("--track-names needs --tracks")
+        return None
+    if args.channels is not None and args.tracks is not None:
+        raise InputError("give either --channels (one file) or --tracks (several), not both")
+    multichannel = MultichannelConfig().updated(
+        **{field: getattr(args, f"mc_{field}") for _, field, _ in _TUNING}
+    )
+    if args.tracks is not None:
+        if args.input is not None:
+            raise InputError(
+                f"{args.input}: with --tracks give no INPUT; list every file after --tracks"
+            )
+        names = parse_names(args.track_names) if args.track_names else None
+        waveforms, names = load_tracks(args.tracks, names)
+        input_path = args.tracks[0]
+    else:
+        if args.input is None:
+            raise InputError("--channels needs INPUT, the multichannel recording")
+        names = parse_names(args.channels)
+        waveforms = load_channel_file(args.input, names)
+        input_path = args.input
+    return analyze_channels(
+        waveforms,
+        names,
+        config=config,
+        multichannel=multichannel,
+        input_path=input_path,
+        media_path=input_path,
+    )
