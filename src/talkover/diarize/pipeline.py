@@ -64,6 +64,10 @@ class DiarizationConfig:
         Smaller clusters join their nearest larger one (when the count is not fixed).
     edge_weighting
         Down-weight window edges when averaging overlapping windows.
+    soft_activity
+        Aggregate the model's speaker probabilities instead of its hard decisions.
+    count_offset
+        Added to the mean per-frame speaker count before rounding (> 0 favours overlap).
     min_duration_on_s
         Shortest speech segment kept, seconds.
     min_duration_off_s
@@ -79,8 +83,10 @@ class DiarizationConfig:
     max_embedding_s: float = 5.0
     min_reliable_s: float = 1.0
     threshold: float = 0.9
-    min_cluster_size: int = 3
-    edge_weighting: bool = True
+    min_cluster_size: int = 2
+    edge_weighting: bool = False
+    soft_activity: bool = True
+    count_offset: float = 0.0
     min_duration_on_s: float = 0.1
     min_duration_off_s: float = 0.1
     num_threads: int = 0
@@ -163,17 +169,40 @@ class Diarizer:
         if len(samples) < SAMPLE_RATE_HZ // 10 or not np.any(np.abs(samples) > 1e-4):
             return SpeakerTimeline((), duration_s=duration_s, uri=uri)
         with torch.inference_mode():
-            activity, embeddings, reliable = self._windows(samples, progress)
-        # activity (windows, 589, 3); embeddings (windows, 3, 192); reliable (windows, 3)
+            activity, probability, embeddings, reliable = self._windows(samples, progress)
+        # activity, probability (windows, 589, 3); embeddings (windows, 3, 192); reliable (windows, 3)
+        return self._timeline(
+            activity, probability, embeddings, reliable, len(samples), uri,
+            num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers,
+        )
+
+    def _timeline(
+        self,
+        activity: np.ndarray,
+        probability: np.ndarray,
+        embeddings: np.ndarray,
+        reliable: np.ndarray,
+        num_samples: int,
+        uri: str,
+        *,
+        num_speakers: int | None,
+        min_speakers: int | None,
+        max_speakers: int | None,
+    ) -> SpeakerTimeline:
+        """Cluster local speakers and stitch the windows (no model runs here)."""
+        duration_s = num_samples / SAMPLE_RATE_HZ
         assignment = cluster_speakers(
             embeddings, reliable,
             threshold=self.config.threshold, min_cluster_size=self.config.min_cluster_size,
             num_speakers=num_speakers, min_speakers=min_speakers or 1, max_speakers=max_speakers,
         )  # (windows, 3)
-        starts = window_starts(len(samples), step_samples=self.config.step_samples)
+        if assignment.max() < 0:
+            return SpeakerTimeline((), duration_s=duration_s, uri=uri)
+        starts = window_starts(num_samples, step_samples=self.config.step_samples)
         scores, count = aggregate_activity(
-            activity, starts, assignment,
+            probability if self.config.soft_activity else activity, starts, assignment,
             num_speakers=int(assignment.max()) + 1, edge_weighting=self.config.edge_weighting,
+            count_offset=self.config.count_offset,
         )  # (frames, K), (frames,)
         return to_timeline(
             binarize(scores, count), duration_s=duration_s, uri=uri,
@@ -183,12 +212,13 @@ class Diarizer:
 
     def _windows(
         self, samples: np.ndarray, progress: ProgressCallback | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Segment and embed window batches; memory is linear in the length."""
         step = self.config.step_samples
         starts = window_starts(len(samples), step_samples=step)
         total_s = len(samples) / SAMPLE_RATE_HZ
         activity = np.zeros((len(starts), 589, NUM_LOCAL_SPEAKERS), np.float32)
+        probability = np.zeros_like(activity)
         embeddings = np.full((len(starts), NUM_LOCAL_SPEAKERS, 192), np.nan, np.float32)
         reliable = np.zeros((len(starts), NUM_LOCAL_SPEAKERS), bool)
         min_reliable = round(self.config.min_reliable_s * 100)
@@ -198,6 +228,7 @@ class Diarizer:
         ):
             rows = range(batch.first_window, batch.first_window + len(batch.activity))
             activity[rows.start : rows.stop] = batch.activity
+            probability[rows.start : rows.stop] = batch.probability
             first_sample = int(starts[rows.start])
             last_sample = int(starts[rows.stop - 1]) + 160_000
             fbank = compute_fbank(samples[first_sample:last_sample])
@@ -217,7 +248,7 @@ class Diarizer:
                     embeddings[w, k] = vector
             if progress is not None:
                 progress(min(total_s, last_sample / SAMPLE_RATE_HZ), total_s)
-        return activity, embeddings, reliable
+        return activity, probability, embeddings, reliable
 
 
 def _check_counts(num: int | None, low: int | None, high: int | None) -> None:

@@ -24,6 +24,7 @@ def aggregate_activity(
     *,
     num_speakers: int,
     edge_weighting: bool,
+    count_offset: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Average per-window activity onto the global frame grid.
 
@@ -38,7 +39,9 @@ def aggregate_activity(
     num_speakers
         Number of global speakers K.
     edge_weighting
-        Weight frames by a Hann-like window so window edges (less context) count less.
+        Weight frames by a Hamming window so window edges (less context) count less.
+    count_offset
+        Added to the mean speaker count before rounding it.
 
     Returns
     -------
@@ -63,7 +66,7 @@ def aggregate_activity(
                 mapped[:, c] = np.maximum(mapped[:, c], activity[w, :, k])
         scores[span] += weight[:, None] * mapped
     coverage = np.maximum(coverage, 1e-8)
-    return scores / coverage[:, None], np.rint(count / coverage).astype(np.int64)
+    return scores / coverage[:, None], np.floor(count / coverage + 0.5 + count_offset).astype(np.int64)
 
 
 def binarize(scores: np.ndarray, count: np.ndarray) -> np.ndarray:

@@ -197,11 +197,14 @@ class WindowActivity:
     first_window
         Index of the first window of this batch in the recording.
     activity
-        Binary activity, shape ``(windows, frames, 3)``, float32 in {0, 1}.
+        Binary activity (most likely powerset class), shape ``(windows, frames, 3)``, float32.
+    probability
+        Marginal probability that each local speaker speaks, same shape, float32 in [0, 1].
     """
 
     first_window: int
     activity: np.ndarray
+    probability: np.ndarray
 
 
 def window_starts(num_samples: int, *, step_samples: int) -> np.ndarray:
@@ -237,4 +240,5 @@ def iter_windows(
             chunk[row, 0, : len(piece)] = piece
         log_probs = model(torch.from_numpy(chunk))  # (windows, 589, 7)
         hard = F.one_hot(log_probs.argmax(-1), len(POWERSET)).float() @ powerset
-        yield WindowActivity(first, hard.numpy())  # (windows, 589, 3)
+        soft = log_probs.exp() @ powerset
+        yield WindowActivity(first, hard.numpy(), soft.numpy())  # (windows, 589, 3) each
