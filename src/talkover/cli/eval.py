@@ -1,0 +1,86 @@
+"""``talkover eval``: score a hypothesis annotation against a reference annotation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
+from talkover.evaluation import EvaluationResult, evaluate
+from talkover.events.types import EVENT_TYPES
+from talkover.formats import ANNOTATION_READERS, read_annotation
+
+__all__ = ["register", "run", "format_evaluation"]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    formats = ", ".join(sorted(ANNOTATION_READERS))
+    parser = commands.add_parser(
+        "eval",
+        help="score a diarization/event hypothesis against a reference",
+        description="DER (collar 0, overlap scored), JER, overlapped-speech precision/recall and "
+        "event precision/recall/F1 per type. Hypothesis speakers are mapped to reference "
+        "speakers by the optimal DER mapping; events match on type, both speakers and onset. "
+        f"Annotation formats: {formats}.",
+    )
+    parser.add_argument("--ref", required=True, metavar="REF", help="reference annotation")
+    parser.add_argument("--hyp", required=True, metavar="HYP", help="hypothesis annotation")
+    parser.add_argument(
+        "--onset-tolerance",
+        type=float,
+        default=1.0,
+        metavar="S",
+        dest="onset_tolerance_s",
+        help="largest onset difference of matching events (default 1.0)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    add_threshold_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def _pct(value: float | None) -> str:
+    return "     -" if value is None else f"{100 * value:6.1f}"
+
+
+def format_evaluation(result: EvaluationResult) -> str:
+    """A readable table of the scores (percentages)."""
+    d = result.diarization
+    lines = [
+        f"DER  {_pct(d.der)} %  (miss {d.miss_s:.2f} s, false alarm {d.false_alarm_s:.2f} s, "
+        f"confusion {d.confusion_s:.2f} s, of {d.total_s:.2f} s reference speech)",
+        f"JER  {_pct(result.jaccard.jer)} %",
+        f"overlapped speech  precision {_pct(result.overlap.precision)} %  recall "
+        f"{_pct(result.overlap.recall)} %  F1 {_pct(result.overlap.f1)} %  "
+        f"(ref {result.overlap.num_ref:.2f} s, hyp {result.overlap.num_hyp:.2f} s)",
+        "",
+        f"{'event':<20} {'ref':>4} {'hyp':>4} {'hit':>4} {'prec %':>7} {'rec %':>7} {'F1 %':>7}",
+    ]
+    for t in EVENT_TYPES:
+        e = result.events.get(t)
+        if e is None:
+            continue
+        lines.append(
+            f"{t:<20} {e.num_ref:4.0f} {e.num_hyp:4.0f} {e.hits:4.0f} "
+            f"{_pct(e.precision):>7} {_pct(e.recall):>7} {_pct(e.f1):>7}"
+        )
+    lines.append(f"{'macro F1 (overlap events)':<42} {_pct(result.event_macro_f1):>7}")
+    if result.mapping:
+        pairs = ", ".join(f"{h} -> {r}" for h, r in sorted(result.mapping.items()))
+        lines.append(f"speaker mapping: {pairs}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    reference = read_annotation(args.ref)
+    hypothesis = read_annotation(args.hyp)
+    result = evaluate(
+        reference, hypothesis, config=config, onset_tolerance_s=args.onset_tolerance_s
+    )
+    if args.json:
+        payload = {"reference": args.ref, "hypothesis": args.hyp, **result.to_dict()}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_evaluation(result))
+    return EXIT_OK

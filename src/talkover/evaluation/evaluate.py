@@ -1,0 +1,58 @@
+"""evaluate(): score a hypothesis speaker timeline against a reference."""
+
+from __future__ import annotations
+
+from talkover.analysis import analyze_timeline
+from talkover.config import EventConfig
+from talkover.evaluation.diarization import diarization_counts, jaccard_counts, optimal_mapping
+from talkover.evaluation.events import event_detection
+from talkover.evaluation.overlap import overlap_detection
+from talkover.evaluation.result import EvaluationResult
+from talkover.timeline import SpeakerTimeline
+
+__all__ = ["evaluate"]
+
+
+def evaluate(
+    reference: SpeakerTimeline,
+    hypothesis: SpeakerTimeline,
+    *,
+    config: EventConfig | None = None,
+    onset_tolerance_s: float = 1.0,
+    frame_s: float = 0.01,
+) -> EvaluationResult:
+    """Score ``hypothesis`` against ``reference``: DER, JER, overlap and event detection.
+
+    Parameters
+    ----------
+    reference, hypothesis
+        Speaker timelines of the same recording; speaker names need not agree.
+    config
+        Event thresholds used to detect events in both timelines (defaults if ``None``).
+    onset_tolerance_s
+        Largest onset difference, in seconds, at which two events of the same type and the
+        same (mapped) speakers match.
+    frame_s
+        Frame step, in seconds, of the overlapped-speech scoring.
+
+    Examples
+    --------
+    >>> ref = SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")])
+    >>> hyp = SpeakerTimeline.from_tuples([(0, 5, "spk1"), (4, 8, "spk0")])
+    >>> result = evaluate(ref, hyp)
+    >>> result.diarization.der, result.events["interruption"].f1, result.mapping["spk0"]
+    (0.0, 1.0, 'B')
+    """
+    config = config or EventConfig()
+    mapping = optimal_mapping(reference, hypothesis)
+    ref_events = analyze_timeline(reference, config=config).events
+    hyp_events = analyze_timeline(hypothesis, config=config).events
+    return EvaluationResult(
+        diarization=diarization_counts(reference, hypothesis),
+        jaccard=jaccard_counts(reference, hypothesis),
+        overlap=overlap_detection(reference, hypothesis, frame_s=frame_s),
+        events=event_detection(
+            ref_events, hyp_events, mapping=mapping, onset_tolerance_s=onset_tolerance_s
+        ),
+        mapping=mapping,
+    )
