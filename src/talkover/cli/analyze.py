@@ -8,8 +8,9 @@ from pathlib import Path
 
 from talkover.analysis import analyze_timeline
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
+from talkover.cli.diarize import add_diarization_flags, progress_for
 from talkover.errors import InputError
-from talkover.formats import OUTPUT_WRITERS, read_annotation, write_output
+from talkover.formats import OUTPUT_WRITERS, is_annotation, read_annotation, write_output
 from talkover.formats.json import format_json
 from talkover.report import format_summary
 
@@ -20,10 +21,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "analyze",
         help="find interruptions, backchannels and overlaps",
-        description="Analyse who talks over whom. INPUT is an annotation file (.rttm, .json). "
+        description="Analyse who talks over whom. INPUT is an annotation file (.rttm, .json) "
+        "or an audio/video recording, which is diarized first. "
         "Without -o a readable summary goes to stdout.",
     )
-    parser.add_argument("input", metavar="INPUT", help="annotation file (.rttm or talkover .json)")
+    parser.add_argument(
+        "input", metavar="INPUT",
+        help="annotation file (.rttm or talkover .json) or audio/video file",
+    )
     parser.add_argument(
         "-o", "--output", action="append", default=[], metavar="OUT",
         help=f"write a result; the extension picks the format ({', '.join(sorted(OUTPUT_WRITERS))}"
@@ -31,6 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the JSON to stdout")
     add_threshold_flags(parser)
+    add_diarization_flags(parser)
     parser.set_defaults(run=run)
 
 
@@ -40,8 +46,18 @@ def run(args: argparse.Namespace) -> int:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
-    timeline = read_annotation(args.input)
-    analysis = analyze_timeline(timeline, config=config, input_path=args.input)
+    if is_annotation(args.input):
+        analysis = analyze_timeline(
+            read_annotation(args.input), config=config, input_path=args.input
+        )
+    else:
+        from talkover.pipeline import analyze_media
+
+        analysis = analyze_media(
+            args.input, config=config, num_speakers=args.num_speakers,
+            min_speakers=args.min_speakers, max_speakers=args.max_speakers,
+            progress=progress_for(args),
+        )
     for out in args.output:
         write_output(analysis, out)
     if args.json:
