@@ -1,9 +1,11 @@
 """Global speakers from per-window local-speaker embeddings.
 
-1. Agglomerative clustering (centroid linkage, Euclidean distance between unit embeddings) of
+1. Agglomerative clustering (average linkage, Euclidean distance between unit embeddings) of
    the *reliable* embeddings, cut at ``threshold``, or at exactly ``num_speakers`` clusters; the
-   count is clamped to ``[min_speakers, max_speakers]``.
-2. Clusters smaller than ``min_cluster_size`` join their nearest large cluster.
+   count is clamped to ``[min_speakers, max_speakers]``. Two local speakers of one window are
+   set ``2.0`` apart (the largest possible distance): the segmentation model heard two voices.
+2. Clusters smaller than ``min_cluster_size`` (at most a tenth of the embeddings, so a short
+   clip keeps its speakers) join their nearest large cluster.
 3. Every local speaker (reliable or not) of every window goes to a cluster centroid by a
    per-window optimal assignment, so two local speakers of one window never share a global
    speaker while there are clusters enough.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.optimize import linear_sum_assignment
+from scipy.spatial.distance import pdist
 
 __all__ = ["cluster_speakers"]
 
@@ -37,7 +40,7 @@ def cluster_speakers(
     reliable
         Shape ``(windows, local_speakers)``, bool: embeddings good enough to found clusters.
     threshold
-        Centroid-linkage cut, in Euclidean distance between unit vectors (``sqrt(2 - 2 cos)``).
+        Average-linkage cut, in Euclidean distance between unit vectors (``sqrt(2 - 2 cos)``).
 
     Returns
     -------
@@ -52,8 +55,9 @@ def cluster_speakers(
     if not train_mask.any():
         return np.full(present.shape, -1, dtype=np.int64)
     train = embeddings[train_mask]
+    windows = np.nonzero(train_mask)[0]
     labels = _agglomerate(
-        train, threshold=threshold, num_speakers=num_speakers,
+        train, windows, threshold=threshold, num_speakers=num_speakers,
         min_speakers=min_speakers, max_speakers=max_speakers,
     )
     if num_speakers is None:
@@ -65,6 +69,7 @@ def cluster_speakers(
 
 def _agglomerate(
     train: np.ndarray,
+    windows: np.ndarray,
     *,
     threshold: float,
     num_speakers: int | None,
@@ -73,7 +78,9 @@ def _agglomerate(
 ) -> np.ndarray:
     if len(train) == 1:
         return np.zeros(1, dtype=np.int64)
-    tree = linkage(train, method="centroid", metric="euclidean")
+    distances = pdist(train, metric="euclidean")
+    distances[pdist(windows[:, None].astype(np.float64), metric="cityblock") == 0] = 2.0
+    tree = linkage(distances, method="average")
     labels = fcluster(tree, threshold, criterion="distance")
     count = len(np.unique(labels))
     wanted = num_speakers if num_speakers is not None else count
@@ -89,6 +96,7 @@ def _agglomerate(
 def _absorb_small(
     train: np.ndarray, labels: np.ndarray, *, min_cluster_size: int, min_speakers: int
 ) -> np.ndarray:
+    min_cluster_size = min(min_cluster_size, max(1, len(train) // 10))
     sizes = np.bincount(labels)
     order = np.argsort(-sizes)
     keep = [c for c in order if sizes[c] >= min_cluster_size]

@@ -82,7 +82,7 @@ class DiarizationConfig:
     min_embedding_s: float = 0.3
     max_embedding_s: float = 5.0
     min_reliable_s: float = 1.0
-    threshold: float = 0.9
+    threshold: float = 1.1
     min_cluster_size: int = 2
     edge_weighting: bool = False
     soft_activity: bool = True
