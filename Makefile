@@ -21,9 +21,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p $(DEMO_OUT)
-	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm \
+	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.flac --quiet \
 		-o $(DEMO_OUT)/sample_call.json -o $(DEMO_OUT)/sample_call.csv
-	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm
+	$(VENV)/bin/talkover analyze $(DEMO_OUT)/sample_call.json
 	@echo "wrote $(DEMO_OUT)/sample_call.json and $(DEMO_OUT)/sample_call.csv"
 
 test: $(STAMP)

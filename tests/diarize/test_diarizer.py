@@ -20,7 +20,8 @@ def _crop(waveform: Waveform, start_s: float, end_s: float) -> Waveform:
 
 
 def test_short_clip_with_overlap_finds_two_speakers_and_the_overlap(diarizer, sample_waveform):
-    # 12.5-22.5 s of the call (one 10 s window): Diane and Sheila alternate; Sheila's 0.44 s "yeah" at 18.15 s
+    # 12.5-22.5 s of the call (one 10 s window): Diane and Sheila alternate; Sheila's 0.44 s
+    # "yeah" at 18.15 s
     # overlaps Diane (reference: speaker91 18.15-18.59 inside speaker90 18.05-21.49).
     tl = diarizer.diarize(_crop(sample_waveform, 12.5, 22.5))
     assert len(tl.speakers) == 2

@@ -170,7 +170,8 @@ class Diarizer:
             return SpeakerTimeline((), duration_s=duration_s, uri=uri)
         with torch.inference_mode():
             activity, probability, embeddings, reliable = self._windows(samples, progress)
-        # activity, probability (windows, 589, 3); embeddings (windows, 3, 192); reliable (windows, 3)
+        # activity, probability (windows, 589, 3); embeddings (windows, 3, 192);
+        # reliable (windows, 3)
         return self._timeline(
             activity, probability, embeddings, reliable, len(samples), uri,
             num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers,

@@ -66,7 +66,8 @@ def aggregate_activity(
                 mapped[:, c] = np.maximum(mapped[:, c], activity[w, :, k])
         scores[span] += weight[:, None] * mapped
     coverage = np.maximum(coverage, 1e-8)
-    return scores / coverage[:, None], np.floor(count / coverage + 0.5 + count_offset).astype(np.int64)
+    rounded = np.floor(count / coverage + 0.5 + count_offset).astype(np.int64)
+    return scores / coverage[:, None], rounded
 
 
 def binarize(scores: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -113,7 +114,9 @@ def to_timeline(
     return SpeakerTimeline(segments, duration_s=duration_s, uri=uri)
 
 
-def _clean(runs: list[tuple[float, float]], *, min_on: float, min_off: float) -> list[tuple[float, float]]:
+def _clean(
+    runs: list[tuple[float, float]], *, min_on: float, min_off: float
+) -> list[tuple[float, float]]:
     merged: list[tuple[float, float]] = []
     for start, end in runs:
         if merged and start - merged[-1][1] < min_off:

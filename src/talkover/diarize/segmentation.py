@@ -124,7 +124,9 @@ class _SincNet(nn.Module):
 
     def forward(self, waveforms: torch.Tensor) -> torch.Tensor:
         x = self.wav_norm1d(waveforms)
-        kernels = self._kernels if self._kernels is not None else self.conv1d[0].filterbank.filters()
+        kernels = self._kernels
+        if kernels is None:
+            kernels = self.conv1d[0].filterbank.filters()
         x = torch.abs(F.conv1d(x, kernels, stride=10))
         x = F.leaky_relu(self.norm1d[0](F.max_pool1d(x, 3)))
         for conv, norm in zip(self.conv1d[1:], self.norm1d[1:], strict=True):
