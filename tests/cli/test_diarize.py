@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import wave
 from pathlib import Path
 
@@ -33,8 +34,8 @@ def test_diarize_writes_rttm_with_the_requested_count(tmp_path):
 def test_analyze_silent_media_gives_an_empty_analysis(tmp_path, capsys):
     silent = _wav(tmp_path / "silent.wav", np.zeros(16_000 * 2))
     assert main(["analyze", str(silent), "--json", "-q"]) == 0
-    text = capsys.readouterr().out
-    assert '"events": []' in text.replace("\n", "").replace(" ", "").replace('"events":[]', '"events": []')
+    result = json.loads(capsys.readouterr().out)
+    assert result["events"] == [] and result["media_path"] == str(silent)
 
 
 def test_undecodable_media_exits_2_naming_the_file(tmp_path, capsys):
