@@ -35,7 +35,8 @@ def test_analyze_silent_media_gives_an_empty_analysis(tmp_path, capsys):
     silent = _wav(tmp_path / "silent.wav", np.zeros(16_000 * 2))
     assert main(["analyze", str(silent), "--json", "-q"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["events"] == [] and result["media_path"] == str(silent)
+    assert result["events"] == [] and result["segments"] == []
+    assert result["input"]["media_path"] == str(silent)
 
 
 def test_undecodable_media_exits_2_naming_the_file(tmp_path, capsys):
