@@ -21,11 +21,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	mkdir -p $(DEMO_OUT)
-	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm \
-		-o $(DEMO_OUT)/sample_call.json -o $(DEMO_OUT)/sample_call.csv
-	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm
-	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm \
+	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.flac --quiet \
+		-o $(DEMO_OUT)/sample_call.json -o $(DEMO_OUT)/sample_call.csv \
 		-o $(DEMO_OUT)/sample_call.html -o $(DEMO_OUT)/sample_call.png
+	$(VENV)/bin/talkover analyze $(DEMO_OUT)/sample_call.json
 	@echo "wrote $(DEMO_OUT)/sample_call.json and $(DEMO_OUT)/sample_call.csv"
 	@echo "open $(DEMO_OUT)/sample_call.html in a browser for the interactive report"
 

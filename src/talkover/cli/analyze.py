@@ -8,9 +8,16 @@ from pathlib import Path
 
 from talkover.analysis import analyze_timeline
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
+from talkover.cli.diarize import add_diarization_flags, progress_for
 from talkover.cli.multichannel import add_multichannel_flags, analyze_multichannel_args
 from talkover.errors import InputError
-from talkover.formats import INPUT_FORMATS, OUTPUT_WRITERS, read_annotation, write_output
+from talkover.formats import (
+    INPUT_FORMATS,
+    OUTPUT_WRITERS,
+    is_annotation,
+    read_annotation,
+    write_output,
+)
 from talkover.formats.json import format_json
 from talkover.report import format_summary
 from talkover.report.html import write_html_report
@@ -23,12 +30,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "analyze",
         help="find interruptions, backchannels and overlaps",
         description="Analyse who talks over whom. INPUT is an annotation file (.rttm, .json, "
-        ".TextGrid, .eaf, .cha, .vtt, .srt, .csv; see docs/formats.md). "
-        "Without -o a readable summary goes to stdout.",
+        ".TextGrid, .eaf, .cha, .vtt, .srt, .csv; see docs/formats.md) or an audio/video "
+        "recording, which is diarized first. Without -o a readable summary goes to stdout.",
     )
     parser.add_argument(
         "input", metavar="INPUT", nargs="?",
-        help="annotation file (see docs/formats.md), or with --channels a multichannel recording",
+        help="annotation file (see docs/formats.md) or audio/video file; with --channels a "
+        "multichannel recording",
     )
     parser.add_argument(
         "-o", "--output", action="append", default=[], metavar="OUT",
@@ -50,6 +58,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_multichannel_flags(parser)
     add_threshold_flags(parser)
+    add_diarization_flags(parser)
     parser.set_defaults(run=run)
 
 
@@ -65,10 +74,19 @@ def run(args: argparse.Namespace) -> int:
     if analysis is None:
         if args.input is None:
             raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
-        timeline = read_annotation(args.input, input_format=args.input_format)
-        analysis = analyze_timeline(
-            timeline, config=config, input_path=args.input, media_path=args.media
-        )
+        if args.input_format is not None or is_annotation(args.input):
+            timeline = read_annotation(args.input, input_format=args.input_format)
+            analysis = analyze_timeline(
+                timeline, config=config, input_path=args.input, media_path=args.media
+            )
+        else:
+            from talkover.pipeline import analyze_media
+
+            analysis = analyze_media(
+                args.input, config=config, num_speakers=args.num_speakers,
+                min_speakers=args.min_speakers, max_speakers=args.max_speakers,
+                progress=progress_for(args),
+            )
     for out in args.output:
         if args.link_media and Path(out).suffix.lower() == ".html":
             write_html_report(analysis, out, link_media=True)

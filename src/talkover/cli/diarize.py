@@ -1,0 +1,72 @@
+"""``talkover diarize``: who speaks when in a recording, written as RTTM."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from talkover.cli.common import EXIT_OK
+from talkover.errors import InputError
+from talkover.formats.rttm import format_rttm, write_rttm
+
+__all__ = ["register", "run", "add_diarization_flags", "progress_for"]
+
+#: Recordings shorter than this (seconds) get no progress bar.
+PROGRESS_MIN_S = 5.0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "diarize",
+        help="who speaks when (overlaps kept), as RTTM",
+        description="Diarize an audio or video file with talkover's overlap-aware diarizer. "
+        "Without -o the RTTM goes to stdout.",
+    )
+    parser.add_argument("media", metavar="MEDIA", help="audio or video file")
+    parser.add_argument("-o", "--output", metavar="OUT.rttm", help="write the RTTM here")
+    add_diarization_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def add_diarization_flags(parser: argparse.ArgumentParser) -> None:
+    """``--num-speakers``, ``--min-speakers``, ``--max-speakers`` and ``--quiet``."""
+    parser.add_argument("--num-speakers", type=int, metavar="N", help="exact number of speakers")
+    parser.add_argument("--min-speakers", type=int, metavar="N", help="at least N speakers")
+    parser.add_argument("--max-speakers", type=int, metavar="N", help="at most N speakers")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+
+
+def progress_for(args: argparse.Namespace):  # noqa: ANN201 - a ProgressCallback or None
+    """A stderr progress bar for long recordings when stderr is a terminal, else None."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done_s: float, total_s: float) -> None:
+        if total_s < PROGRESS_MIN_S:
+            return
+        filled = int(30 * done_s / total_s)
+        sys.stderr.write(
+            f"\rdiarizing [{'#' * filled}{'.' * (30 - filled)}] {done_s:6.0f}/{total_s:.0f} s"
+        )
+        if done_s >= total_s:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def run(args: argparse.Namespace) -> int:
+    from talkover.pipeline import diarize_media
+
+    if args.output and Path(args.output).suffix.lower() != ".rttm":
+        raise InputError(f"{args.output}: diarize writes RTTM; give an .rttm output path")
+    timeline = diarize_media(
+        args.media, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
+        max_speakers=args.max_speakers, progress=progress_for(args),
+    )
+    if args.output:
+        write_rttm(timeline, args.output)
+    else:
+        sys.stdout.write(format_rttm(timeline))
+    return EXIT_OK

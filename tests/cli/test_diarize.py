@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from talkover.cli.main import main
+from talkover.formats.rttm import read_rttm
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"
+
+
+def _wav(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes((samples * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.mark.slow
+def test_diarize_writes_rttm_with_the_requested_count(tmp_path):
+    out = tmp_path / "call.rttm"
+    assert main(["diarize", str(SAMPLE), "-o", str(out), "--num-speakers", "2", "-q"]) == 0
+    timeline = read_rttm(out)
+    assert len(timeline.speakers) == 2 and timeline.uri == "pyannote_sample_call"
+
+
+@pytest.mark.slow
+def test_analyze_silent_media_gives_an_empty_analysis(tmp_path, capsys):
+    silent = _wav(tmp_path / "silent.wav", np.zeros(16_000 * 2))
+    assert main(["analyze", str(silent), "--json", "-q"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["events"] == [] and result["segments"] == []
+    assert result["input"]["media_path"] == str(silent)
+
+
+def test_undecodable_media_exits_2_naming_the_file(tmp_path, capsys):
+    bad = tmp_path / "broken.mp3"
+    bad.write_bytes(b"this is not audio")
+    assert main(["diarize", str(bad), "-q"]) == 2
+    assert "broken.mp3" in capsys.readouterr().err
+
+
+def test_diarize_refuses_a_non_rttm_output(tmp_path, capsys):
+    assert main(["diarize", str(SAMPLE), "-o", str(tmp_path / "x.txt")]) == 2
+    assert "x.txt" in capsys.readouterr().err
