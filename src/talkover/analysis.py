@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from talkover._version import __version__
+from talkover.cast import Cast, label_speakers
 from talkover.config import EventConfig
 from talkover.events import Event, detect_events
 from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
+from talkover.metrics.groups import GroupComparison, compare_groups
+from talkover.metrics.sensitivity import Sensitivity, SensitivityGrid, measure_sensitivity
 from talkover.timeline import SpeakerTimeline
 from talkover.turns import IPU, Turn, build_ipus, build_turns
 
@@ -20,7 +23,8 @@ class Analysis:
 
     ``input_path`` is the file analysed (``None`` for an in-memory timeline); ``duration_s`` the
     recording's length (the last speech's end when the length is unknown); ``media_path`` the
-    audio or video the timeline belongs to, when known (reports play it).
+    audio or video the timeline belongs to, when known (reports play it). ``groups`` compares
+    the cast's groups (one per attribute); ``sensitivity`` is set when a grid was asked for.
     """
 
     input_path: str | None
@@ -34,6 +38,8 @@ class Analysis:
     matrix: EventMatrix
     media_path: str | None = None
     talkover_version: str = __version__
+    groups: tuple[GroupComparison, ...] = ()
+    sensitivity: Sensitivity | None = None
 
 
 def analyze_timeline(
@@ -42,8 +48,14 @@ def analyze_timeline(
     config: EventConfig | None = None,
     input_path: str | None = None,
     media_path: str | None = None,
+    cast: Cast | None = None,
+    sensitivity: SensitivityGrid | None = None,
 ) -> Analysis:
     """Detect turns and events in ``timeline`` and compute every figure.
+
+    ``cast`` names speakers and puts them in groups (:mod:`talkover.cast`); ``sensitivity``
+    recomputes the headline numbers over a grid of thresholds
+    (:mod:`talkover.metrics.sensitivity`).
 
     >>> tl = SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")])
     >>> [(e.type, e.by, e.of) for e in analyze_timeline(tl).events]
@@ -55,6 +67,14 @@ def analyze_timeline(
     turns = build_turns(ipus, events)
     speakers = compute_speaker_stats(timeline, turns, events)
     matrix = build_matrix(events, timeline.speakers)
+    if cast is not None:
+        speakers = label_speakers(speakers, cast.resolve(timeline.speakers))
+    groups = compare_groups(speakers, turns, events)
+    spread = (
+        measure_sensitivity(timeline, speakers, chosen=config, grid=sensitivity)
+        if sensitivity is not None
+        else None
+    )
     return Analysis(
         input_path=input_path,
         duration_s=timeline.end_s,
@@ -66,4 +86,6 @@ def analyze_timeline(
         speakers=speakers,
         matrix=matrix,
         media_path=media_path,
+        groups=groups,
+        sensitivity=spread,
     )

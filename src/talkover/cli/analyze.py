@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from talkover.analysis import analyze_timeline
+from talkover.cli.cast_flags import add_cast_flags, cast_from_args
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.errors import InputError
 from talkover.formats import OUTPUT_WRITERS, read_annotation, write_output
@@ -31,6 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the JSON to stdout")
     add_threshold_flags(parser)
+    add_cast_flags(parser)
     parser.set_defaults(run=run)
 
 
@@ -41,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
     timeline = read_annotation(args.input)
-    analysis = analyze_timeline(timeline, config=config, input_path=args.input)
+    analysis = analyze_timeline(
+        timeline, config=config, input_path=args.input, **cast_from_args(args)
+    )
     for out in args.output:
         write_output(analysis, out)
     if args.json:

@@ -11,7 +11,9 @@ The contract (extend it, don't break it)::
       "segments": [{"start_s", "end_s", "speaker"}],
       "events": [{"type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence"}],
       "turns": [{"speaker", "start_s", "end_s"}],
-      "matrix": {type: {by: {of: count}}}
+      "matrix": {type: {by: {of: count}}},
+      "groups": {attribute: {"groups", "pairs", "contrasts", "unassigned"}},
+      "sensitivity": null or {"grid", "configs", "headlines"}
     }
 
 Times are rounded to the millisecond. Speaker ids in ``events``, ``turns`` and ``matrix`` are
@@ -27,6 +29,7 @@ from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
+from talkover.formats.json_groups import groups_to_dict, sensitivity_to_dict
 from talkover.formats.text import read_text
 from talkover.timeline import Segment, SpeakerTimeline
 
@@ -48,6 +51,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             if key.endswith("_s"):
                 row[key] = _seconds(value)
         row["talk_share"] = round(stats.talk_share, 6)
+        row["groups"] = dict(stats.groups)
         speakers.append(row)
     return {
         "talkover_version": analysis.talkover_version,
@@ -80,6 +84,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             for t in analysis.turns
         ],
         "matrix": analysis.matrix.to_dict(),
+        "groups": groups_to_dict(analysis.groups),
+        "sensitivity": sensitivity_to_dict(analysis.sensitivity),
     }
 
 

@@ -20,7 +20,8 @@ class SpeakerStats:
 
     ``talk_time_s`` is the length of the union of the speaker's speech; ``talk_share`` its share
     of all speakers' talk time (shares sum to 1). ``mean_response_gap_s`` is the mean silence
-    before the speaker's switches (``None`` without any).
+    before the speaker's switches (``None`` without any). ``name`` and ``groups`` (sorted
+    ``(attribute, value)`` pairs) come from the cast (:mod:`talkover.cast`), when given.
     """
 
     id: str
@@ -39,6 +40,7 @@ class SpeakerStats:
     overlaps_made: int
     overlaps_received: int
     switches_made: int
+    groups: tuple[tuple[str, str], ...] = ()
 
 
 def compute_speaker_stats(
