@@ -210,8 +210,10 @@ def load_cast(path: str | Path) -> Cast:
     if not isinstance(rows, list) or not rows:
         raise FormatError(path, "expected one or more [[speaker]] tables")
     members = tuple(_member(path, i, row) for i, row in enumerate(rows))
-    _check_unique([m.name for m in members], str(path))
-    _check_unique([m.id for m in members if m.id is not None], f"{path} ids")
+    for key, values in (("name", [m.name for m in members]), ("id", [m.id for m in members])):
+        twice = sorted({v for v in values if v is not None and values.count(v) > 1})
+        if twice:
+            raise FormatError(path, f"[[speaker]] {key}(s) given twice: {', '.join(twice)}")
     return Cast(members)
 
 

@@ -105,6 +105,7 @@ def sensitivity_to_dict(sensitivity: Sensitivity | None) -> dict[str, Any] | Non
                 "low": _num(h.low),
                 "high": _num(h.high),
                 "unbounded": any(v is not None and math.isinf(v) for v in (h.high, h.chosen)),
+                "defined_configs": h.defined_configs,
                 "conclusive_configs": h.conclusive_configs,
                 "chosen_conclusive": h.chosen_conclusive,
             }

@@ -26,7 +26,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["RateRatio", "compare_rates"]
 
@@ -95,6 +94,8 @@ def compare_rates(
     if n == 0 or exposure_a_s <= 0 or exposure_b_s <= 0:
         return RateRatio(count_a, exposure_a_s, count_b, exposure_b_s, rate_a, rate_b,
                          None, None, None, None, None, None, level)
+    from scipy import stats  # imported here: scipy.stats takes seconds to import
+
     scale = exposure_b_s / exposure_a_s
     alpha = 1.0 - level
     pi_low = 0.0 if count_a == 0 else stats.beta.ppf(alpha / 2, count_a, count_b + 1)

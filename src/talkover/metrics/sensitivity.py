@@ -56,7 +56,8 @@ class HeadlineRange:
     ``subject`` is ``"BY->OF"`` (speaker names, else ids) for interruption counts and
     ``"ATTRIBUTE: A/B"`` for ratios. ``low``/``high`` span the grid's defined values (``None``
     when never defined); ``chosen`` is the value at the analysis' own configuration.
-    ``conclusive_configs`` counts the grid configurations where a ratio was conclusive.
+    ``defined_configs`` counts the grid configurations where the value is defined (a ratio
+    needs events), ``conclusive_configs`` those where a ratio was conclusive.
     """
 
     quantity: Quantity
@@ -64,6 +65,7 @@ class HeadlineRange:
     chosen: float | None
     low: float | None
     high: float | None
+    defined_configs: int = 0
     conclusive_configs: int | None = None
     chosen_conclusive: bool | None = None
 
@@ -109,6 +111,7 @@ def measure_sensitivity(
                 chosen=value,
                 low=min(values, default=None if ratio else 0.0),
                 high=max(values, default=None if ratio else 0.0),
+                defined_configs=len(values) if ratio else len(configs),
                 conclusive_configs=sum(bool(f) for f in flags) if ratio else None,
                 chosen_conclusive=flag if ratio else None,
             )

@@ -63,6 +63,8 @@ def sensitivity_lines(analysis: Analysis) -> list[str]:
         line = (f"  {h.quantity.replace('_', ' ')} {h.subject}: {fmt(h.chosen)} "
                 f"(range {fmt(h.low)}-{fmt(h.high)})")
         if h.conclusive_configs is not None:
+            if h.defined_configs < s.configs:
+                line += f", defined in {h.defined_configs}/{s.configs}"
             line += f", conclusive in {h.conclusive_configs}/{s.configs}"
             if 0 < h.conclusive_configs < s.configs:
                 line += " - depends on the thresholds"
