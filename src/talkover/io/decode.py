@@ -1,0 +1,221 @@
+"""Media -> Waveform: decode any common audio or video file with PyAV (FFmpeg).
+
+The first (best) audio stream of the container is decoded frame by frame, resampled with
+:class:`av.AudioResampler` to float32 at ``sample_rate_hz`` and appended to a preallocated,
+growing buffer, so memory stays about one copy of the output (no list of per-frame arrays).
+
+Failures at the boundary are :class:`~talkover.errors.DecodeError` naming the file and why:
+missing file, a directory, an empty (0-byte) file, a file FFmpeg cannot read (corrupt or not
+media at all), a video without an audio stream, or a stream whose every packet fails to decode.
+A valid file with no samples gives an empty :class:`Waveform` (empty input, empty result).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+
+from talkover.errors import DecodeError
+from talkover.io.waveform import SAMPLE_RATE_HZ, Waveform
+
+__all__ = ["decode_audio", "decode_channels", "probe_duration_s"]
+
+logger = logging.getLogger(__name__)
+
+_FFMPEG_ERRORS: tuple[type[BaseException], ...] = (av.FFmpegError, OSError, ValueError)
+
+
+class _GrowingBuffer:
+    """A ``(channels, capacity)`` float32 array that doubles when full."""
+
+    def __init__(self, num_channels: int, capacity: int) -> None:
+        self._data = np.zeros((num_channels, max(capacity, 1024)), dtype=np.float32)
+        self.size = 0
+
+    def append(self, block: np.ndarray) -> None:
+        """Append a ``(channels, n)`` block."""
+        n = block.shape[1]
+        if self.size + n > self._data.shape[1]:
+            grown = np.zeros(
+                (self._data.shape[0], max(2 * self._data.shape[1], self.size + n)),
+                dtype=np.float32,
+            )
+            grown[:, : self.size] = self._data[:, : self.size]
+            self._data = grown
+        self._data[:, self.size : self.size + n] = block
+        self.size += n
+
+    def channels(self) -> list[np.ndarray]:
+        """One contiguous ``(size,)`` array per channel (trimmed copies)."""
+        return [np.ascontiguousarray(row[: self.size]) for row in self._data]
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise DecodeError(path, "no such file")
+    if path.is_dir():
+        raise DecodeError(path, "is a directory, expected an audio or video file")
+    if path.stat().st_size == 0:
+        raise DecodeError(path, "file is empty (0 bytes)")
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    try:
+        return av.open(str(path), mode="r")
+    except _FFMPEG_ERRORS as exc:
+        raise DecodeError(
+            path, f"not a readable audio or video file (corrupt or unsupported format): {exc}"
+        ) from exc
+
+
+def _audio_stream(container: av.container.InputContainer, path: Path) -> av.audio.AudioStream:
+    if not container.streams.audio:
+        kinds = sorted({s.type for s in container.streams}) or ["none"]
+        raise DecodeError(path, f"contains no audio stream (streams found: {', '.join(kinds)})")
+    return container.streams.best("audio") or container.streams.audio[0]
+
+
+def _duration_hint_s(container: av.container.InputContainer, stream: av.audio.AudioStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def _iter_frames(
+    container: av.container.InputContainer, stream: av.audio.AudioStream, path: Path
+) -> Iterator[av.AudioFrame]:
+    """Decoded frames of ``stream``; damaged packets are skipped and counted."""
+    damaged = decoded = 0
+    try:
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.FFmpegError:
+                damaged += 1
+                continue
+            for frame in frames:
+                decoded += 1
+                yield frame
+    except av.FFmpegError as exc:  # demuxing stopped early: a truncated or damaged container
+        if decoded == 0:
+            raise DecodeError(path, f"audio stream could not be read: {exc}") from exc
+        logger.warning(
+            "%s: container damaged after %d frames (%s); kept the rest", path, decoded, exc
+        )
+    if damaged and decoded == 0:
+        raise DecodeError(path, f"all {damaged} audio packets failed to decode (corrupt stream)")
+    if damaged:
+        logger.warning("%s: skipped %d undecodable audio packets", path, damaged)
+
+
+def _channels_of(frame: av.AudioFrame, *, mono: bool) -> np.ndarray:
+    block = frame.to_ndarray()  # (channels, n) float32, planar
+    return block.mean(axis=0, keepdims=True, dtype=np.float32) if mono else block
+
+
+def _decode(path: Path, sample_rate_hz: int, *, mono: bool) -> tuple[list[np.ndarray], int]:
+    """Decode to float32 arrays (one per channel, or one mix) at ``sample_rate_hz``."""
+    if sample_rate_hz <= 0:
+        raise ValueError(f"sample_rate_hz must be positive, got {sample_rate_hz}")
+    _check_path(path)
+    with _open(path) as container:
+        stream = _audio_stream(container, path)
+        num_channels = 1 if mono else max(stream.codec_context.channels, 1)
+        capacity = int(_duration_hint_s(container, stream) * sample_rate_hz * 1.02) + sample_rate_hz
+        buffer = _GrowingBuffer(num_channels, capacity)
+        # keep the input layout (no FFmpeg downmix matrix, which is not a plain average)
+        resampler = av.AudioResampler(format="fltp", layout=None, rate=sample_rate_hz)
+        try:
+            for frame in _iter_frames(container, stream, path):
+                for out in resampler.resample(frame):
+                    buffer.append(_channels_of(out, mono=mono))
+            for out in resampler.resample(None):
+                buffer.append(_channels_of(out, mono=mono))
+        except (ValueError, av.FFmpegError) as exc:
+            raise DecodeError(path, f"audio could not be resampled: {exc}") from exc
+    return buffer.channels(), num_channels
+
+
+def decode_audio(path: str | os.PathLike[str], *, sample_rate_hz: int = SAMPLE_RATE_HZ) -> Waveform:
+    """Decode the audio of a media file to mono float32.
+
+    Parameters
+    ----------
+    path
+        Any audio or video file FFmpeg reads (wav, flac, mp3, m4a/aac, ogg/opus, mp4, mkv,
+        webm, mov, ...). The best audio stream is used; channels are averaged.
+    sample_rate_hz
+        Output rate in Hz (16 000, what talkover's models expect).
+
+    Returns
+    -------
+    Waveform
+        ``samples`` of shape ``(num_samples,)``, float32, roughly in [-1, 1].
+
+    Raises
+    ------
+    DecodeError
+        The file is missing, a directory, empty, unreadable/corrupt, or has no audio stream.
+    """
+    path = Path(path)
+    (samples,), _ = _decode(path, sample_rate_hz, mono=True)
+    return Waveform(samples=samples, sample_rate_hz=sample_rate_hz, path=str(path))
+
+
+def decode_channels(
+    path: str | os.PathLike[str], *, sample_rate_hz: int = SAMPLE_RATE_HZ
+) -> tuple[Waveform, ...]:
+    """Decode each channel of a media file's audio separately (one microphone per speaker).
+
+    Parameters
+    ----------
+    path
+        Any audio or video file FFmpeg reads.
+    sample_rate_hz
+        Output rate in Hz.
+
+    Returns
+    -------
+    tuple of Waveform
+        One mono waveform per channel, in the stream's channel order, all the same length.
+
+    Raises
+    ------
+    DecodeError
+        As :func:`decode_audio`.
+    """
+    path = Path(path)
+    channels, _ = _decode(path, sample_rate_hz, mono=False)
+    return tuple(
+        Waveform(samples=c, sample_rate_hz=sample_rate_hz, path=str(path)) for c in channels
+    )
+
+
+def probe_duration_s(path: str | os.PathLike[str]) -> float:
+    """Duration of a media file's audio in seconds, from its headers when they say.
+
+    Falls back to counting decoded samples when the container does not record a duration.
+
+    Raises
+    ------
+    DecodeError
+        As :func:`decode_audio`.
+    """
+    path = Path(path)
+    _check_path(path)
+    with _open(path) as container:
+        stream = _audio_stream(container, path)
+        hint = _duration_hint_s(container, stream)
+        if hint > 0:
+            return hint
+        total = 0.0
+        for frame in _iter_frames(container, stream, path):
+            total += frame.samples / frame.sample_rate
+        return total
