@@ -13,6 +13,7 @@ from talkover.metrics.groups import GroupComparison, compare_groups
 from talkover.metrics.sensitivity import Sensitivity, SensitivityGrid, measure_sensitivity
 from talkover.timeline import SpeakerTimeline
 from talkover.turns import IPU, Turn, build_ipus, build_turns
+from talkover.voices import VoiceMatch
 
 __all__ = ["Analysis", "analyze_timeline"]
 
@@ -24,7 +25,8 @@ class Analysis:
     ``input_path`` is the file analysed (``None`` for an in-memory timeline); ``duration_s`` the
     recording's length (the last speech's end when the length is unknown); ``media_path`` the
     audio or video the timeline belongs to, when known (reports play it). ``groups`` compares
-    the cast's groups (one per attribute); ``sensitivity`` is set when a grid was asked for.
+    the cast's groups (one per attribute); ``sensitivity`` is set when a grid was asked for;
+    ``voice_matches`` says which speakers voice enrollment named (and which it could not).
     """
 
     input_path: str | None
@@ -40,6 +42,7 @@ class Analysis:
     talkover_version: str = __version__
     groups: tuple[GroupComparison, ...] = ()
     sensitivity: Sensitivity | None = None
+    voice_matches: tuple[VoiceMatch, ...] = ()
 
 
 def analyze_timeline(
@@ -88,4 +91,5 @@ def analyze_timeline(
         media_path=media_path,
         groups=groups,
         sensitivity=spread,
+        voice_matches=cast.voice_matches if cast is not None else (),
     )

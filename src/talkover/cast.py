@@ -38,6 +38,7 @@ from pathlib import Path
 
 from talkover.errors import ConfigError, FormatError
 from talkover.metrics.speakers import SpeakerStats
+from talkover.voices import VoiceMatch
 
 __all__ = [
     "CastMember",
@@ -86,10 +87,31 @@ class SpeakerLabel:
 
 @dataclass(frozen=True, slots=True)
 class Cast:
-    """The people of a recording and the group assignments given by flags."""
+    """The people of a recording, the group assignments given by flags, and the voice
+    matches that tied enrolled members to speaker ids (:mod:`talkover.voices`)."""
 
     members: tuple[CastMember, ...] = ()
     assignments: tuple[GroupAssignment, ...] = ()
+    voice_matches: tuple[VoiceMatch, ...] = ()
+
+    def with_voice_matches(
+        self, matches: Sequence[VoiceMatch], *, enrolled: Iterable[str]
+    ) -> Cast:
+        """A copy where each matched name gets its speaker's id.
+
+        Members among ``enrolled`` (names with a voice profile) that matched no speaker are
+        left out (their speakers keep their ids); matched names not yet members are added.
+        """
+        named = {m.name: m.speaker for m in matches if m.name is not None}
+        enrolled = set(enrolled)
+        members = []
+        for member in self.members:
+            if member.name in named:
+                members.append(replace(member, id=named.pop(member.name)))
+            elif member.id is not None or member.name not in enrolled:
+                members.append(member)
+        members += [CastMember(name, id=sid) for name, sid in named.items()]
+        return replace(self, members=tuple(members), voice_matches=tuple(matches))
 
     @classmethod
     def from_names(cls, text: str) -> Cast:

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
     timeline = read_annotation(args.input)
     analysis = analyze_timeline(
-        timeline, config=config, input_path=args.input, **cast_from_args(args)
+        timeline, config=config, input_path=args.input, **cast_from_args(args, timeline)
     )
     for out in args.output:
         write_output(analysis, out)

@@ -13,13 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from talkover._version import __version__
-from talkover.cli import analyze
+from talkover.cli import analyze, enroll
 from talkover.cli.common import EXIT_FAILED, EXIT_USAGE
 from talkover.errors import InputError, TalkoverError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (analyze,)
+COMMANDS = (analyze, enroll)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,8 @@ The contract (extend it, don't break it)::
       "turns": [{"speaker", "start_s", "end_s"}],
       "matrix": {type: {by: {of: count}}},
       "groups": {attribute: {"groups", "pairs", "contrasts", "unassigned"}},
-      "sensitivity": null or {"grid", "configs", "headlines"}
+      "sensitivity": null or {"grid", "configs", "headlines"},
+      "voice_matches": [{"speaker", "name", "similarity", "speech_s", "matched"}]
     }
 
 Times are rounded to the millisecond. Speaker ids in ``events``, ``turns`` and ``matrix`` are
@@ -29,7 +30,11 @@ from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.formats.json_groups import groups_to_dict, sensitivity_to_dict
+from talkover.formats.json_groups import (
+    groups_to_dict,
+    sensitivity_to_dict,
+    voice_matches_to_list,
+)
 from talkover.formats.text import read_text
 from talkover.timeline import Segment, SpeakerTimeline
 
@@ -86,6 +91,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "matrix": analysis.matrix.to_dict(),
         "groups": groups_to_dict(analysis.groups),
         "sensitivity": sensitivity_to_dict(analysis.sensitivity),
+        "voice_matches": voice_matches_to_list(analysis.voice_matches),
     }
 
 

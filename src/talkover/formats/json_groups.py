@@ -1,4 +1,4 @@
-"""The ``groups`` and ``sensitivity`` sections of the talkover JSON (see docs/json.md).
+"""The ``groups``, ``sensitivity`` and ``voice_matches`` sections of the talkover JSON.
 
 Times in seconds are rounded to the millisecond, rates, ratios and p-values to 6 significant
 decimals. JSON has no infinity: an unbounded interval end or ratio (no events on the ``b``
@@ -13,8 +13,9 @@ from typing import Any
 
 from talkover.metrics.groups import GroupComparison, GroupContrast
 from talkover.metrics.sensitivity import Sensitivity
+from talkover.voices import VoiceMatch
 
-__all__ = ["groups_to_dict", "sensitivity_to_dict"]
+__all__ = ["groups_to_dict", "sensitivity_to_dict", "voice_matches_to_list"]
 
 
 def _num(value: float | None, digits: int = 6) -> float | None:
@@ -112,3 +113,17 @@ def sensitivity_to_dict(sensitivity: Sensitivity | None) -> dict[str, Any] | Non
             for h in sensitivity.headlines
         ],
     }
+
+
+def voice_matches_to_list(matches: Sequence[VoiceMatch]) -> list[dict[str, Any]]:
+    """One row per speaker voice enrollment looked at (empty without enrollment)."""
+    return [
+        {
+            "speaker": m.speaker,
+            "name": m.name,
+            "similarity": _num(m.similarity, 4),
+            "speech_s": _num(m.speech_s, 3),
+            "matched": m.matched,
+        }
+        for m in matches
+    ]

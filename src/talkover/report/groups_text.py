@@ -6,7 +6,7 @@ import math
 
 from talkover.analysis import Analysis
 
-__all__ = ["group_lines", "sensitivity_lines"]
+__all__ = ["group_lines", "sensitivity_lines", "voice_match_lines"]
 
 
 def _n(x: float | None) -> str:
@@ -69,4 +69,19 @@ def sensitivity_lines(analysis: Analysis) -> list[str]:
             if 0 < h.conclusive_configs < s.configs:
                 line += " - depends on the thresholds"
         out.append(line)
+    return out + [""]
+
+
+def voice_match_lines(analysis: Analysis) -> list[str]:
+    """Which speaker each enrolled voice was matched to, and who stayed unmatched."""
+    if not analysis.voice_matches:
+        return []
+    out = ["voice enrollment:"]
+    for m in analysis.voice_matches:
+        score = "no solo speech to compare" if m.similarity is None else (
+            f"similarity {m.similarity:.2f}")
+        if m.matched:
+            out.append(f"  {m.speaker} is {m.name} ({score})")
+        else:
+            out.append(f"  {m.speaker}: unmatched, keeps its id ({score})")
     return out + [""]
