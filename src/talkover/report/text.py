@@ -58,8 +58,8 @@ def format_summary(analysis: Analysis) -> str:
     ]
     if analysis.speakers:
         out += _speaker_table(analysis) + [""] + _event_counts(analysis)
-        out += [""] + voice_match_lines(analysis) + group_lines(analysis)
-        out += sensitivity_lines(analysis)
+        extra = voice_match_lines(analysis) + group_lines(analysis) + sensitivity_lines(analysis)
+        out += [""] + extra if extra else []
     cfg = analysis.config
     out.append(
         f"thresholds: min_pause {cfg.min_pause_s:g} s, backchannel_max "
