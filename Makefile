@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: demo test install lint clean
+.PHONY: demo test install lint clean chromium
 
 install: $(STAMP)
 
@@ -24,10 +24,19 @@ demo: $(STAMP)
 	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm \
 		-o $(DEMO_OUT)/sample_call.json -o $(DEMO_OUT)/sample_call.csv
 	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm
+	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.rttm \
+		-o $(DEMO_OUT)/sample_call.html -o $(DEMO_OUT)/sample_call.png
 	@echo "wrote $(DEMO_OUT)/sample_call.json and $(DEMO_OUT)/sample_call.csv"
+	@echo "open $(DEMO_OUT)/sample_call.html in a browser for the interactive report"
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest -q
+
+# The browser tests drive Debian's Chromium; install it (as root) when it is missing.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	fi
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks

@@ -115,7 +115,7 @@ def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> N
     assert main([*args, "-o", str(tmp_path / "voices.npz")]) == 0
     write_rttm(second.renamed({"speaker90": "SPK_A", "speaker91": "SPK_B"}),
                tmp_path / "second.rttm")
-    assert main(["analyze", str(tmp_path / "second.rttm"), "--json", "--audio",
+    assert main(["analyze", str(tmp_path / "second.rttm"), "--json", "--media",
                  str(shared_real / case / f"{case}.wav"), "--enroll",
                  str(tmp_path / "voices.npz")]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -123,4 +123,4 @@ def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> N
     assert all(m["matched"] for m in doc["voice_matches"])
     assert main(["analyze", str(tmp_path / "second.rttm"), "--enroll",
                  str(tmp_path / "voices.npz")]) == 2
-    assert "give --audio MEDIA" in capsys.readouterr().err
+    assert "give --media FILE" in capsys.readouterr().err

@@ -25,7 +25,7 @@ from talkover.formats import read_annotation, write_output
 from talkover.formats.json import analysis_to_dict
 from talkover.formats.rttm import read_rttm, write_rttm
 from talkover.metrics import EventMatrix, SpeakerStats
-from talkover.timeline import Segment, Span, SpeakerTimeline
+from talkover.timeline import Segment, Span, SpeakerTimeline, Word
 from talkover.turns import IPU, Turn, build_ipus, build_turns
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "Segment",
     "Span",
     "SpeakerTimeline",
+    "Word",
     "IPU",
     "Turn",
     "build_ipus",

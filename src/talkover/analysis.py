@@ -8,6 +8,7 @@ from talkover._version import __version__
 from talkover.cast import Cast, label_speakers
 from talkover.config import EventConfig
 from talkover.events import Event, detect_events
+from talkover.events.words import refine_events
 from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
 from talkover.metrics.groups import GroupComparison, compare_groups
 from talkover.metrics.sensitivity import Sensitivity, SensitivityGrid, measure_sensitivity
@@ -66,7 +67,7 @@ def analyze_timeline(
     """
     config = config or EventConfig()
     ipus = build_ipus(timeline, min_pause_s=config.min_pause_s)
-    events = detect_events(ipus, config)
+    events = refine_events(detect_events(ipus, config), ipus, timeline)  # text: words.py
     turns = build_turns(ipus, events)
     speakers = compute_speaker_stats(timeline, turns, events)
     matrix = build_matrix(events, timeline.speakers)

@@ -13,9 +13,9 @@ and everything downstream. Times are float seconds from the start of the recordi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["Span", "Segment", "SpeakerTimeline", "merge_spans"]
+__all__ = ["Span", "Word", "Segment", "SpeakerTimeline", "merge_spans"]
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -30,13 +30,32 @@ class Span:
         return self.end_s - self.start_s
 
 
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One transcribed word of a segment, from ``start_s`` to ``end_s`` (seconds)."""
+
+    start_s: float
+    end_s: float
+    text: str
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Segment:
-    """One speaker speaking from ``start_s`` to ``end_s`` (seconds)."""
+    """One speaker speaking from ``start_s`` to ``end_s`` (seconds).
+
+    The optional transcript rides along without taking part in sorting or equality (two
+    segments are equal when their times and speaker are): ``text`` is what was said (``None``
+    when the input has no transcript), ``words`` its word timings when known, and
+    ``annotations`` codes a transcription tool attached to the utterance (CHAT's ``+/.``,
+    ``[<]``...).
+    """
 
     start_s: float
     end_s: float
     speaker: str
+    text: str | None = field(default=None, compare=False)
+    words: tuple[Word, ...] = field(default=(), compare=False)
+    annotations: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def duration_s(self) -> float:
@@ -145,7 +164,12 @@ class SpeakerTimeline:
             active += step
         return merge_spans(spans)
 
+    @property
+    def has_text(self) -> bool:
+        """Whether any segment carries a transcript."""
+        return any(s.text is not None for s in self.segments)
+
     def renamed(self, mapping: dict[str, str]) -> SpeakerTimeline:
         """A copy with speaker ids replaced by ``mapping`` (ids not in it are kept)."""
-        segs = tuple(Segment(s.start_s, s.end_s, mapping.get(s.speaker, s.speaker)) for s in self)
+        segs = tuple(replace(s, speaker=mapping.get(s.speaker, s.speaker)) for s in self)
         return SpeakerTimeline(segs, duration_s=self.duration_s, uri=self.uri)

@@ -10,9 +10,10 @@ from talkover.analysis import analyze_timeline
 from talkover.cli.cast_flags import add_cast_flags, cast_from_args
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.errors import InputError
-from talkover.formats import OUTPUT_WRITERS, read_annotation, write_output
+from talkover.formats import INPUT_FORMATS, OUTPUT_WRITERS, read_annotation, write_output
 from talkover.formats.json import format_json
 from talkover.report import format_summary
+from talkover.report.html import write_html_report
 
 __all__ = ["register", "run"]
 
@@ -21,16 +22,29 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "analyze",
         help="find interruptions, backchannels and overlaps",
-        description="Analyse who talks over whom. INPUT is an annotation file (.rttm, .json). "
+        description="Analyse who talks over whom. INPUT is an annotation file (.rttm, .json, "
+        ".TextGrid, .eaf, .cha, .vtt, .srt, .csv; see docs/formats.md). "
         "Without -o a readable summary goes to stdout.",
     )
-    parser.add_argument("input", metavar="INPUT", help="annotation file (.rttm or talkover .json)")
+    parser.add_argument("input", metavar="INPUT", help="annotation file (see docs/formats.md)")
     parser.add_argument(
         "-o", "--output", action="append", default=[], metavar="OUT",
         help=f"write a result; the extension picks the format ({', '.join(sorted(OUTPUT_WRITERS))}"
-        "; .csv is the event list); may repeat",
+        "; .csv is the segments, *events.csv the event list); may repeat",
+    )
+    parser.add_argument(
+        "--input-format", choices=sorted(INPUT_FORMATS), metavar="NAME",
+        help=f"read INPUT as this format whatever its extension ({', '.join(INPUT_FORMATS)})",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON to stdout")
+    parser.add_argument(
+        "--media", metavar="FILE",
+        help="the recording the annotation belongs to; an .html report plays it",
+    )
+    parser.add_argument(
+        "--link-media", action="store_true",
+        help="in an .html report, link the recording by relative path instead of embedding it",
+    )
     add_threshold_flags(parser)
     add_cast_flags(parser)
     parser.set_defaults(run=run)
@@ -42,12 +56,18 @@ def run(args: argparse.Namespace) -> int:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
-    timeline = read_annotation(args.input)
+    if args.media and not Path(args.media).is_file():
+        raise InputError(f"{args.media}: media file not found (--media)")
+    timeline = read_annotation(args.input, input_format=args.input_format)
     analysis = analyze_timeline(
-        timeline, config=config, input_path=args.input, **cast_from_args(args, timeline)
+        timeline, config=config, input_path=args.input, media_path=args.media,
+        **cast_from_args(args, timeline),
     )
     for out in args.output:
-        write_output(analysis, out)
+        if args.link_media and Path(out).suffix.lower() == ".html":
+            write_html_report(analysis, out, link_media=True)
+        else:
+            write_output(analysis, out)
     if args.json:
         sys.stdout.write(format_json(analysis))
     elif not args.output:

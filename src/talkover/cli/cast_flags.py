@@ -35,11 +35,7 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--enroll", action="append", default=[], metavar="NAME=CLIP|PROFILE.npz",
         help="name speakers by voice: a clip of NAME speaking alone, or profiles saved by "
-        "`talkover enroll`; repeatable (a --cast voice = ... enrolls too); needs --audio",
-    )
-    parser.add_argument(
-        "--audio", metavar="MEDIA",
-        help="the recording INPUT annotates (for --enroll / toml voices)",
+        "`talkover enroll`; repeatable (a --cast voice = ... enrolls too); needs --media",
     )
     parser.add_argument(
         "--match-threshold", type=float, default=MATCH_THRESHOLD, metavar="COS",
@@ -74,8 +70,8 @@ def _match_voices(args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cas
     from talkover.io import decode_audio
     from talkover.voices import VoiceEmbedder, enroll_voice, identify_speakers, load_profiles
 
-    if not args.audio:
-        raise ConfigError("--enroll and toml voices need the recording: give --audio MEDIA")
+    if not args.media:
+        raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
     embedder = VoiceEmbedder()
     profiles: list[VoiceProfile] = []
     clips = [(m.name, m.voice) for m in cast.members if m.voice]
@@ -93,7 +89,7 @@ def _match_voices(args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cas
     if twice:
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
     matches = identify_speakers(
-        decode_audio(args.audio), timeline, profiles,
+        decode_audio(args.media), timeline, profiles,
         threshold=args.match_threshold, embedder=embedder,
     )
     return cast.with_voice_matches(matches, enrolled=names)

@@ -3,5 +3,14 @@ backchannel, overlap)."""
 
 from talkover.events.detect import detect_events
 from talkover.events.types import EVENT_TYPES, OVERLAP_EVENT_TYPES, Event, EventType
+from talkover.events.words import BACKCHANNEL_WORDS, refine_events
 
-__all__ = ["Event", "EventType", "EVENT_TYPES", "OVERLAP_EVENT_TYPES", "detect_events"]
+__all__ = [
+    "Event",
+    "EventType",
+    "EVENT_TYPES",
+    "OVERLAP_EVENT_TYPES",
+    "detect_events",
+    "BACKCHANNEL_WORDS",
+    "refine_events",
+]

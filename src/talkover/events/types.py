@@ -7,9 +7,12 @@ from typing import Literal, get_args
 
 __all__ = ["EventType", "EVENT_TYPES", "OVERLAP_EVENT_TYPES", "FLOOR_TAKING_TYPES", "Event"]
 
-EventType = Literal["switch", "interruption", "failed_interruption", "backchannel", "overlap"]
+EventType = Literal[
+    "switch", "interruption", "failed_interruption", "backchannel", "overlap", "silent_interruption"
+]
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
-#: Event types that happen while another speaker speaks (all but ``switch``).
+#: Event types that happen while another speaker speaks (all but ``switch`` and
+#: ``silent_interruption``, which happen in silence).
 OVERLAP_EVENT_TYPES: tuple[EventType, ...] = (
     "interruption",
     "failed_interruption",
@@ -17,7 +20,9 @@ OVERLAP_EVENT_TYPES: tuple[EventType, ...] = (
     "overlap",
 )
 #: Event types after which ``by`` holds the floor.
-FLOOR_TAKING_TYPES: frozenset[EventType] = frozenset({"switch", "interruption", "overlap"})
+FLOOR_TAKING_TYPES: frozenset[EventType] = frozenset(
+    {"switch", "interruption", "overlap", "silent_interruption"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,10 @@ class Event:
     confidence
         How sure the detector is that the event is right, in [0, 1]; ``None`` when not assessed
         (events computed from a given timeline are exact under the definitions).
+    text_by, text_of
+        What ``by`` said in the unit that starts the event, and what ``of`` said in their unit
+        around it (the one they were speaking, or had just finished); ``None`` without a
+        transcript (see :mod:`talkover.events.words`).
     """
 
     type: EventType
@@ -51,3 +60,5 @@ class Event:
     overlap_s: float
     gap_s: float | None = None
     confidence: float | None = None
+    text_by: str | None = None
+    text_of: str | None = None

@@ -10,7 +10,10 @@ from talkover.analysis import Analysis
 
 __all__ = ["EVENT_COLUMNS", "format_events_csv", "write_events_csv"]
 
-EVENT_COLUMNS = ("type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence")
+EVENT_COLUMNS = (
+    "type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence", "text_by",
+    "text_of",
+)
 
 
 def _cell(value: object) -> object:

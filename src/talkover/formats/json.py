@@ -8,8 +8,9 @@ The contract (extend it, don't break it)::
       "config": {"min_pause_s": 0.3, "backchannel_max_s": 1.0, "grace_s": 0.5},
       "speakers": [{"id", "name", "talk_time_s", "talk_share", "turns", "longest_turn_s",
                     "mean_response_gap_s", "interruptions_made", ...}],
-      "segments": [{"start_s", "end_s", "speaker"}],
-      "events": [{"type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence"}],
+      "segments": [{"start_s", "end_s", "speaker", "text"?, "words"?, "annotations"?}],
+      "events": [{"type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence",
+                  "text_by", "text_of"}],
       "turns": [{"speaker", "start_s", "end_s"}],
       "matrix": {type: {by: {of: count}}},
       "groups": {attribute: {"groups", "pairs", "contrasts", "unassigned"}},
@@ -36,7 +37,7 @@ from talkover.formats.json_groups import (
     voice_matches_to_list,
 )
 from talkover.formats.text import read_text
-from talkover.timeline import Segment, SpeakerTimeline
+from talkover.timeline import Segment, SpeakerTimeline, Word
 
 __all__ = ["analysis_to_dict", "format_json", "write_json", "read_json_timeline"]
 
@@ -67,10 +68,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         },
         "config": analysis.config.to_dict(),
         "speakers": speakers,
-        "segments": [
-            {"start_s": _seconds(s.start_s), "end_s": _seconds(s.end_s), "speaker": s.speaker}
-            for s in analysis.timeline
-        ],
+        "segments": [_segment_dict(s) for s in analysis.timeline],
         "events": [
             {
                 "type": e.type,
@@ -81,6 +79,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "overlap_s": _seconds(e.overlap_s),
                 "gap_s": _seconds(e.gap_s),
                 "confidence": e.confidence,
+                "text_by": e.text_by,
+                "text_of": e.text_of,
             }
             for e in analysis.events
         ],
@@ -93,6 +93,25 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "sensitivity": sensitivity_to_dict(analysis.sensitivity),
         "voice_matches": voice_matches_to_list(analysis.voice_matches),
     }
+
+
+def _segment_dict(segment: Segment) -> dict[str, Any]:
+    """A segment's JSON; ``text``, ``words`` and ``annotations`` only when the input had them."""
+    row: dict[str, Any] = {
+        "start_s": _seconds(segment.start_s),
+        "end_s": _seconds(segment.end_s),
+        "speaker": segment.speaker,
+    }
+    if segment.text is not None:
+        row["text"] = segment.text
+    if segment.words:
+        row["words"] = [
+            {"start_s": _seconds(w.start_s), "end_s": _seconds(w.end_s), "text": w.text}
+            for w in segment.words
+        ]
+    if segment.annotations:
+        row["annotations"] = list(segment.annotations)
+    return row
 
 
 def format_json(analysis: Analysis) -> str:
@@ -132,4 +151,23 @@ def _segment(path: str | Path, index: int, row: object) -> Segment:
         )
     if start < 0 or end < start:
         raise FormatError(path, f"{where}: expected 0 <= start_s <= end_s, got {start}..{end}")
-    return Segment(float(start), float(end), speaker)
+    text = row.get("text")
+    if text is not None and not isinstance(text, str):
+        raise FormatError(path, f"{where}.text: expected a string or null, got {text!r}")
+    annotations = row.get("annotations") or []
+    if not isinstance(annotations, list) or not all(isinstance(a, str) for a in annotations):
+        raise FormatError(path, f"{where}.annotations: expected a list of strings")
+    words = tuple(
+        _word(path, f"{where}.words[{i}]", w) for i, w in enumerate(row.get("words") or [])
+    )
+    return Segment(float(start), float(end), speaker, text, words, tuple(annotations))
+
+
+def _word(path: str | Path, where: str, row: object) -> Word:
+    ok = isinstance(row, dict) and isinstance(row.get("text"), str) and all(
+        isinstance(row.get(k), (int, float)) and not isinstance(row.get(k), bool)
+        for k in ("start_s", "end_s")
+    )
+    if not ok:
+        raise FormatError(path, f"{where}: expected an object with start_s, end_s and text")
+    return Word(float(row["start_s"]), float(row["end_s"]), row["text"])

@@ -22,7 +22,7 @@ from itertools import product
 from typing import Literal
 
 from talkover.config import EventConfig
-from talkover.events import detect_events
+from talkover.events import detect_events, refine_events
 from talkover.metrics.groups import compare_groups
 from talkover.metrics.speakers import SpeakerStats
 from talkover.timeline import SpeakerTimeline
@@ -124,7 +124,7 @@ def _headlines(
 ) -> dict[tuple[Quantity, str], tuple[float | None, bool | None]]:
     """``{(quantity, subject): (value, conclusive)}`` under one configuration."""
     ipus = build_ipus(timeline, min_pause_s=config.min_pause_s)
-    events = detect_events(ipus, config)
+    events = refine_events(detect_events(ipus, config), ipus, timeline)  # as analyze_timeline
     turns = build_turns(ipus, events)
     out: dict[tuple[Quantity, str], tuple[float | None, bool | None]] = {}
     pairs = Counter((e.by, e.of) for e in events if e.type == "interruption")

@@ -40,6 +40,8 @@ class SpeakerStats:
     overlaps_made: int
     overlaps_received: int
     switches_made: int
+    silent_interruptions_made: int = 0
+    silent_interruptions_received: int = 0
     groups: tuple[tuple[str, str], ...] = ()
 
 
@@ -73,6 +75,8 @@ def compute_speaker_stats(
                 overlaps_made=made["overlap", speaker],
                 overlaps_received=received["overlap", speaker],
                 switches_made=made["switch", speaker],
+                silent_interruptions_made=made["silent_interruption", speaker],
+                silent_interruptions_received=received["silent_interruption", speaker],
             )
         )
     return tuple(stats)

@@ -38,6 +38,11 @@ def plain_language_summary(analysis: Analysis) -> list[str]:
         lines.append("; ".join(parts) + ".")
     else:
         lines.append("Nobody interrupted anybody.")
+    silent = [(by, of, n) for t, by, of, n in analysis.matrix.counts if t == "silent_interruption"]
+    if silent:  # only from a transcript (events/words.py)
+        parts = [f"{display_name(analysis, by)} cut {display_name(analysis, of)} off "
+                 f"mid-sentence {_times(n)}" for by, of, n in silent]
+        lines.append("; ".join(parts) + " (silent interruptions).")
     top = max(analysis.speakers, key=lambda s: s.talk_share)
     if len(analysis.speakers) > 1:
         lines.append(
@@ -89,13 +94,13 @@ def _speaker_table(analysis: Analysis) -> list[str]:
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     def fmt(row: tuple[str, ...]) -> str:
         first = row[0].ljust(widths[0])
-        rest = "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:]))
+        rest = "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True))
         return f"{first}  {rest}"
     return [fmt(header)] + [fmt(r) for r in rows]
 
 
 def _event_counts(analysis: Analysis) -> list[str]:
     counts = {t: 0 for t in ("switch", *OVERLAP_EVENT_TYPES)}
-    for event in analysis.events:
-        counts[event.type] += 1
+    for event in analysis.events:  # silent_interruption (from transcripts) only when found
+        counts[event.type] = counts.get(event.type, 0) + 1
     return ["events: " + ", ".join(f"{n} {t}" for t, n in counts.items())]

@@ -1,0 +1,159 @@
+"""Praat TextGrid: one interval tier per speaker, read with :mod:`praatio`.
+
+Reading: every interval tier is a speaker (the tier name is the speaker id); each non-empty
+interval is a segment whose label is its text. Point tiers, empty tiers, empty intervals, intervals
+labelled ``silent`` and talkover's own ``events`` tiers are skipped; a label ``speech``,
+``sounding`` or ``xxx`` is speech without a transcript. Montreal Forced Aligner output reads as
+is: a tier ``SPK - words`` is speaker ``SPK`` (one segment a word), ``SPK - phones`` is skipped.
+The long and short text formats are read, in UTF-8 or UTF-16 (Praat's choice for non-ASCII
+text), with LF or CRLF line ends.
+
+Writing (``-o result.TextGrid``): the long text format, one interval tier per speaker (labels:
+the transcript, or ``speech``), then the events on ``events`` interval tiers (``events``,
+``events 2``... as many as needed so that intervals do not overlap), labelled like
+``interruption B>A``; a switch spans the silence before it.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from praatio import textgrid as praat_textgrid
+from praatio.data_classes.interval_tier import IntervalTier
+from praatio.utilities.constants import Interval
+
+from talkover.analysis import Analysis
+from talkover.errors import FormatError
+from talkover.formats.text import read_text
+from talkover.formats.tiers import EVENTS_TIER, event_lanes, speaker_tiers
+from talkover.timeline import Segment, SpeakerTimeline
+
+__all__ = ["read_textgrid", "write_textgrid", "format_textgrid"]
+
+_NUMERIC_KEYS = {"xmin", "xmax", "time", "number"}
+_HEADER = re.compile(r"^\s*(tiers\? <(exists|absent)>|\w+ \[\s*\d*\s*\]:)\s*$")
+_SIZE = re.compile(r"^\s*\w+: size = (?P<value>.*)$")
+_PAIR = re.compile(r"^\s*(?P<key>\w[\w ]*?) = (?P<value>.*)$")
+_TEXT_FALLBACK = "speech"
+#: Labels that mark speech without a transcript (Praat's "To TextGrid (silences)" writes
+#: sounding/silent): read as segments without text; "silent" intervals are no speech.
+NO_TEXT_LABELS = frozenset({"speech", "sounding", "xxx"})
+SILENT_LABELS = frozenset({"silent", "silence", "sil", "<sil>"})
+#: Montreal Forced Aligner tiers: "SPK - words" is speaker SPK, "SPK - phones" is skipped.
+_MFA_TIER = re.compile(r"^(?P<speaker>.+) - (?P<kind>words|phones)$")
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes() if path.is_file() else b""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            raise FormatError(path, "expected UTF-16 text after the byte-order mark") from None
+    return read_text(path)
+
+
+def _validate(path: Path, text: str) -> None:
+    """Check the long text format line by line, so that errors name their line."""
+    lines = text.split("\n")
+    if not lines[0].startswith('File type = "ooTextFile'):
+        raise FormatError(path, 'expected a Praat TextGrid starting with File type = "ooTextFile"',
+                          line=1)
+    if "xmin = " not in text:  # short format: praatio checks it
+        return
+    in_string = False
+    for number, line in enumerate(lines, start=1):
+        if in_string:  # inside a multi-line quoted label
+            in_string = line.count('"') % 2 == 0
+            continue
+        if not line.strip():
+            continue
+        if _HEADER.match(line):
+            continue
+        size = _SIZE.match(line)
+        if size is not None:
+            if not size["value"].strip().isdigit():
+                raise FormatError(path, f"expected a count after 'size =', got "
+                                  f"{size['value'].strip()!r}", line=number)
+            continue
+        match = _PAIR.match(line)
+        if match is None:
+            raise FormatError(path, f"expected 'name = value' or 'item [n]:', got {line.strip()!r}",
+                              line=number)
+        key, value = match["key"].strip(), match["value"].strip()
+        if key in _NUMERIC_KEYS and not _is_number(value):
+            raise FormatError(path, f"expected a number of seconds for {key}, got {value!r}",
+                              line=number)
+        if key in ("text", "mark", "name", "class") and value.count('"') % 2 == 1:
+            in_string = True
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def read_textgrid(path: str | Path) -> SpeakerTimeline:
+    """The speaker timeline of a TextGrid (interval tiers = speakers).
+
+    Raises
+    ------
+    FormatError
+        Not a TextGrid, a malformed line (``path:line: expected ...``), duplicate tier names.
+    """
+    path = Path(path)
+    _validate(path, _decode(path))
+    try:
+        grid = praat_textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
+    except Exception as exc:  # praatio raises many types; all mean a malformed file
+        reason = f"{type(exc).__name__}: {exc}"
+        raise FormatError(path, f"expected a Praat TextGrid ({reason})") from None
+    segments = []
+    for tier in grid.tiers:
+        if not isinstance(tier, IntervalTier) or tier.name.startswith(EVENTS_TIER):
+            continue
+        aligner = _MFA_TIER.match(tier.name)
+        if aligner and aligner["kind"] == "phones":
+            continue
+        speaker = aligner["speaker"] if aligner else tier.name
+        for start, end, label in tier.entries:
+            text = label.strip()
+            if text.lower() in SILENT_LABELS:
+                continue
+            known = text if text and text.lower() not in NO_TEXT_LABELS else None
+            segments.append(Segment(float(start), float(end), speaker, known))
+    return SpeakerTimeline(tuple(segments), duration_s=float(grid.maxTimestamp), uri=path.stem)
+
+
+def _grid(analysis: Analysis) -> praat_textgrid.Textgrid:
+    grid = praat_textgrid.Textgrid()
+    end = max(analysis.duration_s, max((e.end_s for e in analysis.events), default=0.0))
+    for speaker, segments in speaker_tiers(analysis.timeline).items():
+        entries = [Interval(s.start_s, s.end_s, s.text or _TEXT_FALLBACK) for s in segments]
+        grid.addTier(IntervalTier(speaker, entries, 0.0, end))
+    for i, lane in enumerate(event_lanes(analysis.events, min_s=0.001)):
+        name = EVENTS_TIER if i == 0 else f"{EVENTS_TIER} {i + 1}"
+        entries = [Interval(max(a, 0.0), b, label) for a, b, label in lane]
+        grid.addTier(IntervalTier(name, entries, 0.0, max([end, *(b for _, b, _ in lane)])))
+    return grid
+
+
+def format_textgrid(analysis: Analysis) -> str:
+    """The long-format TextGrid text of an analysis."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.TextGrid"
+        write_textgrid(analysis, out)
+        return out.read_text(encoding="utf-8")
+
+
+def write_textgrid(analysis: Analysis, path: str | Path) -> None:
+    """Write speakers and events as a long-format UTF-8 TextGrid."""
+    grid = _grid(analysis)
+    grid.save(str(path), format="long_textgrid", includeBlankSpaces=True,
+              minTimestamp=0.0, maxTimestamp=grid.maxTimestamp or analysis.duration_s,
+              reportingMode="silence")

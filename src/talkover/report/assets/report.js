@@ -1,0 +1,582 @@
+/* talkover report: canvas timeline, audio, heatmap, tables. Vanilla JS, no dependencies. */
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("talkover-data").textContent);
+  var TYPES = ["interruption", "failed_interruption", "backchannel", "overlap", "switch"];
+  var LABEL = {
+    interruption: "interruption", failed_interruption: "failed interruption",
+    backchannel: "backchannel", overlap: "overlap", switch: "switch"
+  };
+  var VERB = {
+    interruption: "interrupted", failed_interruption: "tried to interrupt",
+    backchannel: "backchannelled", overlap: "overlapped", switch: "took the turn from"
+  };
+  var css = getComputedStyle(document.documentElement);
+  var COLOR = {};
+  TYPES.forEach(function (t) { COLOR[t] = css.getPropertyValue("--" + t).trim(); });
+  var OVERLAP_FILL = css.getPropertyValue("--overlapspan").trim();
+  var SPEAKER_COLORS = ["#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
+    "#74c0fc", "#ced4da", "#e599f7", "#ffd43b"];
+  var AXIS_H = 26, LANE_H = 44, BAR_PAD = 9, PRE_ROLL_S = 2, MAX_PPS = 400;
+  var DENSE_PPS = 3; // below this many pixels per second, markers are drawn as ticks
+  var dense = false;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var speakers = DATA.speakers.map(function (s) { return s.id; });
+  var laneOf = {};
+  speakers.forEach(function (s, i) { laneOf[s] = i; });
+  var names = {};
+  DATA.speakers.forEach(function (s) { names[s.id] = s.name || s.id; });
+  var duration = Math.max(DATA.input.duration_s || 0, 1e-3);
+  var events = DATA.events.map(function (e, i) { e.index = i; return e; });
+
+  // Per lane: segments sorted by start, and the longest segment (bounds the search window).
+  var lanes = speakers.map(function () { return { starts: [], ends: [], maxDur: 0 }; });
+  DATA.segments.forEach(function (s) {
+    var lane = lanes[laneOf[s.speaker]];
+    lane.starts.push(s.start_s); lane.ends.push(s.end_s);
+    lane.maxDur = Math.max(lane.maxDur, s.end_s - s.start_s);
+  });
+  var overlaps = DATA.overlaps;
+  var overlapStarts = overlaps.map(function (o) { return o[0]; });
+  var eventStarts = events.map(function (e) { return e.start_s; });
+
+  function lowerBound(arr, x) { // first index with arr[i] >= x
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] < x) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function fmtTime(t) {
+    t = Math.max(0, t);
+    var h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+    var ss = (s < 10 ? "0" : "") + s.toFixed(1);
+    return h ? h + ":" + (m < 10 ? "0" : "") + m + ":" + ss : m + ":" + ss;
+  }
+  function fmtSec(t) { return t == null ? "–" : t.toFixed(1) + " s"; }
+  function describe(e) {
+    return names[e.by] + " " + VERB[e.type] + " " + names[e.of];
+  }
+
+  // ---------------------------------------------------------------- header and legend
+  $("meta").textContent = [
+    fmtTime(duration) + " recording", speakers.length + " speaker" + (speakers.length === 1 ? "" : "s"),
+    events.length + " event" + (events.length === 1 ? "" : "s"),
+    DATA.input.path ? "from " + DATA.input.path : null
+  ].filter(Boolean).join(" · ");
+  $("media-note").textContent = DATA.media.note;
+  var legend = $("legend");
+  TYPES.forEach(function (t) {
+    var li = document.createElement("li");
+    li.innerHTML = '<span class="swatch marker" style="color:' + COLOR[t] + '"></span>';
+    li.appendChild(document.createTextNode(LABEL[t]));
+    legend.appendChild(li);
+  });
+  var li = document.createElement("li");
+  li.innerHTML = '<span class="swatch" style="background:' + OVERLAP_FILL + '"></span>overlapped speech';
+  legend.appendChild(li);
+
+  var labels = $("lane-labels");
+  speakers.forEach(function (s, i) {
+    var div = document.createElement("div");
+    div.className = "lane-label"; div.setAttribute("role", "listitem");
+    div.dataset.speaker = s; div.title = names[s];
+    div.innerHTML = '<span class="swatch" style="background:' + SPEAKER_COLORS[i % SPEAKER_COLORS.length] +
+      '"></span><span class="name"></span>';
+    div.querySelector(".name").textContent = names[s];
+    labels.appendChild(div);
+  });
+
+  // ---------------------------------------------------------------- timeline state
+  var scroller = $("scroller"), track = $("track"), canvas = $("canvas");
+  var ctx = canvas.getContext("2d");
+  var audio = $("audio");
+  var view = { pps: 0, width: 600, height: AXIS_H + LANE_H * Math.max(1, speakers.length) };
+  var selected = -1;
+  var showSwitches = $("show-switches").checked;
+  var stats = { segments: 0, overlaps: 0, markers: {} };
+
+  function fitPps() { return view.width / duration; }
+  function viewStart() { return scroller.scrollLeft / view.pps; }
+  function timeToX(t) { return (t - viewStart()) * view.pps; }
+  function xToTime(x) { return viewStart() + x / view.pps; }
+
+  function resize() {
+    var dpr = window.devicePixelRatio || 1;
+    var wasFit = view.pps <= fitPps() * 1.0001;
+    view.width = Math.max(100, scroller.clientWidth);
+    canvas.width = Math.round(view.width * dpr); canvas.height = Math.round(view.height * dpr);
+    canvas.style.width = view.width + "px"; canvas.style.height = view.height + "px";
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    setZoom(wasFit ? fitPps() : view.pps, view.width / 2);
+  }
+  function setZoom(pps, anchorX) {
+    var t = xToTime(anchorX);
+    view.pps = Math.min(MAX_PPS, Math.max(fitPps(), pps));
+    track.style.width = Math.ceil(duration * view.pps) + "px";
+    track.style.height = view.height + "px";
+    scroller.scrollLeft = Math.max(0, t * view.pps - anchorX);
+    requestDraw();
+  }
+  function centerOn(t) {
+    scroller.scrollLeft = Math.max(0, t * view.pps - view.width / 2);
+    requestDraw();
+  }
+
+  var drawPending = false;
+  function requestDraw() {
+    if (!drawPending) { drawPending = true; requestAnimationFrame(function () { drawPending = false; draw(); }); }
+  }
+
+  function tickStep() {
+    var steps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+    for (var i = 0; i < steps.length; i++) if (steps[i] * view.pps >= 80) return steps[i];
+    return 7200;
+  }
+
+  function draw() {
+    var w = view.width, h = view.height, t0 = viewStart(), t1 = t0 + w / view.pps;
+    var markers = {}; TYPES.forEach(function (t) { markers[t] = 0; });
+    var nseg = 0, nover = 0;
+    dense = view.pps < DENSE_PPS;
+    ctx.clearRect(0, 0, w, h);
+    // lanes
+    for (var i = 0; i < speakers.length; i++) {
+      ctx.fillStyle = i % 2 ? "#f8f9fa" : "#ffffff";
+      ctx.fillRect(0, AXIS_H + i * LANE_H, w, LANE_H);
+      ctx.fillStyle = "#dee2e6"; ctx.fillRect(0, AXIS_H + i * LANE_H, w, 1);
+    }
+    // axis
+    ctx.fillStyle = "#f1f3f5"; ctx.fillRect(0, 0, w, AXIS_H);
+    ctx.fillStyle = "#adb5bd"; ctx.fillRect(0, AXIS_H - 1, w, 1);
+    var step = tickStep();
+    ctx.font = "11px system-ui, sans-serif"; ctx.textBaseline = "middle";
+    for (var tk = Math.floor(t0 / step) * step; tk <= t1; tk += step) {
+      var xt = Math.round(timeToX(tk)) + 0.5;
+      ctx.fillStyle = "#ced4da"; ctx.fillRect(xt, AXIS_H, 1, h - AXIS_H);
+      ctx.fillStyle = "#495057"; ctx.fillRect(xt, AXIS_H - 6, 1, 6);
+      ctx.fillText(fmtTime(tk).replace(/\.0$/, ""), xt + 3, AXIS_H / 2 - 2);
+    }
+    // overlapped stretches: a band across every lane and a strip on the axis
+    var oi = Math.max(0, lowerBound(overlapStarts, t0) - 1);
+    for (; oi < overlaps.length && overlaps[oi][0] < t1; oi++) {
+      var o = overlaps[oi]; if (o[1] < t0) continue;
+      var ox = timeToX(o[0]), ow = Math.max(2, (o[1] - o[0]) * view.pps);
+      ctx.globalAlpha = dense ? 0.5 : 1;
+      ctx.fillStyle = OVERLAP_FILL; ctx.fillRect(ox, AXIS_H, ow, h - AXIS_H);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = "#f08c00"; ctx.fillRect(ox, AXIS_H - 4, ow, 4);
+      nover++;
+    }
+    // speech bars
+    for (i = 0; i < speakers.length; i++) {
+      var lane = lanes[i], y = AXIS_H + i * LANE_H + BAR_PAD;
+      ctx.fillStyle = SPEAKER_COLORS[i % SPEAKER_COLORS.length];
+      var j = lowerBound(lane.starts, t0 - lane.maxDur);
+      for (; j < lane.starts.length && lane.starts[j] < t1; j++) {
+        if (lane.ends[j] < t0) continue;
+        var x = timeToX(lane.starts[j]);
+        ctx.fillRect(x, y, Math.max(1, (lane.ends[j] - lane.starts[j]) * view.pps), LANE_H - 2 * BAR_PAD);
+        nseg++;
+      }
+    }
+    // event markers: a triangle at the onset in the lane of the one who acts
+    var k = lowerBound(eventStarts, t0 - 1 / view.pps * 8);
+    for (; k < events.length && events[k].start_s < t1 + 8 / view.pps; k++) {
+      var e = events[k];
+      if (e.type === "switch" && !showSwitches) continue;
+      drawMarker(e, k === selected);
+      markers[e.type]++;
+    }
+    // playhead
+    if (audio) {
+      var xp = timeToX(audio.currentTime);
+      if (xp >= -1 && xp <= w + 1) {
+        ctx.fillStyle = "#212529"; ctx.fillRect(Math.round(xp) - 1, 0, 2, h);
+        ctx.beginPath(); ctx.moveTo(xp - 6, 0); ctx.lineTo(xp + 6, 0); ctx.lineTo(xp, 8); ctx.closePath(); ctx.fill();
+      }
+    }
+    stats = { segments: nseg, overlaps: nover, markers: markers, t0: t0, t1: t1 };
+  }
+
+  function drawMarker(e, isSelected) {
+    var x = timeToX(e.start_s), lane = laneOf[e.by];
+    var top = AXIS_H + lane * LANE_H;
+    ctx.globalAlpha = e.type === "switch" ? 0.55 : 1; // switches stay subtle
+    if (dense) { // zoomed far out: thin ticks, so that hundreds of events stay readable
+      ctx.fillStyle = COLOR[e.type];
+      if (e.type === "switch") ctx.fillRect(Math.round(x), top + LANE_H - BAR_PAD, 1, BAR_PAD - 2);
+      else ctx.fillRect(Math.round(x) - 1, top + 2, 2, BAR_PAD + 4);
+    } else if (e.type === "switch") {
+      ctx.fillStyle = COLOR["switch"];
+      ctx.fillRect(Math.round(x) - 1, top + 3, 2, LANE_H - 6);
+    } else {
+      if (e.end_s > e.start_s) { // the overlap this event made, as a line under the bar
+        ctx.fillStyle = COLOR[e.type];
+        ctx.fillRect(x, top + LANE_H - BAR_PAD + 1, Math.max(2, (e.end_s - e.start_s) * view.pps), 4);
+      }
+      ctx.fillStyle = COLOR[e.type];
+      ctx.fillRect(Math.round(x) - 1, top + 4, 2, LANE_H - 8);
+      ctx.beginPath(); ctx.moveTo(x - 7, top + 2); ctx.lineTo(x + 7, top + 2); ctx.lineTo(x, top + 14);
+      ctx.closePath(); ctx.fill();
+      ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 1; ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+    if (isSelected) {
+      ctx.strokeStyle = "#0b57d0"; ctx.lineWidth = 3;
+      ctx.strokeRect(x - 10, top + 1, 20, LANE_H - 2);
+    }
+  }
+
+  // ---------------------------------------------------------------- playing and selecting
+  function setStatus(text) { $("status").textContent = text; }
+  function playFrom(t) {
+    var from = Math.max(0, t - PRE_ROLL_S);
+    if (!audio) { setStatus("No recording attached; " + fmtTime(t) + " selected."); requestDraw(); return; }
+    audio.currentTime = from;
+    var p = audio.play();
+    if (p && p.catch) p.catch(function () { /* blocked or unsupported: the seek still shows */ });
+    requestDraw();
+  }
+  function selectEvent(i, opts) {
+    opts = opts || {};
+    selected = i;
+    var e = events[i];
+    var t1 = viewStart(), t2 = t1 + view.width / view.pps;
+    if (opts.jump || e.start_s < t1 || e.start_s > t2) centerOn(e.start_s);
+    setStatus(fmtTime(e.start_s) + " " + LABEL[e.type] + ": " + describe(e) +
+      (e.overlap_s ? " (" + e.overlap_s.toFixed(1) + " s together)" : ""));
+    var rows = document.querySelectorAll("#event-list button[aria-current=true]");
+    for (var r = 0; r < rows.length; r++) rows[r].removeAttribute("aria-current");
+    var row = document.querySelector('#event-list button[data-index="' + i + '"]');
+    if (row) row.setAttribute("aria-current", "true");
+    if (opts.play) playFrom(e.start_s);
+    requestDraw();
+  }
+  function hitTest(x, y) {
+    var lane = Math.floor((y - AXIS_H) / LANE_H);
+    var t = xToTime(x);
+    if (lane < 0 || lane >= speakers.length) return { time: t };
+    var best = -1, bestD = 9;
+    var k = lowerBound(eventStarts, t - 9 / view.pps);
+    for (; k < events.length && events[k].start_s <= t + 9 / view.pps; k++) {
+      var e = events[k];
+      if (laneOf[e.by] !== lane || (e.type === "switch" && !showSwitches)) continue;
+      var d = Math.abs(timeToX(e.start_s) - x);
+      if (d < bestD) { bestD = d; best = k; }
+    }
+    if (best >= 0) return { event: best, time: t };
+    var L = lanes[lane];
+    for (var j = lowerBound(L.starts, t - L.maxDur); j < L.starts.length && L.starts[j] <= t; j++) {
+      if (L.ends[j] >= t) return { bar: lane, time: t };
+    }
+    return { time: t, lane: lane };
+  }
+
+  var drag = null;
+  scroller.addEventListener("pointerdown", function (ev) {
+    if (ev.pointerType === "mouse" && ev.button === 0) drag = { x: ev.clientX, left: scroller.scrollLeft, moved: false };
+  });
+  window.addEventListener("pointermove", function (ev) {
+    if (!drag) return;
+    var dx = ev.clientX - drag.x;
+    if (Math.abs(dx) > 4) drag.moved = true;
+    if (drag.moved) scroller.scrollLeft = drag.left - dx;
+  });
+  window.addEventListener("pointerup", function () { setTimeout(function () { drag = null; }, 0); });
+  scroller.addEventListener("click", function (ev) {
+    if (drag && drag.moved) return;
+    var rect = canvas.getBoundingClientRect();
+    var hit = hitTest(ev.clientX - rect.left, ev.clientY - rect.top);
+    if (hit.event != null) { selectEvent(hit.event, { play: true }); return; }
+    if (hit.bar != null) {
+      setStatus(names[speakers[hit.bar]] + " speaking at " + fmtTime(hit.time));
+      playFrom(hit.time);
+      return;
+    }
+    if (audio) { audio.currentTime = Math.max(0, hit.time); requestDraw(); }
+  });
+  scroller.addEventListener("scroll", requestDraw, { passive: true });
+  scroller.addEventListener("wheel", function (ev) {
+    if (ev.ctrlKey || ev.metaKey) {
+      ev.preventDefault();
+      var rect = canvas.getBoundingClientRect();
+      setZoom(view.pps * Math.exp(-ev.deltaY * 0.01), ev.clientX - rect.left);
+    } else if (Math.abs(ev.deltaY) > Math.abs(ev.deltaX) && !ev.shiftKey) {
+      ev.preventDefault(); // a mouse wheel scrolls the timeline sideways
+      scroller.scrollLeft += ev.deltaY;
+    }
+  }, { passive: false });
+  var pinch = null;
+  function touchDist(ev) {
+    var a = ev.touches[0], b = ev.touches[1];
+    return { d: Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY), x: (a.clientX + b.clientX) / 2 };
+  }
+  scroller.addEventListener("touchstart", function (ev) {
+    if (ev.touches.length === 2) { var m = touchDist(ev); pinch = { d: m.d, pps: view.pps }; }
+  }, { passive: true });
+  scroller.addEventListener("touchmove", function (ev) {
+    if (!pinch || ev.touches.length !== 2) return;
+    ev.preventDefault();
+    var m = touchDist(ev), rect = canvas.getBoundingClientRect();
+    setZoom(pinch.pps * m.d / Math.max(1, pinch.d), m.x - rect.left);
+  }, { passive: false });
+  scroller.addEventListener("touchend", function () { pinch = null; });
+
+  function visibleEvents() {
+    return events.filter(function (e) { return e.type !== "switch" || showSwitches; });
+  }
+  scroller.addEventListener("keydown", function (ev) {
+    var key = ev.key;
+    if (key === "+" || key === "=") { setZoom(view.pps * 1.5, view.width / 2); }
+    else if (key === "-" || key === "_") { setZoom(view.pps / 1.5, view.width / 2); }
+    else if (key === "0") { setZoom(fitPps(), 0); }
+    else if (key === "ArrowRight" || key === "ArrowLeft") {
+      var list = visibleEvents(); if (!list.length) return;
+      var cur = selected >= 0 ? events[selected].start_s : viewStart();
+      var pick = null;
+      if (key === "ArrowRight") {
+        for (var i = 0; i < list.length; i++) if (list[i].start_s > cur || (selected < 0 && list[i].start_s >= cur)) { pick = list[i]; break; }
+      } else {
+        for (var j = list.length - 1; j >= 0; j--) if (list[j].start_s < cur) { pick = list[j]; break; }
+      }
+      if (pick) selectEvent(pick.index, {});
+    } else if (key === "Enter" || key === " ") {
+      if (selected >= 0) playFrom(events[selected].start_s);
+      else if (audio) togglePlay();
+    } else if (key === "Home") { scroller.scrollLeft = 0; }
+    else if (key === "End") { scroller.scrollLeft = scroller.scrollWidth; }
+    else return;
+    ev.preventDefault();
+  });
+
+  $("zoom-in").addEventListener("click", function () { setZoom(view.pps * 2, view.width / 2); });
+  $("zoom-out").addEventListener("click", function () { setZoom(view.pps / 2, view.width / 2); });
+  $("zoom-fit").addEventListener("click", function () { setZoom(fitPps(), 0); });
+  $("show-switches").addEventListener("change", function (ev) { showSwitches = ev.target.checked; requestDraw(); });
+
+  function togglePlay() {
+    if (!audio) return;
+    if (audio.paused) { var p = audio.play(); if (p && p.catch) p.catch(function () {}); } else audio.pause();
+  }
+  var playBtn = $("play");
+  if (!audio) { playBtn.disabled = true; playBtn.title = "No recording attached"; }
+  playBtn.addEventListener("click", togglePlay);
+  function updateClock() {
+    var t = audio ? audio.currentTime : 0;
+    $("clock").textContent = fmtTime(t) + " / " + fmtTime(duration);
+  }
+  function followPlayhead() {
+    if (!audio) return;
+    var x = timeToX(audio.currentTime);
+    if (!audio.paused && (x > view.width * 0.9 || x < 0)) scroller.scrollLeft = Math.max(0, audio.currentTime * view.pps - view.width * 0.1);
+    updateClock(); requestDraw();
+  }
+  if (audio) {
+    var raf = null;
+    var loop = function () { followPlayhead(); raf = audio.paused ? null : requestAnimationFrame(loop); };
+    audio.addEventListener("play", function () {
+      playBtn.innerHTML = "&#10074;&#10074;"; playBtn.setAttribute("aria-label", "Pause");
+      if (!raf) raf = requestAnimationFrame(loop);
+    });
+    audio.addEventListener("pause", function () {
+      playBtn.innerHTML = "&#9654;"; playBtn.setAttribute("aria-label", "Play"); followPlayhead();
+    });
+    audio.addEventListener("seeked", followPlayhead);
+    audio.addEventListener("timeupdate", function () { if (audio.paused) followPlayhead(); });
+  }
+
+  // ---------------------------------------------------------------- heatmap
+  var matrixType = $("matrix-type");
+  TYPES.forEach(function (t) {
+    var opt = document.createElement("option"); opt.value = t; opt.textContent = LABEL[t] + "s";
+    matrixType.appendChild(opt);
+  });
+  var optAll = document.createElement("option"); optAll.value = "all"; optAll.textContent = "all overlapping events";
+  matrixType.appendChild(optAll);
+  function matrixCount(type, by, of) {
+    if (type === "all") return TYPES.slice(0, 4).reduce(function (n, t) { return n + matrixCount(t, by, of); }, 0);
+    var row = (DATA.matrix[type] || {})[by] || {};
+    return row[of] || 0;
+  }
+  function renderMatrix() {
+    var type = matrixType.value, table = $("matrix"), max = 0;
+    speakers.forEach(function (a) { speakers.forEach(function (b) { if (a !== b) max = Math.max(max, matrixCount(type, a, b)); }); });
+    var base = type === "all" ? "#c92a2a" : COLOR[type];
+    table.innerHTML = "";
+    var thead = document.createElement("thead"), tr = document.createElement("tr");
+    var corner = document.createElement("th"); corner.scope = "col"; corner.textContent = "by ↓ / of →"; tr.appendChild(corner);
+    speakers.forEach(function (s) { var th = document.createElement("th"); th.scope = "col"; th.textContent = names[s]; tr.appendChild(th); });
+    thead.appendChild(tr); table.appendChild(thead);
+    var tbody = document.createElement("tbody");
+    speakers.forEach(function (a) {
+      var row = document.createElement("tr");
+      var th = document.createElement("th"); th.scope = "row"; th.textContent = names[a]; row.appendChild(th);
+      speakers.forEach(function (b) {
+        var td = document.createElement("td");
+        if (a === b) { td.className = "self"; td.textContent = "–"; td.setAttribute("aria-label", "same speaker"); }
+        else {
+          var n = matrixCount(type, a, b), f = max ? n / max : 0;
+          td.textContent = n;
+          var bg = n ? mix(base, f) : [255, 255, 255];
+          td.style.background = "rgb(" + bg.join(",") + ")";
+          td.style.color = textOn(bg);
+          td.setAttribute("aria-label", names[a] + " over " + names[b] + ": " + n);
+        }
+        row.appendChild(td);
+      });
+      tbody.appendChild(row);
+    });
+    table.appendChild(tbody);
+  }
+  function mix(hex, f) { // white -> hex by f in [0, 1], as [r, g, b]
+    var c = parseInt(hex.slice(1), 16), k = 0.15 + 0.85 * f, rgb;
+    for (; ; k = Math.min(1, k + 0.02)) { // skip the mid shades where no text colour reads well
+      rgb = [c >> 16, (c >> 8) & 255, c & 255].map(function (v) { return Math.round(255 + (v - 255) * k); });
+      if (k >= 1 || bestContrast(rgb) >= 4.5) return rgb;
+    }
+  }
+  function bestContrast(rgb) {
+    var l = luminance(rgb);
+    return Math.max(1.05 / (l + 0.05), (l + 0.05) / (0.0137 + 0.05));
+  }
+  function luminance(rgb) {
+    var lin = rgb.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  }
+  function textOn(rgb) { // the text colour with the better contrast on this background
+    var l = luminance(rgb), dark = 0.0137; // luminance of #1b1f24
+    return (1.05 / (l + 0.05)) > ((l + 0.05) / (dark + 0.05)) ? "#ffffff" : "#1b1f24";
+  }
+  matrixType.addEventListener("change", renderMatrix);
+
+  // ---------------------------------------------------------------- speaker table
+  var COLUMNS = [
+    ["name", "Speaker", function (s) { return names[s.id]; }, function (s) { return names[s.id]; }],
+    ["talk_time_s", "Talk", function (s) { return s.talk_time_s; }, function (s) { return fmtTime(s.talk_time_s); }],
+    ["talk_share", "Share", function (s) { return s.talk_share; }, function (s) { return Math.round(100 * s.talk_share) + "%"; }],
+    ["turns", "Turns", null, null],
+    ["longest_turn_s", "Longest", null, function (s) { return fmtSec(s.longest_turn_s); }],
+    ["interruptions_made", "Interrupted", null, null],
+    ["interruptions_received", "Was int.", null, null],
+    ["failed_interruptions_made", "Failed int.", null, null],
+    ["backchannels_made", "Backch.", null, null],
+    ["overlaps_made", "Overlaps", null, null],
+    ["mean_response_gap_s", "Gap", null, function (s) { return fmtSec(s.mean_response_gap_s); }]
+  ];
+  var FULL = {
+    talk_time_s: "talk time", talk_share: "share of all speech", longest_turn_s: "longest turn",
+    interruptions_made: "interruptions made", interruptions_received: "interruptions received",
+    failed_interruptions_made: "failed interruptions made", backchannels_made: "backchannels made",
+    overlaps_made: "overlaps made", mean_response_gap_s: "mean gap before taking the turn"
+  };
+  var sortState = { key: "talk_time_s", dir: -1 };
+  function renderSpeakers() {
+    var table = $("speaker-table");
+    table.innerHTML = "";
+    var thead = document.createElement("thead"), tr = document.createElement("tr");
+    COLUMNS.forEach(function (c) {
+      var th = document.createElement("th"); th.scope = "col";
+      th.setAttribute("aria-sort", sortState.key === c[0] ? (sortState.dir > 0 ? "ascending" : "descending") : "none");
+      var b = document.createElement("button"); b.type = "button"; b.textContent = c[1];
+      if (FULL[c[0]]) { b.title = FULL[c[0]]; b.setAttribute("aria-label", "Sort by " + FULL[c[0]]); }
+      b.dataset.key = c[0];
+      b.addEventListener("click", function () {
+        sortState = { key: c[0], dir: sortState.key === c[0] ? -sortState.dir : (c[0] === "name" ? 1 : -1) };
+        renderSpeakers();
+        var again = table.querySelector('button[data-key="' + c[0] + '"]'); if (again) again.focus();
+      });
+      th.appendChild(b); tr.appendChild(th);
+    });
+    thead.appendChild(tr); table.appendChild(thead);
+    var col = COLUMNS.filter(function (c) { return c[0] === sortState.key; })[0];
+    var value = col[2] || function (s) { return s[col[0]]; };
+    var rows = DATA.speakers.slice().sort(function (a, b) {
+      var va = value(a), vb = value(b);
+      if (va == null) va = -Infinity; if (vb == null) vb = -Infinity;
+      return (va < vb ? -1 : va > vb ? 1 : 0) * sortState.dir;
+    });
+    var tbody = document.createElement("tbody");
+    rows.forEach(function (s) {
+      var row = document.createElement("tr");
+      COLUMNS.forEach(function (c, ci) {
+        var cell = document.createElement(ci === 0 ? "th" : "td");
+        if (ci === 0) {
+          cell.scope = "row";
+          var sw = document.createElement("span"); sw.className = "swatch";
+          sw.style.background = SPEAKER_COLORS[laneOf[s.id] % SPEAKER_COLORS.length]; sw.style.marginRight = "6px";
+          cell.appendChild(sw);
+        }
+        cell.appendChild(document.createTextNode(c[3] ? c[3](s) : String(s[c[0]])));
+        row.appendChild(cell);
+      });
+      tbody.appendChild(row);
+    });
+    table.appendChild(tbody);
+  }
+
+  // ---------------------------------------------------------------- event list
+  var filterType = $("filter-type"), filterSpeaker = $("filter-speaker");
+  [["all", "all types"]].concat(TYPES.map(function (t) { return [t, LABEL[t]]; })).forEach(function (p) {
+    var o = document.createElement("option"); o.value = p[0]; o.textContent = p[1]; filterType.appendChild(o);
+  });
+  [["all", "anyone"]].concat(speakers.map(function (s) { return [s, names[s]]; })).forEach(function (p) {
+    var o = document.createElement("option"); o.value = p[0]; o.textContent = p[1]; filterSpeaker.appendChild(o);
+  });
+  function renderEvents() {
+    var type = filterType.value, spk = filterSpeaker.value;
+    var list = $("event-list"), frag = document.createDocumentFragment(), n = 0;
+    list.innerHTML = "";
+    events.forEach(function (e) {
+      if (type !== "all" && e.type !== type) return;
+      if (spk !== "all" && e.by !== spk && e.of !== spk) return;
+      var item = document.createElement("li"), b = document.createElement("button");
+      b.type = "button"; b.dataset.index = e.index; b.dataset.type = e.type;
+      var detail = e.type === "switch" ? "gap " + fmtSec(e.gap_s)
+        : e.overlap_s.toFixed(e.overlap_s < 0.1 ? 2 : 1) + " s together";
+      b.innerHTML = '<span class="t"></span><span class="kind"><span class="swatch marker"></span> </span><span class="who"></span><span class="detail"></span>';
+      b.querySelector(".t").textContent = fmtTime(e.start_s);
+      var kind = b.querySelector(".kind"); kind.style.color = COLOR[e.type];
+      kind.appendChild(document.createTextNode(LABEL[e.type]));
+      b.querySelector(".who").textContent = describe(e);
+      b.querySelector(".detail").textContent = detail;
+      b.setAttribute("aria-label", fmtTime(e.start_s) + ", " + LABEL[e.type] + ": " + describe(e) + ", " + detail + ". Press Enter to play.");
+      if (e.index === selected) b.setAttribute("aria-current", "true");
+      item.appendChild(b); frag.appendChild(item); n++;
+    });
+    list.appendChild(frag);
+    $("event-count").textContent = "Showing " + n + " of " + events.length + " events";
+  }
+  $("event-list").addEventListener("click", function (ev) {
+    var b = ev.target.closest("button[data-index]");
+    if (b) selectEvent(+b.dataset.index, { play: true, jump: true });
+  });
+  filterType.addEventListener("change", renderEvents);
+  filterSpeaker.addEventListener("change", renderEvents);
+
+  // ---------------------------------------------------------------- config
+  var cfg = $("config");
+  function addConfig(k, v) {
+    var dt = document.createElement("dt"), dd = document.createElement("dd");
+    dt.textContent = k; dd.textContent = v; cfg.appendChild(dt); cfg.appendChild(dd);
+  }
+  addConfig("talkover version", DATA.talkover_version);
+  Object.keys(DATA.config).forEach(function (k) { addConfig(k, DATA.config[k] + (/_s$/.test(k) ? " s" : "")); });
+  addConfig("input", DATA.input.path || "(in-memory timeline)");
+  addConfig("recording", DATA.input.media_path || "none");
+
+  renderMatrix(); renderSpeakers(); renderEvents(); updateClock();
+  window.addEventListener("resize", resize);
+  resize();
+
+  // A small read-only handle for tests and the curious.
+  window.talkoverReport = {
+    data: DATA,
+    stats: function () { draw(); return stats; },
+    timeToX: timeToX,
+    laneY: function (speaker) { return AXIS_H + laneOf[speaker] * LANE_H + LANE_H / 2; },
+    view: function () { return { pps: view.pps, start_s: viewStart(), width: view.width, fit_pps: fitPps() }; },
+    zoom: function (pps) { setZoom(pps, view.width / 2); },
+    centerOn: centerOn,
+    select: function (i) { selectEvent(i, { jump: true }); }
+  };
+})();
