@@ -115,3 +115,8 @@ def test_usage_errors_exit_2(
 ) -> None:
     assert main(["analyze", str(rttm), *flags]) == 2
     assert expected.format(ids=", ".join(order), first=order[0]) in capsys.readouterr().err
+
+
+def test_a_single_group_says_there_is_nothing_to_compare(rttm: Path, capsys) -> None:
+    assert main(["analyze", str(rttm), "--groups", "team:W1=x,W2=x,M1=x,M2=x"]) == 0
+    assert "only one team given: no groups to compare." in capsys.readouterr().out

@@ -41,6 +41,8 @@ def group_lines(analysis: Analysis) -> list[str]:
         for row in (header, *rows):
             out.append("  " + "  ".join(c.rjust(w) if i else c.ljust(w)
                                         for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        if len(comparison.groups) < 2:
+            out.append(f"  - only one {comparison.attribute} given: no groups to compare.")
         for c in comparison.contrasts:
             out.append(f"  - {c.verdict}")
         if comparison.unassigned:
