@@ -106,18 +106,19 @@ def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> N
 
     case = "pyannote_sample_call"
     waveform, first, second = halves(shared_real, case)
-    args = ["enroll"]
+    clips = {}
     for speaker, name in (("speaker90", "Diane"), ("speaker91", "Sheila")):
         pieces = [waveform.samples[int(s.start_s * 16000): int(s.end_s * 16000)]
                   for s in solo_speech(first, speaker)]
-        wavfile.write(tmp_path / f"{name}.wav", 16000, np.concatenate(pieces))
-        args.append(f"{name}={tmp_path / f'{name}.wav'}")
-    assert main([*args, "-o", str(tmp_path / "voices.npz")]) == 0
+        clips[name] = tmp_path / f"{name}.wav"
+        wavfile.write(clips[name], 16000, np.concatenate(pieces))
+    # One voice from a saved profile, the other straight from its clip.
+    assert main(["enroll", f"Diane={clips['Diane']}", "-o", str(tmp_path / "voices.npz")]) == 0
     write_rttm(second.renamed({"speaker90": "SPK_A", "speaker91": "SPK_B"}),
                tmp_path / "second.rttm")
     assert main(["analyze", str(tmp_path / "second.rttm"), "--json", "--media",
                  str(shared_real / case / f"{case}.wav"), "--enroll",
-                 str(tmp_path / "voices.npz")]) == 0
+                 str(tmp_path / "voices.npz"), "--enroll", f"Sheila={clips['Sheila']}"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert {s["id"]: s["name"] for s in doc["speakers"]} == {"SPK_A": "Diane", "SPK_B": "Sheila"}
     assert all(m["matched"] for m in doc["voice_matches"])
