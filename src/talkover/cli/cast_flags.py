@@ -48,8 +48,14 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def cast_from_args(args: argparse.Namespace, timeline: SpeakerTimeline) -> dict[str, Any]:
-    """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`."""
+def cast_from_args(
+    args: argparse.Namespace, timeline: SpeakerTimeline, *, media_path: str | None = None
+) -> dict[str, Any]:
+    """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
+
+    ``media_path`` is the recording voices are matched in (default ``args.media``; pass the
+    INPUT itself when it is a recording that was diarized).
+    """
     if args.speakers and args.cast:
         raise ConfigError("give either --speakers or --cast, not both")
     cast = None
@@ -59,18 +65,20 @@ def cast_from_args(args: argparse.Namespace, timeline: SpeakerTimeline) -> dict[
         cast = Cast.from_names(args.speakers)
     voices = [m for m in (cast.members if cast else ()) if m.voice]
     if args.enroll or voices:
-        cast = _match_voices(args, timeline, cast or Cast())
+        cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media)
     if args.groups:
         cast = (cast or Cast()).with_groups(args.groups)
     grid = SensitivityGrid() if args.sensitivity else None
     return {"cast": cast, "sensitivity": grid}
 
 
-def _match_voices(args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cast) -> Cast:
+def _match_voices(
+    args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cast, media_path: str | None
+) -> Cast:
     from talkover.io import decode_audio
     from talkover.voices import VoiceEmbedder, enroll_voice, identify_speakers, load_profiles
 
-    if not args.media:
+    if not media_path:
         raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
     embedder = VoiceEmbedder()
     profiles: list[VoiceProfile] = []
@@ -89,7 +97,7 @@ def _match_voices(args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cas
     if twice:
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
     matches = identify_speakers(
-        decode_audio(args.media), timeline, profiles,
+        decode_audio(media_path), timeline, profiles,
         threshold=args.match_threshold, embedder=embedder,
     )
     return cast.with_voice_matches(matches, enrolled=names)
