@@ -7,14 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from talkover._version import __version__
+from talkover.cast import Cast, label_speakers
 from talkover.config import EventConfig
 from talkover.events import Event, detect_events
 from talkover.events.words import refine_events
 from talkover.io.waveform import Waveform
 from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
+from talkover.metrics.groups import GroupComparison, compare_groups
+from talkover.metrics.sensitivity import Sensitivity, SensitivityGrid, measure_sensitivity
 from talkover.multichannel import MultichannelConfig, diarize_channels
 from talkover.timeline import SpeakerTimeline
 from talkover.turns import IPU, Turn, build_ipus, build_turns
+from talkover.voices import VoiceMatch
 
 __all__ = ["Analysis", "analyze_timeline", "analyze_channels"]
 
@@ -25,7 +29,9 @@ class Analysis:
 
     ``input_path`` is the file analysed (``None`` for an in-memory timeline); ``duration_s`` the
     recording's length (the last speech's end when the length is unknown); ``media_path`` the
-    audio or video the timeline belongs to, when known (reports play it).
+    audio or video the timeline belongs to, when known (reports play it). ``groups`` compares
+    the cast's groups (one per attribute); ``sensitivity`` is set when a grid was asked for;
+    ``voice_matches`` says which speakers voice enrollment named (and which it could not).
     """
 
     input_path: str | None
@@ -39,6 +45,9 @@ class Analysis:
     matrix: EventMatrix
     media_path: str | None = None
     talkover_version: str = __version__
+    groups: tuple[GroupComparison, ...] = ()
+    sensitivity: Sensitivity | None = None
+    voice_matches: tuple[VoiceMatch, ...] = ()
 
 
 def analyze_timeline(
@@ -47,8 +56,14 @@ def analyze_timeline(
     config: EventConfig | None = None,
     input_path: str | None = None,
     media_path: str | None = None,
+    cast: Cast | None = None,
+    sensitivity: SensitivityGrid | None = None,
 ) -> Analysis:
     """Detect turns and events in ``timeline`` and compute every figure.
+
+    ``cast`` names speakers and puts them in groups (:mod:`talkover.cast`); ``sensitivity``
+    recomputes the headline numbers over a grid of thresholds
+    (:mod:`talkover.metrics.sensitivity`).
 
     >>> tl = SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")])
     >>> [(e.type, e.by, e.of) for e in analyze_timeline(tl).events]
@@ -60,6 +75,14 @@ def analyze_timeline(
     turns = build_turns(ipus, events)
     speakers = compute_speaker_stats(timeline, turns, events)
     matrix = build_matrix(events, timeline.speakers)
+    if cast is not None:
+        speakers = label_speakers(speakers, cast.resolve(timeline.speakers))
+    groups = compare_groups(speakers, turns, events)
+    spread = (
+        measure_sensitivity(timeline, speakers, chosen=config, grid=sensitivity)
+        if sensitivity is not None
+        else None
+    )
     return Analysis(
         input_path=input_path,
         duration_s=timeline.end_s,
@@ -71,6 +94,9 @@ def analyze_timeline(
         speakers=speakers,
         matrix=matrix,
         media_path=media_path,
+        groups=groups,
+        sensitivity=spread,
+        voice_matches=cast.voice_matches if cast is not None else (),
     )
 
 

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from talkover.analysis import analyze_timeline
+from talkover.cli.cast_flags import add_cast_flags, cast_from_args
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.cli.diarize import add_diarization_flags, progress_for
-from talkover.cli.multichannel import add_multichannel_flags, analyze_multichannel_args
+from talkover.cli.multichannel import add_multichannel_flags, multichannel_timeline_from_args
 from talkover.errors import InputError
 from talkover.formats import (
     INPUT_FORMATS,
@@ -21,6 +22,7 @@ from talkover.formats import (
 from talkover.formats.json import format_json
 from talkover.report import format_summary
 from talkover.report.html import write_html_report
+from talkover.timeline import SpeakerTimeline
 
 __all__ = ["register", "run"]
 
@@ -59,6 +61,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_multichannel_flags(parser)
     add_threshold_flags(parser)
     add_diarization_flags(parser)
+    add_cast_flags(parser)
     parser.set_defaults(run=run)
 
 
@@ -70,23 +73,11 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
-    analysis = analyze_multichannel_args(args, config)  # None unless --channels/--tracks
-    if analysis is None:
-        if args.input is None:
-            raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
-        if args.input_format is not None or is_annotation(args.input):
-            timeline = read_annotation(args.input, input_format=args.input_format)
-            analysis = analyze_timeline(
-                timeline, config=config, input_path=args.input, media_path=args.media
-            )
-        else:
-            from talkover.pipeline import analyze_media
-
-            analysis = analyze_media(
-                args.input, config=config, num_speakers=args.num_speakers,
-                min_speakers=args.min_speakers, max_speakers=args.max_speakers,
-                progress=progress_for(args),
-            )
+    timeline, input_path, media_path = _timeline_from_args(args)
+    analysis = analyze_timeline(
+        timeline, config=config, input_path=input_path, media_path=media_path,
+        **cast_from_args(args, timeline, media_path=media_path),
+    )
     for out in args.output:
         if args.link_media and Path(out).suffix.lower() == ".html":
             write_html_report(analysis, out, link_media=True)
@@ -97,3 +88,23 @@ def run(args: argparse.Namespace) -> int:
     elif not args.output:
         sys.stdout.write(format_summary(analysis))
     return EXIT_OK
+
+
+def _timeline_from_args(args: argparse.Namespace) -> tuple[SpeakerTimeline, str, str | None]:
+    """Who speaks when, from whichever input was given: ``--channels``/``--tracks``, an
+    annotation file, or a recording to diarize. Also the input's path and the recording."""
+    multichannel = multichannel_timeline_from_args(args)
+    if multichannel is not None:
+        timeline, path = multichannel
+        return timeline, path, args.media or path
+    if args.input is None:
+        raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
+    if args.input_format is not None or is_annotation(args.input):
+        return read_annotation(args.input, input_format=args.input_format), args.input, args.media
+    from talkover.pipeline import diarize_media
+
+    timeline = diarize_media(
+        args.input, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
+        max_speakers=args.max_speakers, progress=progress_for(args),
+    )
+    return timeline, args.input, args.media or args.input

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from talkover.analysis import Analysis, analyze_channels
-from talkover.config import EventConfig
 from talkover.errors import InputError
-from talkover.multichannel import MultichannelConfig
+from talkover.multichannel import MultichannelConfig, diarize_channels
 from talkover.multichannel.sources import load_channel_file, load_tracks, parse_names
+from talkover.timeline import SpeakerTimeline
 
-__all__ = ["add_multichannel_flags", "analyze_multichannel_args"]
+__all__ = ["add_multichannel_flags", "multichannel_timeline_from_args"]
 
 # (flag, MultichannelConfig field, help)
 _TUNING = (
@@ -54,8 +54,11 @@ def add_multichannel_flags(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def analyze_multichannel_args(args: argparse.Namespace, config: EventConfig) -> Analysis | None:
-    """The analysis of ``--channels``/``--tracks`` input; ``None`` when neither was given."""
+def multichannel_timeline_from_args(
+    args: argparse.Namespace,
+) -> tuple[SpeakerTimeline, str] | None:
+    """The speaker timeline of ``--channels``/``--tracks`` input and the recording it comes
+    from (the first track); ``None`` when neither flag was given."""
     if args.channels is None and args.tracks is None:
         if args.track_names is not None:
             raise InputError("--track-names needs --tracks")
@@ -79,11 +82,5 @@ def analyze_multichannel_args(args: argparse.Namespace, config: EventConfig) -> 
         names = parse_names(args.channels)
         waveforms = load_channel_file(args.input, names)
         input_path = args.input
-    return analyze_channels(
-        waveforms,
-        names,
-        config=config,
-        multichannel=multichannel,
-        input_path=input_path,
-        media_path=input_path,
-    )
+    uri = Path(input_path).stem
+    return diarize_channels(waveforms, names, config=multichannel, uri=uri), input_path

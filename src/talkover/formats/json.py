@@ -12,7 +12,10 @@ The contract (extend it, don't break it)::
       "events": [{"type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence",
                   "text_by", "text_of"}],
       "turns": [{"speaker", "start_s", "end_s"}],
-      "matrix": {type: {by: {of: count}}}
+      "matrix": {type: {by: {of: count}}},
+      "groups": {attribute: {"groups", "pairs", "contrasts", "unassigned"}},
+      "sensitivity": null or {"grid", "configs", "headlines"},
+      "voice_matches": [{"speaker", "name", "similarity", "speech_s", "matched"}]
     }
 
 Times are rounded to the millisecond. Speaker ids in ``events``, ``turns`` and ``matrix`` are
@@ -28,6 +31,11 @@ from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
+from talkover.formats.json_groups import (
+    groups_to_dict,
+    sensitivity_to_dict,
+    voice_matches_to_list,
+)
 from talkover.formats.text import read_text
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
@@ -49,6 +57,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             if key.endswith("_s"):
                 row[key] = _seconds(value)
         row["talk_share"] = round(stats.talk_share, 6)
+        row["groups"] = dict(stats.groups)
         speakers.append(row)
     return {
         "talkover_version": analysis.talkover_version,
@@ -80,6 +89,9 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             for t in analysis.turns
         ],
         "matrix": analysis.matrix.to_dict(),
+        "groups": groups_to_dict(analysis.groups),
+        "sensitivity": sensitivity_to_dict(analysis.sensitivity),
+        "voice_matches": voice_matches_to_list(analysis.voice_matches),
     }
 
 

@@ -20,7 +20,8 @@ class SpeakerStats:
 
     ``talk_time_s`` is the length of the union of the speaker's speech; ``talk_share`` its share
     of all speakers' talk time (shares sum to 1). ``mean_response_gap_s`` is the mean silence
-    before the speaker's switches (``None`` without any).
+    before the speaker's switches (``None`` without any). ``name`` and ``groups`` (sorted
+    ``(attribute, value)`` pairs) come from the cast (:mod:`talkover.cast`), when given.
     """
 
     id: str
@@ -41,6 +42,7 @@ class SpeakerStats:
     switches_made: int
     silent_interruptions_made: int = 0
     silent_interruptions_received: int = 0
+    groups: tuple[tuple[str, str], ...] = ()
 
 
 def compute_speaker_stats(

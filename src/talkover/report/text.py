@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from talkover.analysis import Analysis
 from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.report.groups_text import group_lines, sensitivity_lines, voice_match_lines
 
 __all__ = ["format_summary", "plain_language_summary", "display_name"]
 
@@ -62,6 +63,8 @@ def format_summary(analysis: Analysis) -> str:
     ]
     if analysis.speakers:
         out += _speaker_table(analysis) + [""] + _event_counts(analysis)
+        extra = voice_match_lines(analysis) + group_lines(analysis) + sensitivity_lines(analysis)
+        out += [""] + extra if extra else []
     cfg = analysis.config
     out.append(
         f"thresholds: min_pause {cfg.min_pause_s:g} s, backchannel_max "

@@ -1,0 +1,103 @@
+"""The ``analyze`` flags that name speakers (by list, toml or enrolled voice), put them in
+groups and ask for sensitivity."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from talkover.cast import Cast, load_cast
+from talkover.errors import ConfigError
+from talkover.metrics.sensitivity import SensitivityGrid
+from talkover.timeline import SpeakerTimeline
+from talkover.voices import MATCH_THRESHOLD, VoiceProfile
+
+__all__ = ["add_cast_flags", "cast_from_args"]
+
+
+def add_cast_flags(parser: argparse.ArgumentParser) -> None:
+    """``--speakers``, ``--cast``, ``--groups`` (repeatable) and ``--sensitivity``."""
+    parser.add_argument(
+        "--speakers", metavar="NAMES",
+        help='name the speakers in order of first speech, e.g. "Diane,Sheila" '
+        "(one name per speaker)",
+    )
+    parser.add_argument(
+        "--cast", metavar="TOML",
+        help="a speakers.toml with [[speaker]] tables (name, id, groups, voice)",
+    )
+    parser.add_argument(
+        "--groups", action="append", default=[], metavar="[ATTR:]NAME=VALUE,...",
+        help='put speakers (by name or id) in groups, e.g. "gender:Diane=woman,Bob=man"; '
+        'ATTR defaults to "group"; repeat for more attributes. Groups are never inferred '
+        "from voices",
+    )
+    parser.add_argument(
+        "--enroll", action="append", default=[], metavar="NAME=CLIP|PROFILE.npz",
+        help="name speakers by voice: a clip of NAME speaking alone, or profiles saved by "
+        "`talkover enroll`; repeatable (a --cast voice = ... enrolls too); needs --media",
+    )
+    parser.add_argument(
+        "--match-threshold", type=float, default=MATCH_THRESHOLD, metavar="COS",
+        help=f"least cosine similarity to accept a voice match (default {MATCH_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--sensitivity", action="store_true",
+        help="recompute the headline numbers over a grid of thresholds (min_pause 0.2/0.3/0.5, "
+        "backchannel_max 0.7/1.0/1.5, grace 0.3/0.5/0.8) and report their ranges",
+    )
+
+
+def cast_from_args(
+    args: argparse.Namespace, timeline: SpeakerTimeline, *, media_path: str | None = None
+) -> dict[str, Any]:
+    """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
+
+    ``media_path`` is the recording voices are matched in (default ``args.media``; pass the
+    INPUT itself when it is a recording that was diarized).
+    """
+    if args.speakers and args.cast:
+        raise ConfigError("give either --speakers or --cast, not both")
+    cast = None
+    if args.cast:
+        cast = load_cast(args.cast)
+    elif args.speakers is not None:
+        cast = Cast.from_names(args.speakers)
+    voices = [m for m in (cast.members if cast else ()) if m.voice]
+    if args.enroll or voices:
+        cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media)
+    if args.groups:
+        cast = (cast or Cast()).with_groups(args.groups)
+    grid = SensitivityGrid() if args.sensitivity else None
+    return {"cast": cast, "sensitivity": grid}
+
+
+def _match_voices(
+    args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cast, media_path: str | None
+) -> Cast:
+    from talkover.io import decode_audio
+    from talkover.voices import VoiceEmbedder, enroll_voice, identify_speakers, load_profiles
+
+    if not media_path:
+        raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
+    embedder = VoiceEmbedder()
+    profiles: list[VoiceProfile] = []
+    clips = [(m.name, m.voice) for m in cast.members if m.voice]
+    for value in args.enroll:
+        name, eq, clip = value.partition("=")
+        if eq:
+            if not name.strip() or not clip.strip():
+                raise ConfigError(f"--enroll: expected NAME=CLIP or PROFILE.npz, got {value!r}")
+            clips.append((name.strip(), clip.strip()))
+        else:
+            profiles += load_profiles(value)
+    profiles += [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in clips]
+    names = [p.name for p in profiles]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
+    matches = identify_speakers(
+        decode_audio(media_path), timeline, profiles,
+        threshold=args.match_threshold, embedder=embedder,
+    )
+    return cast.with_voice_matches(matches, enrolled=names)

@@ -1,0 +1,47 @@
+"""``talkover enroll``: save voice profiles, so later runs need not embed the clips again."""
+
+from __future__ import annotations
+
+import argparse
+
+from talkover.cli.common import EXIT_OK
+from talkover.errors import ConfigError
+
+__all__ = ["register", "run"]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "enroll",
+        help="save voice profiles from clips of each person speaking alone",
+        description="Compute a CAM++ voice profile for each NAME=CLIP (a recording of that "
+        "person speaking alone, ideally 10 s or more) and save them to one .npz file for "
+        "`talkover analyze --enroll PROFILE.npz`. Only identity is stored; nothing about the "
+        "person (gender, age...) is inferred.",
+    )
+    parser.add_argument("voices", nargs="+", metavar="NAME=CLIP", help="a name and its clip")
+    parser.add_argument("-o", "--output", required=True, metavar="PROFILE.npz",
+                        help="where to save the profiles")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from talkover.io import decode_audio
+    from talkover.voices import VoiceEmbedder, enroll_voice, save_profiles
+
+    pairs = []
+    for value in args.voices:
+        name, eq, clip = (part.strip() for part in value.partition("="))
+        if not eq or not name or not clip:
+            raise ConfigError(f"enroll: expected NAME=CLIP, got {value!r}")
+        pairs.append((name, clip))
+    names = [n for n, _ in pairs]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"enroll: name(s) given twice: {', '.join(twice)}")
+    if not args.output.endswith(".npz"):
+        raise ConfigError(f"enroll: the output must be a .npz file, got {args.output!r}")
+    embedder = VoiceEmbedder()
+    profiles = [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in pairs]
+    save_profiles(args.output, profiles)
+    return EXIT_OK

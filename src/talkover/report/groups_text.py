@@ -1,0 +1,89 @@
+"""Text-summary lines for group comparisons and threshold sensitivity."""
+
+from __future__ import annotations
+
+import math
+
+from talkover.analysis import Analysis
+
+__all__ = ["group_lines", "sensitivity_lines", "voice_match_lines"]
+
+
+def _n(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if math.isinf(x):
+        return "inf"
+    return f"{x:.2f}" if x < 100 else f"{x:.0f}"
+
+
+def group_lines(analysis: Analysis) -> list[str]:
+    """Per attribute: a table of the groups, then one verdict per contrast."""
+    out: list[str] = []
+    for comparison in analysis.groups:
+        out.append(f"groups by {comparison.attribute}:")
+        header = ("group", "speakers", "talk", "floor", "int.made", "int.recv", "recv/min",
+                  "failed.recv")
+        rows = [
+            (
+                f.value,
+                str(len(f.speakers)),
+                f"{f.talk_share:.0%}",
+                f"{f.floor_time_s / 60:.1f}min",
+                str(f.interruptions_made),
+                str(f.interruptions_received),
+                _n(f.interruptions_received_per_min),
+                str(f.failed_interruptions_received),
+            )
+            for f in comparison.groups
+        ]
+        widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+        for row in (header, *rows):
+            out.append("  " + "  ".join(c.rjust(w) if i else c.ljust(w)
+                                        for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        if len(comparison.groups) < 2:
+            out.append(f"  - only one {comparison.attribute} given: no groups to compare.")
+        for c in comparison.contrasts:
+            out.append(f"  - {c.verdict}")
+        if comparison.unassigned:
+            out.append(f"  (no {comparison.attribute} given for: "
+                       f"{', '.join(comparison.unassigned)}; left out of these groups)")
+        out.append("")
+    return out
+
+
+def sensitivity_lines(analysis: Analysis) -> list[str]:
+    """Each headline's value at the chosen thresholds and its range over the grid."""
+    s = analysis.sensitivity
+    if s is None:
+        return []
+    out = [f"threshold sensitivity over {s.configs} configurations "
+           f"(min_pause {s.grid.min_pause_s}, backchannel_max {s.grid.backchannel_max_s}, "
+           f"grace {s.grid.grace_s}):"]
+    for h in s.headlines:
+        fmt = (lambda x: "-" if x is None else f"{x:.0f}") if h.quantity == "interruptions" else _n
+        line = (f"  {h.quantity.replace('_', ' ')} {h.subject}: {fmt(h.chosen)} "
+                f"(range {fmt(h.low)}-{fmt(h.high)})")
+        if h.conclusive_configs is not None:
+            if h.defined_configs < s.configs:
+                line += f", defined in {h.defined_configs}/{s.configs}"
+            line += f", conclusive in {h.conclusive_configs}/{s.configs}"
+            if 0 < h.conclusive_configs < s.configs:
+                line += " - depends on the thresholds"
+        out.append(line)
+    return out + [""]
+
+
+def voice_match_lines(analysis: Analysis) -> list[str]:
+    """Which speaker each enrolled voice was matched to, and who stayed unmatched."""
+    if not analysis.voice_matches:
+        return []
+    out = ["voice enrollment:"]
+    for m in analysis.voice_matches:
+        score = "no solo speech to compare" if m.similarity is None else (
+            f"similarity {m.similarity:.2f}")
+        if m.matched:
+            out.append(f"  {m.speaker} is {m.name} ({score})")
+        else:
+            out.append(f"  {m.speaker}: unmatched, keeps its id ({score})")
+    return out + [""]

@@ -1,0 +1,127 @@
+"""Voice enrollment on real recordings: enroll from one half, identify in the other."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from talkover.cli import main
+from talkover.errors import FormatError, InputError
+from talkover.formats import read_annotation
+from talkover.formats.rttm import write_rttm
+from talkover.io import Waveform, decode_audio
+from talkover.timeline import Segment, Span, SpeakerTimeline
+from talkover.voices import (
+    VoiceEmbedder,
+    VoiceProfile,
+    enroll_voice,
+    identify_speakers,
+    load_profiles,
+    save_profiles,
+    solo_speech,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def clip(timeline: SpeakerTimeline, start_s: float, end_s: float) -> SpeakerTimeline:
+    segments = [
+        Segment(max(s.start_s, start_s), min(s.end_s, end_s), s.speaker)
+        for s in timeline if s.end_s > start_s and s.start_s < end_s
+    ]
+    return SpeakerTimeline(tuple(segments), duration_s=timeline.duration_s, uri=timeline.uri)
+
+
+def halves(shared_real: Path, case: str) -> tuple[Waveform, SpeakerTimeline, SpeakerTimeline]:
+    folder = shared_real / case
+    waveform = decode_audio(folder / f"{case}.wav")
+    timeline = read_annotation(folder / f"{case}.rttm")
+    half = waveform.duration_s / 2
+    return waveform, clip(timeline, 0, half), clip(timeline, half, waveform.duration_s)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> VoiceEmbedder:
+    return VoiceEmbedder()
+
+
+def test_solo_speech_cuts_out_others() -> None:
+    tl = SpeakerTimeline.from_tuples([(0, 5, "A"), (2, 3, "B"), (4.5, 8, "B")])
+    assert solo_speech(tl, "A") == (Span(0, 2), Span(3, 4.5))
+    assert solo_speech(tl, "B") == (Span(5, 8),)
+
+
+@pytest.mark.parametrize("case", ["pyannote_sample_call", "ami_pyannote_debug_dev00"])
+def test_enrolled_voices_are_found_in_held_out_half(
+    shared_real: Path, embedder: VoiceEmbedder, case: str
+) -> None:
+    waveform, first, second = halves(shared_real, case)
+    profiles = [
+        enroll_voice(s, waveform, spans=solo_speech(first, s), embedder=embedder)
+        for s in first.speakers
+    ]
+    # Hide the ids: identification must come from the voices alone.
+    hidden = {s: f"SPEAKER_{i:02d}" for i, s in enumerate(reversed(second.speakers))}
+    matches = identify_speakers(waveform, second.renamed(hidden), profiles, embedder=embedder)
+    truth = {v: k for k, v in hidden.items()}
+    assert [m.name for m in matches] == [truth[m.speaker] for m in matches]
+    assert all(m.matched and m.similarity >= 0.45 for m in matches)
+
+
+def test_a_voice_not_enrolled_stays_unmatched(shared_real: Path, embedder: VoiceEmbedder) -> None:
+    waveform, first, second = halves(shared_real, "pyannote_sample_call")
+    diane = enroll_voice("Diane", waveform, spans=solo_speech(first, "speaker90"),
+                         embedder=embedder)
+    matches = {m.speaker: m for m in identify_speakers(waveform, second, [diane],
+                                                       embedder=embedder)}
+    assert matches["speaker90"].name == "Diane"
+    assert not matches["speaker91"].matched  # Sheila was never enrolled: keeps her id
+
+
+def test_profiles_round_trip_and_bad_files(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(2, 192)).astype(np.float32)
+    profiles = [VoiceProfile("Ann", emb[0], 12.5, "ann.wav"), VoiceProfile("Bö", emb[1], 3.0)]
+    save_profiles(tmp_path / "v.npz", profiles)
+    back = load_profiles(tmp_path / "v.npz")
+    assert [(p.name, p.speech_s, p.source) for p in back] == [("Ann", 12.5, "ann.wav"),
+                                                              ("Bö", 3.0, None)]
+    assert np.array_equal(back[0].embedding, emb[0])
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(FormatError, match="bad.npz: not a talkover voice profile"):
+        load_profiles(tmp_path / "bad.npz")
+
+
+def test_too_short_a_clip_is_refused(embedder: VoiceEmbedder) -> None:
+    short = Waveform(np.zeros(8000, np.float32), path="short.wav")
+    with pytest.raises(InputError, match="short.wav: 0.5 s of audio for 'Ann'; at least 1 s"):
+        enroll_voice("Ann", short, embedder=embedder)
+
+
+def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> None:
+    from scipy.io import wavfile
+
+    case = "pyannote_sample_call"
+    waveform, first, second = halves(shared_real, case)
+    clips = {}
+    for speaker, name in (("speaker90", "Diane"), ("speaker91", "Sheila")):
+        pieces = [waveform.samples[int(s.start_s * 16000): int(s.end_s * 16000)]
+                  for s in solo_speech(first, speaker)]
+        clips[name] = tmp_path / f"{name}.wav"
+        wavfile.write(clips[name], 16000, np.concatenate(pieces))
+    # One voice from a saved profile, the other straight from its clip.
+    assert main(["enroll", f"Diane={clips['Diane']}", "-o", str(tmp_path / "voices.npz")]) == 0
+    write_rttm(second.renamed({"speaker90": "SPK_A", "speaker91": "SPK_B"}),
+               tmp_path / "second.rttm")
+    assert main(["analyze", str(tmp_path / "second.rttm"), "--json", "--media",
+                 str(shared_real / case / f"{case}.wav"), "--enroll",
+                 str(tmp_path / "voices.npz"), "--enroll", f"Sheila={clips['Sheila']}"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {s["id"]: s["name"] for s in doc["speakers"]} == {"SPK_A": "Diane", "SPK_B": "Sheila"}
+    assert all(m["matched"] for m in doc["voice_matches"])
+    assert main(["analyze", str(tmp_path / "second.rttm"), "--enroll",
+                 str(tmp_path / "voices.npz")]) == 2
+    assert "give --media FILE" in capsys.readouterr().err
