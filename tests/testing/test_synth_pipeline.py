@@ -11,6 +11,8 @@ from talkover.testing.synth import EventMix, build_conversation
 from talkover.testing.voices import VoiceBank
 from talkover.timeline import SpeakerTimeline
 
+diarize = pytest.importorskip("talkover.diarize", reason="talkover.diarize not built yet")
+
 
 def _mapping(hyp: SpeakerTimeline, ref: SpeakerTimeline) -> dict[str, str]:
     cost = np.array([[sum(max(0.0, min(a.end_s, b.end_s) - max(a.start_s, b.start_s))
@@ -22,7 +24,6 @@ def _mapping(hyp: SpeakerTimeline, ref: SpeakerTimeline) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_planted_events_survive_diarization(voice_bank: VoiceBank) -> None:
-    diarize = pytest.importorskip("talkover.diarize", reason="talkover.diarize not built yet")
     mix = EventMix(overlap=0, failed_interruption=0, continuation=0)
     conv = build_conversation(voice_bank, seed=4, num_speakers=2, duration_s=25, event_mix=mix)
     hyp = diarize.Diarizer().diarize(conv.waveform, num_speakers=2)
