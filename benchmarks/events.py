@@ -10,13 +10,18 @@ Sets: every shared real case (``../shared/bench/real``) and the synthetic set
   from kaldi-native-fbank with the options of senko's own kaldifeat path (see
   :func:`senko_diarizer`).
 
-An event is found when the system has one of the same type, by the same speaker of the same
-speaker (system speakers mapped one-to-one onto reference speakers by most overlapping speech),
-starting within ``TOLERANCE_S`` of it; each event is matched at most once. Precision, recall and
-F1 are pooled over the files of a set; macro F1 averages F1 over interruption,
-failed_interruption, backchannel and overlap.
+Scoring is ``talkover.evaluation.evaluate`` (what ``talkover eval`` reports) when installed: an
+event is found when the system has one of the same type, by the same speaker of the same speaker
+(system speakers mapped onto reference speakers by the optimal DER mapping), starting within
+``TOLERANCE_S`` of it, each event matched at most once. Without ``talkover.evaluation`` a tiny
+stand-in here does the same (greedy, overlap-based mapping). Counts are pooled over the files of
+a set; macro F1 averages F1 over those of interruption, failed_interruption, backchannel and
+overlap that occur in the reference or the system output.
 
-    python benchmarks/events.py [--systems talkover,senko] [--write docs/benchmarks-events.md]
+Hypothesis timelines are cached in ``benchmarks/out/hyp/<system>/`` (RTTM + seconds taken);
+``--reuse`` scores them again without diarizing.
+
+    python benchmarks/events.py [--systems talkover,senko] [--reuse] [--write docs/x.md]
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from talkover import EventConfig, SpeakerTimeline, analyze_timeline, read_rttm
+from talkover import EventConfig, SpeakerTimeline, analyze_timeline, read_rttm, write_rttm
 from talkover.events import Event
 from talkover.io.waveform import Waveform
 from talkover.testing.voices import read_wav
@@ -41,10 +46,16 @@ from talkover.testing.voices import read_wav
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_set import DEFAULT_BANK, DEFAULT_OUT, generate  # noqa: E402
 
+try:
+    from talkover.evaluation import evaluate
+except ImportError:  # the media branch is not merged
+    evaluate = None
+
 REPO = Path(__file__).resolve().parents[1]
+HYP_DIR = REPO / "benchmarks" / "out" / "hyp"
 MACRO_TYPES = ("interruption", "failed_interruption", "backchannel", "overlap")
 REPORTED_TYPES = (*MACRO_TYPES, "switch")
-TOLERANCE_S = 0.5
+TOLERANCE_S = 1.0  # the default of talkover.evaluation
 
 
 @dataclass(frozen=True)
@@ -57,23 +68,27 @@ class Case:
 
 @dataclass
 class Tally:
-    """Matched / system-only / reference-only event counts per type."""
+    """Event counts per type (matched, in the reference, in the system output), DER parts."""
 
-    tp: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
-    fp: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
-    fn: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
+    hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
+    num_ref: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
+    num_hyp: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
+    der_error_s: float = 0.0
+    der_total_s: float = 0.0
     audio_s: float = 0.0
     compute_s: float = 0.0
 
-    def prf(self, kind: str) -> tuple[float, float, float]:
-        tp, fp, fn = self.tp[kind], self.fp[kind], self.fn[kind]
-        p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
-        r = tp / (tp + fn) if tp + fn else 1.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return p, r, f
+    def prf(self, kind: str) -> tuple[float | None, float | None, float | None]:
+        h, r, n = self.hits[kind], self.num_ref[kind], self.num_hyp[kind]
+        return (h / n if n else None, h / r if r else None, 2 * h / (r + n) if r + n else None)
 
-    def macro_f1(self) -> float:
-        return float(np.mean([self.prf(k)[2] for k in MACRO_TYPES]))
+    def macro_f1(self) -> float | None:
+        f1s = [f for k in MACRO_TYPES if (f := self.prf(k)[2]) is not None]
+        return float(np.mean(f1s)) if f1s else None
+
+    @property
+    def der(self) -> float | None:
+        return self.der_error_s / self.der_total_s if self.der_total_s else None
 
 
 # -- matching (kept tiny: talkover.evaluation was not available when this was written) --------
@@ -112,9 +127,26 @@ def match_events(
             if i not in used_r and j not in used_h:
                 used_r.add(i)
                 used_h.add(j)
-        tally.tp[kind] += len(used_r)
-        tally.fn[kind] += len(rs) - len(used_r)
-        tally.fp[kind] += len(hs) - len(used_h)
+        tally.hits[kind] += len(used_r)
+        tally.num_ref[kind] += len(rs)
+        tally.num_hyp[kind] += len(hs)
+
+
+def score(ref: SpeakerTimeline, hyp: SpeakerTimeline, config: EventConfig, tally: Tally) -> None:
+    """Add one file's scores to ``tally``."""
+    if evaluate is not None:
+        result = evaluate(ref, hyp, config=config, onset_tolerance_s=TOLERANCE_S)
+        for kind in REPORTED_TYPES:
+            det = result.events[kind]
+            tally.hits[kind] += int(det.hits)
+            tally.num_ref[kind] += int(det.num_ref)
+            tally.num_hyp[kind] += int(det.num_hyp)
+        tally.der_error_s += result.diarization.error_s
+        tally.der_total_s += result.diarization.total_s
+        return
+    ref_events = analyze_timeline(ref, config=config).events
+    hyp_events = analyze_timeline(hyp, config=config).events
+    match_events(hyp_events, ref_events, speaker_mapping(hyp, ref), tally)
 
 
 # -- systems --------------------------------------------------------------------------------
@@ -189,45 +221,62 @@ def collect_cases(real_root: Path, synthetic: Path) -> list[Case]:
     return cases
 
 
-def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None]
-        ) -> tuple[dict[tuple[str, str], Tally], list[str]]:
+def hypothesis(
+    name: str, case: Case, diarize: Callable[[], Callable[[Path], SpeakerTimeline]], reuse: bool,
+    cache: dict,
+) -> tuple[SpeakerTimeline, float]:
+    """The system's timeline for ``case`` and the seconds it took (cached on disk)."""
+    folder = HYP_DIR / name
+    rttm, took = folder / f"{case.uri}.rttm", folder / f"{case.uri}.seconds"
+    if reuse and rttm.is_file() and took.is_file():
+        return read_rttm(rttm), float(took.read_text())
+    if name not in cache:
+        cache[name] = diarize()
+    t0 = time.perf_counter()
+    hyp = cache[name](case.wav)
+    seconds = time.perf_counter() - t0
+    folder.mkdir(parents=True, exist_ok=True)
+    write_rttm(SpeakerTimeline(hyp.segments, uri=case.uri), rttm)
+    took.write_text(f"{seconds:.3f}\n")
+    return read_rttm(rttm) if len(hyp) else hyp, seconds
+
+
+def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None], *,
+        reuse: bool) -> tuple[dict[tuple[str, str], Tally], list[str]]:
     config = EventConfig()
     refs = {c.uri: read_rttm(c.rttm) for c in cases}
-    ref_events = {u: analyze_timeline(t, config=config).events for u, t in refs.items()}
     tallies: dict[tuple[str, str], Tally] = {}
-    notes = []
+    notes, cache = [], {}
     for name in systems:
-        try:
-            diarize = SYSTEMS[name]()
-        except ImportError as exc:
-            notes.append(f"{name}: not run ({exc})")
-            log(notes[-1])
-            continue
         for case in cases:
+            try:
+                hyp, seconds = hypothesis(name, case, SYSTEMS[name], reuse, cache)
+            except ImportError as exc:
+                notes.append(f"{name}: not run ({exc})")
+                log(notes[-1])
+                break
             tally = tallies.setdefault((name, case.set_name), Tally())
-            t0 = time.perf_counter()
-            hyp = diarize(case.wav)
-            tally.compute_s += time.perf_counter() - t0
+            tally.compute_s += seconds
             tally.audio_s += len(read_wav(case.wav)) / 16000
-            events = analyze_timeline(hyp, config=config).events
-            match_events(events, ref_events[case.uri], speaker_mapping(hyp, refs[case.uri]), tally)
-            log(f"{name:9s} {case.uri:40s} {len(events):3d} events "
-                f"(ref {len(ref_events[case.uri])})")
+            score(refs[case.uri], hyp, config, tally)
+            log(f"{name:9s} {case.uri:40s} {len(hyp):3d} segments, {seconds:5.1f} s")
     return tallies, notes
 
 
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
 def table(tallies: dict[tuple[str, str], Tally]) -> str:
-    lines = ["| system | set | files' audio | x real time | macro F1 | "
-             + " | ".join(f"{k} P / R / F1" for k in REPORTED_TYPES) + " |",
-             "|---|---|---|---|---|" + "---|" * len(REPORTED_TYPES)]
+    lines = ["| set | system | audio | x real time | DER | macro F1 | "
+             + " | ".join(f"{k} P / R / F1 (ref n)" for k in REPORTED_TYPES) + " |",
+             "|---|---|---|---|---|---|" + "---|" * len(REPORTED_TYPES)]
     for (name, set_name), t in sorted(tallies.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        cells = []
-        for k in REPORTED_TYPES:
-            p, r, f = t.prf(k)
-            cells.append(f"{p:.2f} / {r:.2f} / {f:.2f} (n={t.tp[k] + t.fn[k]})")
+        cells = [" / ".join(_fmt(x) for x in t.prf(k)) + f" ({t.num_ref[k]})"
+                 for k in REPORTED_TYPES]
         speed = t.audio_s / t.compute_s if t.compute_s else float("nan")
-        lines.append(f"| {name} | {set_name} | {t.audio_s / 60:.1f} min | {speed:.1f} | "
-                     f"**{t.macro_f1():.2f}** | " + " | ".join(cells) + " |")
+        lines.append(f"| {set_name} | {name} | {t.audio_s / 60:.1f} min | {speed:.1f} | "
+                     f"{_fmt(t.der)} | **{_fmt(t.macro_f1())}** | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -238,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--systems", default="talkover,senko")
     parser.add_argument("--sets", default="real,synthetic")
+    parser.add_argument("--reuse", action="store_true", help="score cached hypotheses again")
     parser.add_argument("--write", type=Path, default=None, help="write the table (markdown)")
     args = parser.parse_args(argv)
     if not args.real.is_dir():
@@ -246,22 +296,24 @@ def main(argv: list[str] | None = None) -> int:
     sets = set(args.sets.split(","))
     cases = [c for c in collect_cases(args.real, args.synthetic) if c.set_name in sets]
     tallies, notes = run(args.systems.split(","), cases,
-                         lambda s: print(s, file=sys.stderr, flush=True))
+                         lambda s: print(s, file=sys.stderr, flush=True), reuse=args.reuse)
     text = table(tallies)
     machine = f"{platform.machine()} {platform.processor() or ''}".strip()
     print(text)
     for note in notes:
         print(f"note: {note}")
+    scorer = "talkover.evaluation" if evaluate is not None else "benchmarks/events.py stand-in"
     if args.write:
         args.write.write_text(
-            f"<!-- generated by benchmarks/events.py on {machine} -->\n{text}\n", encoding="utf-8"
+            f"<!-- benchmarks/events.py on {machine}, scored by {scorer} -->\n{text}\n",
+            encoding="utf-8",
         )
     out = REPO / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "events.json").write_text(json.dumps({
-        f"{n}/{s}": {"macro_f1": t.macro_f1(), "audio_s": t.audio_s, "compute_s": t.compute_s,
-                     **{k: dict(zip(("precision", "recall", "f1"), t.prf(k), strict=True))
-                        for k in REPORTED_TYPES}}
+        f"{n}/{s}": {"macro_f1": t.macro_f1(), "der": t.der, "audio_s": t.audio_s,
+                     "compute_s": t.compute_s, "hits": t.hits, "num_ref": t.num_ref,
+                     "num_hyp": t.num_hyp}
         for (n, s), t in tallies.items()}, indent=1) + "\n", encoding="utf-8")
     return 0
 

@@ -1,6 +1,6 @@
 """Generate the fixed synthetic benchmark set into benchmarks/out/synthetic/ (ignored by git).
 
-24 conversations of about 60 s, seeds 1000-1023, 2, 3, 4, 2, ... speakers, voices cut from the
+20 conversations of about 60 s, seeds 1000-1019, 2, 3, 4, 2, ... speakers, voices cut from the
 shared real cases (``--bank``, default ``../shared/bench/real``). The same bank and seeds give
 the same files byte for byte.
 
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BANK = REPO.parent / "shared" / "bench" / "real"
 DEFAULT_OUT = REPO / "benchmarks" / "out" / "synthetic"
 FIRST_SEED = 1000
-COUNT = 24
+COUNT = 20
 DURATION_S = 60.0
 
 
