@@ -1,0 +1,322 @@
+"""Event accuracy from audio: audio -> diarization -> events, against the events the same
+definitions give on the reference RTTM.
+
+Sets: every shared real case (``../shared/bench/real``) and the synthetic set
+(``benchmarks/synthetic_set.py``, generated when absent). Systems:
+
+- ``talkover``: :class:`talkover.diarize.Diarizer` (skipped, with a note, when not installed);
+- ``senko``: senko 0.2.2's own pipeline (Silero VAD, CAM++, clustering; no overlaps), the
+  anchor. Its C fbank library dies with SIGILL on CPUs without AVX-512, so its features come
+  from kaldi-native-fbank with the options of senko's own kaldifeat path (see
+  :func:`senko_diarizer`).
+
+Scoring is ``talkover.evaluation.evaluate`` (what ``talkover eval`` reports) when installed: an
+event is found when the system has one of the same type, by the same speaker of the same speaker
+(system speakers mapped onto reference speakers by the optimal DER mapping), starting within
+``TOLERANCE_S`` of it, each event matched at most once. Without ``talkover.evaluation`` a tiny
+stand-in here does the same (greedy, overlap-based mapping). Counts are pooled over the files of
+a set; macro F1 averages F1 over those of interruption, failed_interruption, backchannel and
+overlap that occur in the reference or the system output.
+
+Hypothesis timelines are cached in ``benchmarks/out/hyp/<system>/`` (RTTM + seconds taken);
+``--reuse`` scores them again without diarizing.
+
+    python benchmarks/events.py [--systems talkover,senko] [--reuse] [--write docs/x.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from talkover import EventConfig, SpeakerTimeline, analyze_timeline, read_rttm, write_rttm
+from talkover.events import Event
+from talkover.io.waveform import Waveform
+from talkover.testing.voices import read_wav
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic_set import DEFAULT_BANK, DEFAULT_OUT, generate  # noqa: E402
+
+try:
+    from talkover.evaluation import evaluate
+except ImportError:  # the media branch is not merged
+    evaluate = None
+
+REPO = Path(__file__).resolve().parents[1]
+HYP_DIR = REPO / "benchmarks" / "out" / "hyp"
+MACRO_TYPES = ("interruption", "failed_interruption", "backchannel", "overlap")
+REPORTED_TYPES = (*MACRO_TYPES, "switch")
+TOLERANCE_S = 1.0  # the default of talkover.evaluation
+
+
+@dataclass(frozen=True)
+class Case:
+    set_name: str
+    uri: str
+    wav: Path
+    rttm: Path
+
+
+@dataclass
+class Tally:
+    """Event counts per type (matched, in the reference, in the system output), DER parts."""
+
+    hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
+    num_ref: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
+    num_hyp: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED_TYPES, 0))
+    der_error_s: float = 0.0
+    der_total_s: float = 0.0
+    audio_s: float = 0.0
+    compute_s: float = 0.0
+
+    def prf(self, kind: str) -> tuple[float | None, float | None, float | None]:
+        h, r, n = self.hits[kind], self.num_ref[kind], self.num_hyp[kind]
+        return (h / n if n else None, h / r if r else None, 2 * h / (r + n) if r + n else None)
+
+    def macro_f1(self) -> float | None:
+        f1s = [f for k in MACRO_TYPES if (f := self.prf(k)[2]) is not None]
+        return float(np.mean(f1s)) if f1s else None
+
+    @property
+    def der(self) -> float | None:
+        return self.der_error_s / self.der_total_s if self.der_total_s else None
+
+
+# -- matching (kept tiny: talkover.evaluation was not available when this was written) --------
+def speaker_mapping(hyp: SpeakerTimeline, ref: SpeakerTimeline) -> dict[str, str]:
+    """System speaker -> reference speaker, one-to-one, maximising overlapping speech."""
+    hs, rs = hyp.speakers, ref.speakers
+    if not hs or not rs:
+        return {}
+    overlap = np.zeros((len(hs), len(rs)))
+    for i, h in enumerate(hs):
+        for j, r in enumerate(rs):
+            overlap[i, j] = sum(
+                max(0.0, min(a.end_s, b.end_s) - max(a.start_s, b.start_s))
+                for a in hyp.speech_of(h) for b in ref.speech_of(r)
+            )
+    rows, cols = linear_sum_assignment(-overlap)
+    return {hs[i]: rs[j] for i, j in zip(rows, cols, strict=True) if overlap[i, j] > 0}
+
+
+def match_events(
+    hyp: Sequence[Event], ref: Sequence[Event], mapping: dict[str, str], tally: Tally
+) -> None:
+    """Add one file's matches to ``tally`` (greedy on onset distance, one-to-one)."""
+    for kind in REPORTED_TYPES:
+        rs = [e for e in ref if e.type == kind]
+        hs = [e for e in hyp if e.type == kind]
+        pairs = sorted(
+            (abs(h.start_s - r.start_s), i, j)
+            for i, r in enumerate(rs)
+            for j, h in enumerate(hs)
+            if abs(h.start_s - r.start_s) <= TOLERANCE_S
+            and mapping.get(h.by) == r.by and mapping.get(h.of) == r.of
+        )
+        used_r, used_h = set(), set()
+        for _, i, j in pairs:
+            if i not in used_r and j not in used_h:
+                used_r.add(i)
+                used_h.add(j)
+        tally.hits[kind] += len(used_r)
+        tally.num_ref[kind] += len(rs)
+        tally.num_hyp[kind] += len(hs)
+
+
+def score(ref: SpeakerTimeline, hyp: SpeakerTimeline, config: EventConfig, tally: Tally) -> None:
+    """Add one file's scores to ``tally``."""
+    if evaluate is not None:
+        result = evaluate(ref, hyp, config=config, onset_tolerance_s=TOLERANCE_S)
+        for kind in REPORTED_TYPES:
+            det = result.events[kind]
+            tally.hits[kind] += int(det.hits)
+            tally.num_ref[kind] += int(det.num_ref)
+            tally.num_hyp[kind] += int(det.num_hyp)
+        tally.der_error_s += result.diarization.error_s
+        tally.der_total_s += result.diarization.total_s
+        return
+    ref_events = analyze_timeline(ref, config=config).events
+    hyp_events = analyze_timeline(hyp, config=config).events
+    match_events(hyp_events, ref_events, speaker_mapping(hyp, ref), tally)
+
+
+# -- systems --------------------------------------------------------------------------------
+def talkover_diarizer() -> Callable[[Path], SpeakerTimeline]:
+    from talkover.diarize import Diarizer
+
+    diarizer = Diarizer()
+    return lambda wav: diarizer.diarize(Waveform(read_wav(wav), path=str(wav)))
+
+
+def senko_diarizer() -> Callable[[Path], SpeakerTimeline]:
+    import kaldi_native_fbank as knf
+    import senko
+    import torch
+
+    opts = knf.FbankOptions()
+    opts.frame_opts.samp_freq = 16000
+    opts.frame_opts.frame_shift_ms = 10.0
+    opts.frame_opts.frame_length_ms = 25.0
+    opts.frame_opts.dither = 0.0
+    opts.frame_opts.preemph_coeff = 0.97
+    opts.frame_opts.remove_dc_offset = True
+    opts.frame_opts.window_type = "povey"
+    opts.frame_opts.snip_edges = True
+    opts.mel_opts.num_bins = 80
+    opts.mel_opts.low_freq = 20
+    opts.mel_opts.high_freq = 0
+    opts.use_energy = False
+    opts.raw_energy = True
+    opts.use_log_fbank = True
+    opts.use_power = True
+
+    def fbank(segments: list[torch.Tensor]) -> list[torch.Tensor]:
+        out = []
+        for seg in segments:
+            f = knf.OnlineFbank(opts)
+            f.accept_waveform(16000, seg.numpy().tolist())
+            f.input_finished()
+            frames = [f.get_frame(i) for i in range(f.num_frames_ready)]
+            out.append(torch.from_numpy(np.array(frames, dtype=np.float32).reshape(-1, 80)))
+        return out
+
+    d = senko.Diarizer(device="cpu", warmup=False, quiet=True)
+    d.use_gpu_fbank, d.kaldifeat_fbank = True, fbank  # senko's kaldifeat path, on the CPU
+
+    def run(wav: Path) -> SpeakerTimeline:
+        result = d.diarize(str(wav))
+        segs = (result or {}).get("merged_segments", [])
+        rows = [(s["start"], s["end"], str(s["speaker"])) for s in segs]
+        return SpeakerTimeline.from_tuples(rows, uri=wav.stem)
+
+    return run
+
+
+SYSTEMS: dict[str, Callable[[], Callable[[Path], SpeakerTimeline]]] = {
+    "talkover": talkover_diarizer,
+    "senko": senko_diarizer,
+}
+
+
+# -- run ------------------------------------------------------------------------------------
+def collect_cases(real_root: Path, synthetic: Path) -> list[Case]:
+    cases = [
+        Case("real", p.name, p / f"{p.name}.wav", p / f"{p.name}.rttm")
+        for p in sorted(real_root.iterdir())
+        if (p / f"{p.name}.wav").is_file() and (p / f"{p.name}.rttm").is_file()
+    ]
+    if not (synthetic / "index.json").is_file():
+        generate(real_root, synthetic)
+    for row in json.loads((synthetic / "index.json").read_text(encoding="utf-8")):
+        cases.append(Case("synthetic", row["uri"], synthetic / row["wav"], synthetic / row["rttm"]))
+    return cases
+
+
+def hypothesis(
+    name: str, case: Case, diarize: Callable[[], Callable[[Path], SpeakerTimeline]], reuse: bool,
+    cache: dict,
+) -> tuple[SpeakerTimeline, float]:
+    """The system's timeline for ``case`` and the seconds it took (cached on disk)."""
+    folder = HYP_DIR / name
+    rttm, took = folder / f"{case.uri}.rttm", folder / f"{case.uri}.seconds"
+    if reuse and rttm.is_file() and took.is_file():
+        return read_rttm(rttm), float(took.read_text())
+    if name not in cache:
+        cache[name] = diarize()
+    t0 = time.perf_counter()
+    hyp = cache[name](case.wav)
+    seconds = time.perf_counter() - t0
+    folder.mkdir(parents=True, exist_ok=True)
+    write_rttm(SpeakerTimeline(hyp.segments, uri=case.uri), rttm)
+    took.write_text(f"{seconds:.3f}\n")
+    return read_rttm(rttm) if len(hyp) else hyp, seconds
+
+
+def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None], *,
+        reuse: bool) -> tuple[dict[tuple[str, str], Tally], list[str]]:
+    config = EventConfig()
+    refs = {c.uri: read_rttm(c.rttm) for c in cases}
+    tallies: dict[tuple[str, str], Tally] = {}
+    notes, cache = [], {}
+    for name in systems:
+        for case in cases:
+            try:
+                hyp, seconds = hypothesis(name, case, SYSTEMS[name], reuse, cache)
+            except ImportError as exc:
+                notes.append(f"{name}: not run ({exc})")
+                log(notes[-1])
+                break
+            tally = tallies.setdefault((name, case.set_name), Tally())
+            tally.compute_s += seconds
+            tally.audio_s += len(read_wav(case.wav)) / 16000
+            score(refs[case.uri], hyp, config, tally)
+            log(f"{name:9s} {case.uri:40s} {len(hyp):3d} segments, {seconds:5.1f} s")
+    return tallies, notes
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def table(tallies: dict[tuple[str, str], Tally]) -> str:
+    lines = ["| set | system | audio | x real time | DER | macro F1 | "
+             + " | ".join(f"{k} P / R / F1 (ref n)" for k in REPORTED_TYPES) + " |",
+             "|---|---|---|---|---|---|" + "---|" * len(REPORTED_TYPES)]
+    for (name, set_name), t in sorted(tallies.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        cells = [" / ".join(_fmt(x) for x in t.prf(k)) + f" ({t.num_ref[k]})"
+                 for k in REPORTED_TYPES]
+        speed = t.audio_s / t.compute_s if t.compute_s else float("nan")
+        lines.append(f"| {set_name} | {name} | {t.audio_s / 60:.1f} min | {speed:.1f} | "
+                     f"{_fmt(t.der)} | **{_fmt(t.macro_f1())}** | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--real", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--systems", default="talkover,senko")
+    parser.add_argument("--sets", default="real,synthetic")
+    parser.add_argument("--reuse", action="store_true", help="score cached hypotheses again")
+    parser.add_argument("--write", type=Path, default=None, help="write the table (markdown)")
+    args = parser.parse_args(argv)
+    if not args.real.is_dir():
+        print(f"error: shared real cases not found at {args.real}", file=sys.stderr)
+        return 2
+    sets = set(args.sets.split(","))
+    cases = [c for c in collect_cases(args.real, args.synthetic) if c.set_name in sets]
+    tallies, notes = run(args.systems.split(","), cases,
+                         lambda s: print(s, file=sys.stderr, flush=True), reuse=args.reuse)
+    text = table(tallies)
+    machine = f"{platform.machine()} {platform.processor() or ''}".strip()
+    print(text)
+    for note in notes:
+        print(f"note: {note}")
+    scorer = "talkover.evaluation" if evaluate is not None else "benchmarks/events.py stand-in"
+    if args.write:
+        args.write.write_text(
+            f"<!-- benchmarks/events.py on {machine}, scored by {scorer} -->\n{text}\n",
+            encoding="utf-8",
+        )
+    out = REPO / "benchmarks" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "events.json").write_text(json.dumps({
+        f"{n}/{s}": {"macro_f1": t.macro_f1(), "der": t.der, "audio_s": t.audio_s,
+                     "compute_s": t.compute_s, "hits": t.hits, "num_ref": t.num_ref,
+                     "num_hyp": t.num_hyp}
+        for (n, s), t in tallies.items()}, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

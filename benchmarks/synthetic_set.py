@@ -1,0 +1,60 @@
+"""Generate the fixed synthetic benchmark set into benchmarks/out/synthetic/ (ignored by git).
+
+20 conversations of about 60 s, seeds 1000-1019, 2, 3, 4, 2, ... speakers, voices cut from the
+shared real cases (``--bank``, default ``../shared/bench/real``). The same bank and seeds give
+the same files byte for byte.
+
+    python benchmarks/synthetic_set.py [--bank DIR] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from talkover.testing.synth import build_conversation
+from talkover.testing.voices import load_voice_bank
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_BANK = REPO.parent / "shared" / "bench" / "real"
+DEFAULT_OUT = REPO / "benchmarks" / "out" / "synthetic"
+FIRST_SEED = 1000
+COUNT = 20
+DURATION_S = 60.0
+
+
+def generate(bank_root: Path, out: Path, *, count: int = COUNT) -> list[dict]:
+    """Write the set and its ``index.json``; return the index rows."""
+    bank = load_voice_bank(bank_root)
+    rows = []
+    for i in range(count):
+        n = 2 + i % 3
+        conv = build_conversation(bank, seed=FIRST_SEED + i, num_speakers=n, duration_s=DURATION_S)
+        wav, rttm, events = conv.write(out)
+        rows.append({"uri": conv.uri, "wav": wav.name, "rttm": rttm.name, "events": events.name,
+                     "num_speakers": n, "duration_s": round(conv.duration_s, 3),
+                     "planted": len(conv.planted)})
+    (out / "index.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bank", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--count", type=int, default=COUNT)
+    args = parser.parse_args(argv)
+    if not args.bank.is_dir():
+        print(f"error: voice bank folder {args.bank} not found", file=sys.stderr)
+        return 2
+    rows = generate(args.bank, args.out, count=args.count)
+    total = sum(r["duration_s"] for r in rows)
+    print(f"wrote {len(rows)} conversations ({total / 60:.1f} min) to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+from talkover.testing.voices import VoiceBank, load_voice_bank
+from tests.conftest import SHARED_REAL
+
+#: A subset of the shared cases, enough voices for 4 speakers and quick to cut.
+BANK_CASES = (
+    "pyannote_seriously_ami_1min",
+    "pyannote_sample_call",
+    "ami_pyannote_debug_dev00",
+    "ami_pyannote_debug_dev01",
+    "ami_pyannote_debug_trn03",
+)
+
+
+@pytest.fixture(scope="session")
+def voice_bank() -> VoiceBank:
+    if not SHARED_REAL.is_dir():
+        pytest.skip(f"shared benchmark data not found at {SHARED_REAL} (voices come from it)")
+    return load_voice_bank(SHARED_REAL, cases=BANK_CASES)
