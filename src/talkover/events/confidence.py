@@ -65,11 +65,11 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 #: Fitted weights, one per :data:`FEATURE_NAMES` entry (benchmarks/fit_event_confidence.py).
 COEFFICIENTS: tuple[float, ...] = (
-    0.0137, -0.2699, -0.7135, 0.2208, 0.7510, 0.1255, -0.3541, 0.3105,
-    -0.5447, -0.7551, -0.2401, 0.6319, -0.0846, -0.5886, -0.5312,
+    -0.6724, -0.0906, -0.2931, 0.1956, 0.8615, 0.1172, -0.2071, -0.0842,
+    -0.4779, -0.4109, -0.1748, 0.6836, -0.0663, -0.6146, -0.4714,
 )
 #: Fitted intercept.
-INTERCEPT: float = 4.0071
+INTERCEPT: float = 3.2872
 
 _MARGIN_CAP_S = 2.0
 _NEARBY_S = 2.0
