@@ -50,10 +50,15 @@ def test_confidence_reaches_the_json_and_the_summary() -> None:
     analysis = analyze_timeline(conversation().timeline(), source="diarization")
     doc = json.loads(format_json(analysis))
     assert [e["confidence"] for e in doc["events"]] == [e.confidence for e in analysis.events]
-    (line,) = trust_lines(analysis)
-    assert line.startswith("counts from audio are estimates: ")
-    assert f"of {len(analysis.events)} events have confidence >= 0.8" in line
-    assert line in format_summary(analysis)
+    first, second = trust_lines(analysis)
+    expected = sum(e.confidence for e in analysis.events)
+    assert first.startswith(
+        f"counts from audio are estimates: about {expected:.0f} of these "
+        f"{len(analysis.events)} events are expected to be right"
+    )
+    sure = sum(e.confidence >= 0.8 for e in analysis.events)
+    assert second.startswith(f"  {sure} have confidence >= 0.8")
+    assert f"{first}\n{second}\n" in format_summary(analysis)
 
 
 def test_channels_are_not_assessed() -> None:

@@ -119,8 +119,8 @@ def trust_lines(analysis: Analysis) -> list[str]:
     expected = sum(assessed)
     off = 1.0 - expected / len(assessed)
     return [
-        f"counts from audio are estimates: {sure} of {len(assessed)} events have confidence "
-        f">= 0.8 (on synthetic conversations about 8 in 10 such events are right); about "
-        f"{expected:.0f} of the {len(assessed)} are expected to be right, so expect each count "
-        f"to be off by about ±{off:.0%} (each event's confidence is in the JSON)"
+        f"counts from audio are estimates: about {expected:.0f} of these {len(assessed)} events "
+        f"are expected to be right, so expect each count to be off by about ±{off:.0%};",
+        f"  {sure} have confidence >= 0.8 (about 8 in 10 such events were right on synthetic "
+        f"conversations); each event's confidence is in the JSON",
     ]
