@@ -4,7 +4,8 @@ For every case of a set: the cached diarizer timeline (``benchmarks/events.py`` 
 ``--hyp-dir/talkover/<uri>.rttm``), cleaned as the pipeline cleans it
 (:func:`talkover.cleanup.clean_timeline`), gives events; an event is *correct* when
 ``talkover eval`` matches it to a reference event (same type, mapped speakers, onset within
-1 s). A logistic regression (scikit-learn, L2, C = 1) on
+1 s). A logistic regression (scikit-learn, L2, C chosen by 5-fold cross-validation over the
+synthetic files) on
 :data:`talkover.events.confidence.FEATURE_NAMES` is fitted on the synthetic set only; the
 held-back synthetic set and the real cases check it. ``--update`` writes the fitted constants
 into ``src/talkover/events/confidence.py``; ``--write`` writes the reliability tables.
@@ -35,6 +36,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic_set import DEFAULT_BANK, DEFAULT_OUT  # noqa: E402
 
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 def set_cases(real: Path, synthetic: Path, heldout: Path | None) -> dict[str, list[tuple]]:
@@ -48,11 +50,13 @@ def set_cases(real: Path, synthetic: Path, heldout: Path | None) -> dict[str, li
     return sets
 
 
-def labelled_events(cases: list[tuple], hyp_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Features (events, features) and correctness (events,) of every event of the cases."""
+def labelled_events(cases: list[tuple], hyp_dir: Path
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features (events, features), correctness (events,) and file index (events,) of every
+    event of the cases."""
     config = EventConfig()
-    xs, ys = [], []
-    for uri, rttm in cases:
+    xs, ys, files = [], [], []
+    for index, (uri, rttm) in enumerate(cases):
         hyp_path = hyp_dir / f"{uri}.rttm"
         if not hyp_path.is_file():
             continue
@@ -70,7 +74,24 @@ def labelled_events(cases: list[tuple], hyp_dir: Path) -> tuple[np.ndarray, np.n
             if x is not None:
                 xs.append(x)
                 ys.append(j in correct)
-    return np.array(xs, dtype=float).reshape(-1, len(confidence.FEATURE_NAMES)), np.array(ys)
+                files.append(index)
+    width = len(confidence.FEATURE_NAMES)
+    return np.array(xs, dtype=float).reshape(-1, width), np.array(ys), np.array(files)
+
+
+def choose_c(x: np.ndarray, y: np.ndarray, files: np.ndarray) -> float:
+    """The regularisation C with the best log-loss in 5-fold cross-validation by file."""
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import GroupKFold
+
+    losses = {}
+    for c in C_GRID:
+        p = np.zeros(len(y))
+        for train, test in GroupKFold(n_splits=5).split(x, y, files):
+            p[test] = LogisticRegression(C=c, max_iter=5000).fit(x[train], y[train]
+                                                                  ).predict_proba(x[test])[:, 1]
+        losses[c] = log_loss(y, p)
+    return min(losses, key=losses.get)
 
 
 def reliability(p: np.ndarray, y: np.ndarray) -> list[str]:
@@ -114,13 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     hyp_dir = args.hyp_dir / "talkover"
     sets = set_cases(args.real, args.synthetic, args.heldout)
     data = {name: labelled_events(cases, hyp_dir) for name, cases in sets.items()}
-    x, y = data["synthetic"]
-    model = LogisticRegression(C=1.0, max_iter=5000).fit(x, y)
+    x, y, files = data["synthetic"]
+    c = choose_c(x, y, files)
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
     lines = ["| feature | weight |", "|---|---|"]
     lines += [f"| {n} | {w:+.3f} |" for n, w in zip(confidence.FEATURE_NAMES, model.coef_[0],
                                                       strict=True)]
-    lines += [f"| intercept | {model.intercept_[0]:+.3f} |", ""]
-    for name, (xs, ys) in data.items():
+    lines += [f"| intercept | {model.intercept_[0]:+.3f} |", "",
+              f"C = {c:g} (L2; chosen from {', '.join(map(str, C_GRID))} by 5-fold "
+              "cross-validation over the synthetic files, log-loss)", ""]
+    for name, (xs, ys, _) in data.items():
         if not len(ys):
             continue
         p = model.predict_proba(xs)[:, 1]

@@ -65,11 +65,11 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 #: Fitted weights, one per :data:`FEATURE_NAMES` entry (benchmarks/fit_event_confidence.py).
 COEFFICIENTS: tuple[float, ...] = (
-    -0.6724, -0.0906, -0.2931, 0.1956, 0.8615, 0.1172, -0.2071, -0.0842,
-    -0.4779, -0.4109, -0.1748, 0.6836, -0.0663, -0.6146, -0.4714,
+    -0.1382, -0.1397, -0.1788, 0.2859, 0.1712, 0.0960, 0.1687, -0.2531,
+    -0.3111, -0.2275, 0.0479, 0.2884, 0.4103, -0.4721, -0.3294,
 )
 #: Fitted intercept.
-INTERCEPT: float = 3.2872
+INTERCEPT: float = 0.1507
 
 _MARGIN_CAP_S = 2.0
 _NEARBY_S = 2.0
