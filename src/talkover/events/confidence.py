@@ -23,8 +23,9 @@ B            |=========|                   holder ends 0.55 s after B's onset (0
 ```
 
 The coefficients below were fitted by ``benchmarks/fit_event_confidence.py`` on the diarizer's
-output for the synthetic benchmark set (``benchmarks/synthetic_set.py``, seeds 1000-1019) and
-checked on a held-back synthetic set and the real cases; the reliability tables are in
+output for the synthetic benchmark set (``benchmarks/synthetic_set.py``, seeds 1000-1019) and a
+second synthetic set (seeds 3000-3019), and checked on a held-back synthetic set (seeds
+2000-2009) and the real cases; the reliability tables are in
 ``docs/benchmarks-events.md``. They describe talkover's own diarizer with
 :func:`talkover.cleanup.clean_timeline` applied; other timelines (per-channel VAD, other
 diarizers) are not assessed.
@@ -65,11 +66,11 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 #: Fitted weights, one per :data:`FEATURE_NAMES` entry (benchmarks/fit_event_confidence.py).
 COEFFICIENTS: tuple[float, ...] = (
-    -0.1382, -0.1397, -0.1788, 0.2859, 0.1712, 0.0960, 0.1687, -0.2531,
-    -0.3111, -0.2275, 0.0479, 0.2884, 0.4103, -0.4721, -0.3294,
+    -0.0779, 0.1357, -0.3604, 0.4056, -0.1012, 0.1716, 0.1176, -0.2329,
+    -0.2686, -0.3695, 0.0849, 0.5642, 0.3185, -0.4226, -0.4560,
 )
 #: Fitted intercept.
-INTERCEPT: float = 0.1507
+INTERCEPT: float = 0.2999
 
 _MARGIN_CAP_S = 2.0
 _NEARBY_S = 2.0
