@@ -5,11 +5,11 @@ For every case of a set: the cached diarizer timeline (``benchmarks/events.py`` 
 (:func:`talkover.cleanup.clean_timeline`), gives events; an event is *correct* when
 ``talkover eval`` matches it to a reference event (same type, mapped speakers, onset within
 1 s). A logistic regression (scikit-learn, L2; C chosen by 5-fold cross-validation over the
-synthetic files, see :func:`choose_c`) on
-:data:`talkover.events.confidence.FEATURE_NAMES` is fitted on the synthetic set (and ``--extra``) only; the
-held-back synthetic set and the real cases check it. ``--extra DIR`` adds another synthetic set
-(other seeds, e.g. ``synthetic_set.py --first-seed 3000``) to the fit. ``--update`` writes the fitted constants
-into ``src/talkover/events/confidence.py``; ``--write`` writes the reliability tables.
+files, see :func:`choose_c`) on :data:`talkover.events.confidence.FEATURE_NAMES` is fitted on
+the synthetic set and ``--extra`` (another synthetic set with other seeds, e.g.
+``synthetic_set.py --first-seed 3000``) only; the held-back synthetic set and the real cases
+check it. ``--update`` writes the fitted constants into ``src/talkover/events/confidence.py``;
+``--write`` writes the reliability tables.
 
     python benchmarks/fit_event_confidence.py --hyp-dir DIR [--heldout DIR] [--update]
         [--write out.md]
