@@ -2,7 +2,8 @@
 
 Usage (from the repository root)::
 
-    PYTHONPATH=src python benchmarks/diarization.py [--systems talkover,senko] [--hour-systems talkover]
+    PYTHONPATH=src python benchmarks/diarization.py [--systems talkover,senko]
+        [--hour-systems talkover] [--synthetic DIR [--synthetic-systems talkover]]
 
 For every case in ``../shared/bench/real/`` each system diarizes the recording (decoded with
 :func:`talkover.io.decode_audio`, the same samples for every system) and is scored with
@@ -14,6 +15,10 @@ and peak resident memory (``ru_maxrss`` from ``wait4``) are its own.
 
 The machine is shared, so absolute timings drift: compare the talkover/senko ratios, which are
 measured in the same run. The table goes to stdout and to ``docs/benchmarks.md``.
+
+``--synthetic DIR`` adds a second accuracy table over a folder written by
+``python -m talkover.testing.synth`` (``DIR/index.json``: conversations of real voices with exact
+references, see ``docs/synthetic.md``), for the systems in ``--synthetic-systems``.
 """
 
 from __future__ import annotations
@@ -132,14 +137,15 @@ def tiled(cases: list[Path], seconds: float) -> np.ndarray:
     return np.tile(one, reps)[: int(seconds * RATE)]
 
 
-def score(cases: list[Path], run: dict):
+def score(cases: list[Path], run: dict, rttms: list[Path] | None = None):
     from talkover.evaluation import EvaluationResult, evaluate
     from talkover.formats.rttm import read_rttm
     from talkover.timeline import SpeakerTimeline
 
     results = []
-    for case, item in zip(cases, run["files"], strict=True):
-        ref = read_rttm(case / f"{case.name}.rttm")
+    rttms = rttms or [case / f"{case.name}.rttm" for case in cases]
+    for case, rttm, item in zip(cases, rttms, run["files"], strict=True):
+        ref = read_rttm(rttm)
         ref = SpeakerTimeline(ref.segments, duration_s=item["duration_s"], uri=case.name)
         hyp = SpeakerTimeline.from_tuples(item["segments"], duration_s=item["duration_s"])
         results.append(evaluate(ref, hyp))
@@ -178,6 +184,8 @@ def main() -> int:
         help="systems run on the 1-hour file for peak memory ('' for none; default talkover: "
         "senko needs about half an hour of this shared machine for it)",
     )
+    parser.add_argument("--synthetic", help="folder written by python -m talkover.testing.synth")
+    parser.add_argument("--synthetic-systems", default="talkover")
     parser.add_argument("--out", default=str(REPO / "docs" / "benchmarks.md"))
     parser.add_argument("--worker")
     parser.add_argument("--result")
@@ -220,10 +228,45 @@ def main() -> int:
                 print(f"[{system}] memory on 1 hour", file=sys.stderr)
                 memory[system] = run_worker(system, [{"path": str(hour), "uri": "hour"}])
     table = render(header, systems, accuracy, speed, memory, notes, cases)
+    if args.synthetic:
+        table += synthetic_table(Path(args.synthetic), args.synthetic_systems.split(","))
     print(table)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(table)
     return 0
+
+
+def synthetic_table(folder: Path, systems: list[str]) -> str:
+    """Accuracy of ``systems`` on a synthetic set (its ``index.json``), as a markdown table."""
+    index = json.loads((folder / "index.json").read_text())
+    inputs = [{"path": str(folder / item["wav"]), "uri": item["uri"]} for item in index]
+    rttms = [folder / item["rttm"] for item in index]
+    minutes = sum(item["duration_s"] for item in index) / 60
+    lines = [
+        "",
+        f"Synthetic check set: {len(index)} conversations ({minutes:.1f} min) of real voices from "
+        f"`{folder.name}` (`python -m talkover.testing.synth`, docs/synthetic.md), exact "
+        "references, same scoring:",
+        "",
+        "| system | DER | miss | false alarm | confusion | JER | overlap P | overlap R "
+        "| event macro F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for system in systems:
+        print(f"[{system}] synthetic set", file=sys.stderr)
+        run = run_worker(system, inputs)
+        if "failed" in run:
+            lines.append(f"| {system} | not run: {run['failed'][0]} | | | | | | | |")
+            continue
+        pooled, _ = score([Path(i["uri"]) for i in inputs], run, rttms)
+        d = pooled.diarization
+        lines.append(
+            f"| {system} | {fmt(d.der)} | {fmt(d.miss_s / d.total_s)} "
+            f"| {fmt(d.false_alarm_s / d.total_s)} | {fmt(d.confusion_s / d.total_s)} "
+            f"| {fmt(pooled.jaccard.jer)} | {fmt(pooled.overlap.precision)} "
+            f"| {fmt(pooled.overlap.recall)} | {fmt(pooled.event_macro_f1)} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _wall(run: dict | None) -> float | None:

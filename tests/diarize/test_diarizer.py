@@ -74,3 +74,20 @@ def test_progress_reaches_the_end(diarizer, sample_waveform):
     seen = []
     diarizer.diarize(sample_waveform, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1] == (30.0, 30.0)
+
+
+def test_worker_threads_give_the_sequential_result_and_leave_torch_threads_alone(
+    diarizer, sample_waveform
+):
+    import torch
+
+    from talkover.diarize import Diarizer
+    from talkover.diarize.pipeline import DiarizationConfig
+
+    before = torch.get_num_threads()
+    one = Diarizer(DiarizationConfig(num_workers=1, segmentation_batch_size=2))
+    parallel = Diarizer(DiarizationConfig(num_workers=2, segmentation_batch_size=2))
+    a, b = one.diarize(sample_waveform), parallel.diarize(sample_waveform)
+    assert a.segments == b.segments
+    assert len(a.speakers) == 2
+    assert torch.get_num_threads() == before

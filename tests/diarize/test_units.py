@@ -83,8 +83,13 @@ def test_short_backchannel_survives_binarization():
 
 @pytest.mark.parametrize(
     "kwargs", [{"window_step_s": 0.1}, {"threshold": 0}, {"min_cluster_size": 0},
-               {"min_embedding_s": 2, "max_embedding_s": 1}],
+               {"min_embedding_s": 2, "max_embedding_s": 1}, {"num_workers": -1}],
 )
 def test_config_rejects_out_of_range_values(kwargs):
     with pytest.raises(ConfigError):
         DiarizationConfig(**kwargs)
+
+
+def test_workers_default_to_the_cores_at_most_four():
+    assert 1 <= DiarizationConfig().workers <= 4
+    assert DiarizationConfig(num_workers=3).workers == 3

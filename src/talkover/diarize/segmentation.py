@@ -35,6 +35,7 @@ __all__ = [
     "WindowActivity",
     "load_segmentation_model",
     "iter_windows",
+    "segment_windows",
     "num_frames",
     "window_starts",
 ]
@@ -217,6 +218,31 @@ def window_starts(num_samples: int, *, step_samples: int) -> np.ndarray:
     return np.arange(count, dtype=np.int64) * step_samples
 
 
+def segment_windows(
+    model: SegmentationModel, samples: np.ndarray, starts: np.ndarray, *, first_window: int = 0
+) -> WindowActivity:
+    """Run the model on the 10 s windows starting at ``starts`` (zero-padded past the end).
+
+    Parameters
+    ----------
+    samples
+        Mono 16 kHz audio, shape ``(num_samples,)``.
+    starts
+        Start sample of each window to run, shape ``(windows,)``.
+    first_window
+        Index of ``starts[0]`` among all the recording's windows (recorded in the result).
+    """
+    chunk = np.zeros((len(starts), 1, WINDOW_SAMPLES), np.float32)
+    for row, start in enumerate(starts):
+        piece = samples[start : start + WINDOW_SAMPLES]
+        chunk[row, 0, : len(piece)] = piece
+    log_probs = model(torch.from_numpy(chunk))  # (windows, 589, 7)
+    powerset = torch.from_numpy(POWERSET)
+    hard = F.one_hot(log_probs.argmax(-1), len(POWERSET)).float() @ powerset
+    soft = log_probs.exp() @ powerset
+    return WindowActivity(first_window, hard.numpy(), soft.numpy())  # (windows, 589, 3) each
+
+
 def iter_windows(
     model: SegmentationModel,
     samples: np.ndarray,
@@ -234,13 +260,6 @@ def iter_windows(
         Hop between windows in samples; a multiple of :data:`FRAME_STEP_SAMPLES`.
     """
     starts = window_starts(len(samples), step_samples=step_samples)
-    powerset = torch.from_numpy(POWERSET)
     for first in range(0, len(starts), batch_size):
-        chunk = np.zeros((len(starts[first : first + batch_size]), 1, WINDOW_SAMPLES), np.float32)
-        for row, start in enumerate(starts[first : first + batch_size]):
-            piece = samples[start : start + WINDOW_SAMPLES]
-            chunk[row, 0, : len(piece)] = piece
-        log_probs = model(torch.from_numpy(chunk))  # (windows, 589, 7)
-        hard = F.one_hot(log_probs.argmax(-1), len(POWERSET)).float() @ powerset
-        soft = log_probs.exp() @ powerset
-        yield WindowActivity(first, hard.numpy(), soft.numpy())  # (windows, 589, 3) each
+        rows = starts[first : first + batch_size]
+        yield segment_windows(model, samples, rows, first_window=first)
