@@ -74,7 +74,9 @@ def _parse_speaker_line(path: str | Path, number: int, fields: list[str]) -> tup
     duration = _number(path, number, fields[4], "duration")
     if onset < 0 or duration < 0:
         raise FormatError(
-            path, f"onset and duration must not be negative, got {onset} and {duration}", line=number
+            path,
+            f"onset and duration must not be negative, got {onset} and {duration}",
+            line=number,
         )
     # to the microsecond: 7.549 + 0.709 must end where a segment at 8.258 starts, not 1e-15 s
     # later (an abutting hand-over would read as an overlap)
@@ -87,7 +89,9 @@ def _number(path: str | Path, number: int, text: str, what: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise FormatError(path, f"expected a number of seconds for {what}, got {text!r}", line=number)
+        raise FormatError(
+            path, f"expected a number of seconds for {what}, got {text!r}", line=number
+        )
     return value
 
 

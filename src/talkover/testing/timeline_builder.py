@@ -90,7 +90,9 @@ class TimelineBuilder:
             raise ValueError(f"an interruption overlaps more than grace ({self.config.grace_s} s)")
         return self._take_over("interruption", by, overlap_s, duration_s)
 
-    def overlap(self, by: str, *, overlap_s: float = 0.3, duration_s: float = 3.0) -> TimelineBuilder:
+    def overlap(
+        self, by: str, *, overlap_s: float = 0.3, duration_s: float = 3.0
+    ) -> TimelineBuilder:
         """``by`` starts ``overlap_s`` (<= grace) before the holder stops and talks on."""
         if overlap_s > self.config.grace_s:
             raise ValueError(f"an overlap lasts at most grace ({self.config.grace_s} s)")
