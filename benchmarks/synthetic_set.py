@@ -25,13 +25,14 @@ COUNT = 20
 DURATION_S = 60.0
 
 
-def generate(bank_root: Path, out: Path, *, count: int = COUNT) -> list[dict]:
+def generate(bank_root: Path, out: Path, *, count: int = COUNT, first_seed: int = FIRST_SEED
+             ) -> list[dict]:
     """Write the set and its ``index.json``; return the index rows."""
     bank = load_voice_bank(bank_root)
     rows = []
     for i in range(count):
         n = 2 + i % 3
-        conv = build_conversation(bank, seed=FIRST_SEED + i, num_speakers=n, duration_s=DURATION_S)
+        conv = build_conversation(bank, seed=first_seed + i, num_speakers=n, duration_s=DURATION_S)
         wav, rttm, events = conv.write(out)
         rows.append({"uri": conv.uri, "wav": wav.name, "rttm": rttm.name, "events": events.name,
                      "num_speakers": n, "duration_s": round(conv.duration_s, 3),
@@ -46,11 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bank", type=Path, default=DEFAULT_BANK)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--count", type=int, default=COUNT)
+    parser.add_argument("--first-seed", type=int, default=FIRST_SEED,
+                        help="a held-back set takes other seeds (e.g. 2000)")
     args = parser.parse_args(argv)
     if not args.bank.is_dir():
         print(f"error: voice bank folder {args.bank} not found", file=sys.stderr)
         return 2
-    rows = generate(args.bank, args.out, count=args.count)
+    rows = generate(args.bank, args.out, count=args.count, first_seed=args.first_seed)
     total = sum(r["duration_s"] for r in rows)
     print(f"wrote {len(rows)} conversations ({total / 60:.1f} min) to {args.out}")
     return 0

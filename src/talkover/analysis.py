@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from talkover._version import __version__
 from talkover.cast import Cast, label_speakers
 from talkover.config import EventConfig
 from talkover.events import Event, detect_events
+from talkover.events.confidence import assess_events
 from talkover.events.words import refine_events
 from talkover.io.waveform import Waveform
 from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
@@ -20,7 +22,12 @@ from talkover.timeline import SpeakerTimeline
 from talkover.turns import IPU, Turn, build_ipus, build_turns
 from talkover.voices import VoiceMatch
 
-__all__ = ["Analysis", "analyze_timeline", "analyze_channels"]
+__all__ = ["Analysis", "TimelineSource", "analyze_timeline", "analyze_channels"]
+
+#: Where a timeline comes from: an annotation (taken as true: the events follow exactly from the
+#: definitions, ``confidence`` None), talkover's diarizer (``confidence`` from
+#: :mod:`talkover.events.confidence`), or per-channel voice activity (not assessed: None).
+TimelineSource = Literal["annotation", "diarization", "channels"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +38,8 @@ class Analysis:
     recording's length (the last speech's end when the length is unknown); ``media_path`` the
     audio or video the timeline belongs to, when known (reports play it). ``groups`` compares
     the cast's groups (one per attribute); ``sensitivity`` is set when a grid was asked for;
-    ``voice_matches`` says which speakers voice enrollment named (and which it could not).
+    ``voice_matches`` says which speakers voice enrollment named (and which it could not);
+    ``source`` where the timeline came from (it decides the events' ``confidence``).
     """
 
     input_path: str | None
@@ -48,6 +56,7 @@ class Analysis:
     groups: tuple[GroupComparison, ...] = ()
     sensitivity: Sensitivity | None = None
     voice_matches: tuple[VoiceMatch, ...] = ()
+    source: TimelineSource = "annotation"
 
 
 def analyze_timeline(
@@ -58,12 +67,16 @@ def analyze_timeline(
     media_path: str | None = None,
     cast: Cast | None = None,
     sensitivity: SensitivityGrid | None = None,
+    source: TimelineSource = "annotation",
 ) -> Analysis:
     """Detect turns and events in ``timeline`` and compute every figure.
 
-    ``cast`` names speakers and puts them in groups (:mod:`talkover.cast`); ``sensitivity``
-    recomputes the headline numbers over a grid of thresholds
-    (:mod:`talkover.metrics.sensitivity`).
+    ``source`` says where the timeline comes from: for talkover's diarizer (``"diarization"``)
+    each event gets the calibrated ``confidence`` of :mod:`talkover.events.confidence`; an
+    annotation's events are exact under the definitions and per-channel voice activity is not
+    assessed (``confidence`` None). ``cast`` names speakers and puts them in groups
+    (:mod:`talkover.cast`); ``sensitivity`` recomputes the headline numbers over a grid of
+    thresholds (:mod:`talkover.metrics.sensitivity`).
 
     >>> tl = SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")])
     >>> [(e.type, e.by, e.of) for e in analyze_timeline(tl).events]
@@ -72,6 +85,8 @@ def analyze_timeline(
     config = config or EventConfig()
     ipus = build_ipus(timeline, min_pause_s=config.min_pause_s)
     events = refine_events(detect_events(ipus, config), ipus, timeline)  # text: words.py
+    if source == "diarization":
+        events = assess_events(events, ipus, timeline, config)
     turns = build_turns(ipus, events)
     speakers = compute_speaker_stats(timeline, turns, events)
     matrix = build_matrix(events, timeline.speakers)
@@ -97,6 +112,7 @@ def analyze_timeline(
         groups=groups,
         sensitivity=spread,
         voice_matches=cast.voice_matches if cast is not None else (),
+        source=source,
     )
 
 
@@ -116,4 +132,5 @@ def analyze_channels(
     """
     uri = Path(input_path).stem if input_path else "recording"
     timeline = diarize_channels(waveforms, names, config=multichannel, uri=uri)
-    return analyze_timeline(timeline, config=config, input_path=input_path, media_path=media_path)
+    return analyze_timeline(timeline, config=config, input_path=input_path, media_path=media_path,
+                            source="channels")

@@ -1,4 +1,8 @@
-"""Media in, analysis out: decode -> diarize -> turn-taking events.
+"""Media in, analysis out: decode -> diarize -> clean -> turn-taking events.
+
+The diarizer's timeline is cleaned of jitter (:func:`talkover.cleanup.clean_timeline`) before
+events are detected, and the events get a calibrated ``confidence``
+(:mod:`talkover.events.confidence`).
 
 The glue the ``talkover diarize`` and ``talkover analyze MEDIA`` commands call; importing it
 loads no model (the :class:`~talkover.diarize.Diarizer` is built on first use or passed in).
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 
 from talkover.analysis import Analysis, analyze_timeline
+from talkover.cleanup import clean_timeline
 from talkover.config import EventConfig
 from talkover.diarize import Diarizer, ProgressCallback
 from talkover.io import decode_audio
@@ -25,8 +30,12 @@ def diarize_media(
     min_speakers: int | None = None,
     max_speakers: int | None = None,
     progress: ProgressCallback | None = None,
+    clean: bool = True,
 ) -> SpeakerTimeline:
     """Decode an audio/video file and diarize it (overlaps kept).
+
+    With ``clean`` (the default) the timeline is cleaned of jitter as events need it
+    (:func:`talkover.cleanup.clean_timeline`); ``clean=False`` gives the diarizer's own output.
 
     Raises
     ------
@@ -36,10 +45,11 @@ def diarize_media(
         When the packaged weights are missing or corrupt.
     """
     waveform = decode_audio(path)
-    return (diarizer or Diarizer()).diarize(
+    timeline = (diarizer or Diarizer()).diarize(
         waveform, num_speakers=num_speakers, min_speakers=min_speakers,
         max_speakers=max_speakers, progress=progress,
     )
+    return clean_timeline(timeline) if clean else timeline
 
 
 def analyze_media(
@@ -58,5 +68,6 @@ def analyze_media(
         max_speakers=max_speakers, progress=progress,
     )
     return analyze_timeline(
-        timeline, config=config, input_path=str(path), media_path=str(path)
+        timeline, config=config, input_path=str(path), media_path=str(path),
+        source="diarization",
     )

@@ -71,3 +71,15 @@ def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
         read_rttm(path)
     with pytest.raises(FormatError, match="no such file"):
         read_rttm(tmp_path / "missing.rttm")
+
+
+def test_abutting_segments_stay_a_switch(tmp_path: Path) -> None:
+    """onset + duration is rounded to the microsecond: 7.549 + 0.709 ends at 8.258 exactly."""
+    from talkover import analyze_timeline
+
+    path = write(tmp_path, "SPEAKER rec 1 7.549 0.709 <NA> <NA> A <NA> <NA>\n"
+                           "SPEAKER rec 1 8.258 1.000 <NA> <NA> B <NA> <NA>\n")
+    tl = read_rttm(path)
+    assert tl.segments[0].end_s == tl.segments[1].start_s == 8.258
+    (event,) = analyze_timeline(tl).events
+    assert (event.type, event.gap_s) == ("switch", 0.0)

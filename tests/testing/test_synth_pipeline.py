@@ -1,4 +1,5 @@
-"""Planted events survive the whole audio pipeline: synthetic audio -> Diarizer -> events."""
+"""Planted events survive the whole audio pipeline: synthetic audio -> Diarizer -> clean-up ->
+events, as talkover.pipeline runs it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 from talkover import analyze_timeline
+from talkover.cleanup import clean_timeline
 from talkover.testing.synth import EventMix, build_conversation
 from talkover.testing.voices import VoiceBank
 from talkover.timeline import SpeakerTimeline
@@ -26,10 +28,10 @@ def _mapping(hyp: SpeakerTimeline, ref: SpeakerTimeline) -> dict[str, str]:
 def test_planted_events_survive_diarization(voice_bank: VoiceBank) -> None:
     mix = EventMix(overlap=0, failed_interruption=0, continuation=0)
     conv = build_conversation(voice_bank, seed=4, num_speakers=2, duration_s=25, event_mix=mix)
-    hyp = diarize.Diarizer().diarize(conv.waveform, num_speakers=2)
+    hyp = clean_timeline(diarize.Diarizer().diarize(conv.waveform, num_speakers=2))
     mapping = _mapping(hyp, conv.timeline)
-    found = {(e.type, mapping.get(e.by), mapping.get(e.of), e.start_s)
-             for e in analyze_timeline(hyp).events}
+    events = analyze_timeline(hyp, source="diarization").events
+    found = {(e.type, mapping.get(e.by), mapping.get(e.of), e.start_s) for e in events}
     missed = [
         p for p in conv.planted
         if not any(t == p.type and (by, of) == (p.by, p.of) and abs(s - p.start_s) <= 0.5

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from talkover.analysis import analyze_timeline
+from talkover.analysis import TimelineSource, analyze_timeline
 from talkover.cli.cast_flags import add_cast_flags, cast_from_args
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.cli.diarize import add_diarization_flags, progress_for
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     timeline, input_path, media_path = _timeline_from_args(args)
     analysis = analyze_timeline(
         timeline, config=config, input_path=input_path, media_path=media_path,
-        **cast_from_args(args, timeline, media_path=media_path),
+        source=_source(args), **cast_from_args(args, timeline, media_path=media_path),
     )
     for out in args.output:
         if args.link_media and Path(out).suffix.lower() == ".html":
@@ -88,6 +88,15 @@ def run(args: argparse.Namespace) -> int:
     elif not args.output:
         sys.stdout.write(format_summary(analysis))
     return EXIT_OK
+
+
+def _source(args: argparse.Namespace) -> TimelineSource:
+    """Which timeline :func:`_timeline_from_args` gave (it decides the events' confidence)."""
+    if args.channels is not None or args.tracks is not None:
+        return "channels"
+    if args.input_format is not None or is_annotation(args.input):
+        return "annotation"
+    return "diarization"
 
 
 def _timeline_from_args(args: argparse.Namespace) -> tuple[SpeakerTimeline, str, str | None]:

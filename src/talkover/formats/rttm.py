@@ -78,7 +78,9 @@ def _parse_speaker_line(path: str | Path, number: int, fields: list[str]) -> tup
             f"onset and duration must not be negative, got {onset} and {duration}",
             line=number,
         )
-    return fields[1], Segment(onset, onset + duration, fields[7])
+    # to the microsecond: 7.549 + 0.709 must end where a segment at 8.258 starts, not 1e-15 s
+    # later (an abutting hand-over would read as an overlap)
+    return fields[1], Segment(onset, round(onset + duration, 6), fields[7])
 
 
 def _number(path: str | Path, number: int, text: str, what: str) -> float:

@@ -533,6 +533,7 @@
       b.type = "button"; b.dataset.index = e.index; b.dataset.type = e.type;
       var detail = e.type === "switch" ? "gap " + fmtSec(e.gap_s)
         : e.overlap_s.toFixed(e.overlap_s < 0.1 ? 2 : 1) + " s together";
+      if (e.confidence != null) detail += ", confidence " + Math.round(e.confidence * 100) + "%";
       b.innerHTML = '<span class="t"></span><span class="kind"><span class="swatch marker"></span> </span><span class="who"></span><span class="detail"></span>';
       b.querySelector(".t").textContent = fmtTime(e.start_s);
       var kind = b.querySelector(".kind"); kind.style.color = COLOR[e.type];
