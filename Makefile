@@ -23,9 +23,10 @@ demo: $(STAMP)
 	mkdir -p $(DEMO_OUT)
 	$(VENV)/bin/talkover analyze data/samples/pyannote_sample_call.flac --quiet \
 		-o $(DEMO_OUT)/sample_call.json -o $(DEMO_OUT)/sample_call.csv \
-		-o $(DEMO_OUT)/sample_call.html -o $(DEMO_OUT)/sample_call.png
-	$(VENV)/bin/talkover analyze $(DEMO_OUT)/sample_call.json
-	@echo "wrote $(DEMO_OUT)/sample_call.json and $(DEMO_OUT)/sample_call.csv"
+		-o $(DEMO_OUT)/sample_call.html -o $(DEMO_OUT)/sample_call.png \
+		-o $(DEMO_OUT)/sample_call.txt
+	@cat $(DEMO_OUT)/sample_call.txt
+	@echo "wrote $(DEMO_OUT)/sample_call.{json,csv,html,png,txt}"
 	@echo "open $(DEMO_OUT)/sample_call.html in a browser for the interactive report"
 
 test: $(STAMP) chromium

@@ -32,6 +32,15 @@ def test_summary_to_stdout(rttm: Path, capsys) -> None:
     assert "thresholds: min_pause 0.3 s" in out
 
 
+def test_txt_output_is_the_printed_summary(rttm: Path, tmp_path: Path, capsys) -> None:
+    assert main(["analyze", str(rttm)]) == 0
+    printed = capsys.readouterr().out
+    out = tmp_path / "summary.txt"
+    assert main(["analyze", str(rttm), "-o", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    assert out.read_text(encoding="utf-8") == printed
+
+
 def test_outputs_by_extension(rttm: Path, tmp_path: Path, capsys) -> None:
     outs = [tmp_path / "r.json", tmp_path / "r.rttm", tmp_path / "events.csv"]
     args = ["analyze", str(rttm), "--grace", "0.2"]

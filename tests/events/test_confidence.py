@@ -57,7 +57,7 @@ def test_confidence_reaches_the_json_and_the_summary() -> None:
         f"{len(analysis.events)} events are expected to be right"
     )
     sure = sum(e.confidence >= 0.8 for e in analysis.events)
-    assert second.startswith(f"  {sure} have confidence >= 0.8")
+    assert second.startswith(f"  {sure} {'has' if sure == 1 else 'have'} confidence >= 0.8")
     assert f"{first}\n{second}\n" in format_summary(analysis)
 
 

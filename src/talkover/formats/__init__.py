@@ -21,7 +21,7 @@ from talkover.formats.segments_csv import read_segments_csv, write_segments_csv
 from talkover.formats.subtitles import read_srt, read_vtt, write_srt, write_vtt
 from talkover.formats.textgrid import read_textgrid, write_textgrid
 from talkover.formats.whisperx import looks_like_whisperx, read_whisperx
-from talkover.report.writers import write_figure, write_html
+from talkover.report.writers import write_figure, write_html, write_summary
 from talkover.timeline import SpeakerTimeline
 
 __all__ = [
@@ -90,6 +90,7 @@ OUTPUT_WRITERS: dict[str, Callable[[Analysis, Path], None]] = {
     ".html": write_html,
     ".png": write_figure,
     ".svg": write_figure,
+    ".txt": write_summary,
 }
 
 

@@ -121,6 +121,6 @@ def trust_lines(analysis: Analysis) -> list[str]:
     return [
         f"counts from audio are estimates: about {expected:.0f} of these {len(assessed)} events "
         f"are expected to be right, so expect each count to be off by about ±{off:.0%};",
-        f"  {sure} have confidence >= 0.8 (about 8 in 10 such events were right on synthetic "
-        f"conversations); each event's confidence is in the JSON",
+        f"  {sure} {'has' if sure == 1 else 'have'} confidence >= 0.8 (about 8 in 10 such "
+        f"events were right on synthetic conversations); each event's confidence is in the JSON",
     ]
