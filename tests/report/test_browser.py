@@ -242,3 +242,11 @@ def test_heatmap_text_stays_readable_at_every_shade(browser, planted_analysis, t
             )
             assert page.locator(f'#matrix td[aria-label="Ann over Bob: {count}"]').count() == 1
             assert page.evaluate(CONTRAST_JS) == [], (kind, count)
+
+
+def test_times_round_to_tenths_without_a_stray_digit(browser, planted_analysis, tmp_path):
+    page, _ = open_report(browser, planted_analysis, tmp_path)
+    shown = page.evaluate(
+        "[3.04, 9.97, 59.97, 61.25, 3599.96, 3725.5].map(talkoverReport.formatTime)"
+    )
+    assert shown == ["0:03.0", "0:10.0", "1:00.0", "1:01.3", "1:00:00.0", "1:02:05.5"]

@@ -76,3 +76,19 @@ def test_cli_missing_media_is_a_usage_error_and_writes_nothing(tmp_path: Path, c
     assert main(["analyze", str(rttm), "--media", str(tmp_path / "nope.wav"), "-o", str(out)]) == 2
     assert "nope.wav: media file not found" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_summary_says_how_far_counts_from_audio_can_be_trusted(tmp_path) -> None:
+    timeline = planted_timeline()
+    from_audio = analyze_timeline(timeline, source="diarization")
+    annotated = analyze_timeline(timeline)
+    for analysis, name in ((from_audio, "audio.html"), (annotated, "annotation.html")):
+        write_html_report(analysis, tmp_path / name)
+    audio_summary = data_block((tmp_path / "audio.html").read_text(encoding="utf-8"))["summary"]
+    plain = data_block((tmp_path / "annotation.html").read_text(encoding="utf-8"))["summary"]
+    assert audio_summary[:-1] == plain
+    expected = round(sum(e.confidence for e in from_audio.events))
+    assert audio_summary[-1].startswith(
+        f"Counts from audio are estimates: about {expected} of these {len(from_audio.events)}"
+    )
+    assert not any("estimates" in line for line in plain)

@@ -73,10 +73,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
-    timeline, input_path, media_path = _timeline_from_args(args)
+    timeline, source, input_path, media_path = _timeline_from_args(args)
     analysis = analyze_timeline(
         timeline, config=config, input_path=input_path, media_path=media_path,
-        source=_source(args), **cast_from_args(args, timeline, media_path=media_path),
+        source=source, **cast_from_args(args, timeline, media_path=media_path),
     )
     for out in args.output:
         if args.link_media and Path(out).suffix.lower() == ".html":
@@ -90,30 +90,25 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _source(args: argparse.Namespace) -> TimelineSource:
-    """Which timeline :func:`_timeline_from_args` gave (it decides the events' confidence)."""
-    if args.channels is not None or args.tracks is not None:
-        return "channels"
-    if args.input_format is not None or is_annotation(args.input):
-        return "annotation"
-    return "diarization"
-
-
-def _timeline_from_args(args: argparse.Namespace) -> tuple[SpeakerTimeline, str, str | None]:
+def _timeline_from_args(
+    args: argparse.Namespace,
+) -> tuple[SpeakerTimeline, TimelineSource, str, str | None]:
     """Who speaks when, from whichever input was given: ``--channels``/``--tracks``, an
-    annotation file, or a recording to diarize. Also the input's path and the recording."""
+    annotation file, or a recording to diarize; also which of those it was (it decides the
+    events' confidence), the input's path and the recording."""
     multichannel = multichannel_timeline_from_args(args)
     if multichannel is not None:
         timeline, path = multichannel
-        return timeline, path, args.media or path
+        return timeline, "channels", path, args.media or path
     if args.input is None:
         raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
     if args.input_format is not None or is_annotation(args.input):
-        return read_annotation(args.input, input_format=args.input_format), args.input, args.media
+        timeline = read_annotation(args.input, input_format=args.input_format)
+        return timeline, "annotation", args.input, args.media
     from talkover.pipeline import diarize_media
 
     timeline = diarize_media(
         args.input, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
         max_speakers=args.max_speakers, progress=progress_for(args),
     )
-    return timeline, args.input, args.media or args.input
+    return timeline, "diarization", args.input, args.media or args.input

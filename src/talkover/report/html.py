@@ -22,7 +22,7 @@ from typing import Any
 from talkover.analysis import Analysis
 from talkover.formats.json import analysis_to_dict
 from talkover.report.media import ReportMedia, prepare_media
-from talkover.report.text import plain_language_summary
+from talkover.report.text import plain_language_summary, trust_lines
 
 __all__ = ["write_html_report", "render_html_report", "report_data"]
 
@@ -34,11 +34,21 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
     data["overlaps"] = [
         [round(s.start_s, 3), round(s.end_s, 3)] for s in analysis.timeline.overlap_spans()
     ]
-    data["summary"] = _short_summary(plain_language_summary(analysis))
+    data["summary"] = _short_summary(plain_language_summary(analysis)) + _trust(analysis)
     data["title"] = analysis.timeline.uri if analysis.input_path is None else Path(
         analysis.input_path
     ).stem
     return data
+
+
+def _trust(analysis: Analysis) -> list[str]:
+    """One sentence on how far counts found from audio can be trusted (none for annotations)."""
+    lines = trust_lines(analysis)
+    if not lines:
+        return []
+    text = " ".join(line.strip() for line in lines)
+    text = text.replace("; each event's confidence is in the JSON", "")
+    return [text[0].upper() + text[1:] + "; each event below shows its confidence."]
 
 
 def _short_summary(lines: list[str], *, max_pairs: int = 6) -> list[str]:

@@ -47,9 +47,11 @@
     return lo;
   }
   function fmtTime(t) {
-    t = Math.max(0, t);
-    var h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
-    var ss = (s < 10 ? "0" : "") + s.toFixed(1);
+    // whole tenths first, so that 9.97 s reads 0:10.0 (not 0:010.0) and 59.97 s 1:00.0
+    var tenths = Math.round(Math.max(0, t) * 10);
+    var h = Math.floor(tenths / 36000), m = Math.floor((tenths % 36000) / 600);
+    var st = tenths % 600;
+    var ss = (st < 100 ? "0" : "") + (st / 10).toFixed(1);
     return h ? h + ":" + (m < 10 ? "0" : "") + m + ":" + ss : m + ":" + ss;
   }
   function fmtSec(t) { return t == null ? "–" : t.toFixed(1) + " s"; }
@@ -578,6 +580,7 @@
     view: function () { return { pps: view.pps, start_s: viewStart(), width: view.width, fit_pps: fitPps() }; },
     zoom: function (pps) { setZoom(pps, view.width / 2); },
     centerOn: centerOn,
+    formatTime: fmtTime,
     select: function (i) { selectEvent(i, { jump: true }); }
   };
 })();
