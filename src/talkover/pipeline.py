@@ -15,10 +15,10 @@ import os
 
 from talkover.cleanup import clean_timeline
 from talkover.diarize import Diarizer, ProgressCallback
-from talkover.io import decode_audio
+from talkover.io import Waveform, decode_audio
 from talkover.timeline import SpeakerTimeline
 
-__all__ = ["diarize_media"]
+__all__ = ["diarize_media", "diarize_waveform"]
 
 
 def diarize_media(
@@ -43,7 +43,29 @@ def diarize_media(
     ModelError
         When the packaged weights are missing or corrupt.
     """
-    waveform = decode_audio(path)
+    return diarize_waveform(
+        decode_audio(path), diarizer=diarizer, num_speakers=num_speakers,
+        min_speakers=min_speakers, max_speakers=max_speakers, progress=progress, clean=clean,
+    )
+
+
+def diarize_waveform(
+    waveform: Waveform,
+    *,
+    diarizer: Diarizer | None = None,
+    num_speakers: int | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+    progress: ProgressCallback | None = None,
+    clean: bool = True,
+) -> SpeakerTimeline:
+    """:func:`diarize_media` of an already decoded recording.
+
+    Raises
+    ------
+    ModelError
+        When the packaged weights are missing or corrupt.
+    """
     timeline = (diarizer or Diarizer()).diarize(
         waveform, num_speakers=num_speakers, min_speakers=min_speakers,
         max_speakers=max_speakers, progress=progress,

@@ -8,6 +8,7 @@ from typing import Any
 
 from talkover.cast import Cast, load_cast
 from talkover.errors import ConfigError
+from talkover.io.waveform import Waveform
 from talkover.metrics.sensitivity import SensitivityGrid
 from talkover.timeline import SpeakerTimeline
 from talkover.voices import MATCH_THRESHOLD, VoiceProfile
@@ -49,12 +50,17 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def cast_from_args(
-    args: argparse.Namespace, timeline: SpeakerTimeline, *, media_path: str | None = None
+    args: argparse.Namespace,
+    timeline: SpeakerTimeline,
+    *,
+    media_path: str | None = None,
+    media: Waveform | None = None,
 ) -> dict[str, Any]:
     """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
 
     ``media_path`` is the recording voices are matched in (default ``args.media``; pass the
-    INPUT itself when it is a recording that was diarized).
+    INPUT itself when it is a recording that was diarized); ``media`` is that recording
+    already decoded, if it is at hand (else it is decoded when voices are matched).
     """
     if args.speakers and args.cast:
         raise ConfigError("give either --speakers or --cast, not both")
@@ -65,7 +71,7 @@ def cast_from_args(
         cast = Cast.from_names(args.speakers)
     voices = [m for m in (cast.members if cast else ()) if m.voice]
     if args.enroll or voices:
-        cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media)
+        cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media, media)
     if args.groups:
         cast = (cast or Cast()).with_groups(args.groups)
     grid = SensitivityGrid() if args.sensitivity else None
@@ -73,7 +79,11 @@ def cast_from_args(
 
 
 def _match_voices(
-    args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cast, media_path: str | None
+    args: argparse.Namespace,
+    timeline: SpeakerTimeline,
+    cast: Cast,
+    media_path: str | None,
+    media: Waveform | None,
 ) -> Cast:
     from talkover.io import decode_audio
     from talkover.voices import VoiceEmbedder, enroll_voice, identify_speakers, load_profiles
@@ -97,7 +107,7 @@ def _match_voices(
     if twice:
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
     matches = identify_speakers(
-        decode_audio(media_path), timeline, profiles,
+        media if media is not None else decode_audio(media_path), timeline, profiles,
         threshold=args.match_threshold, embedder=embedder,
     )
     return cast.with_voice_matches(matches, enrolled=names)
