@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from talkover.cast import Cast, load_cast
+from talkover.cli.common import repeated
 from talkover.errors import ConfigError
 from talkover.io.waveform import Waveform
 from talkover.metrics.sensitivity import SensitivityGrid
@@ -90,7 +91,6 @@ def _match_voices(
 
     if not media_path:
         raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
-    embedder = VoiceEmbedder()
     profiles: list[VoiceProfile] = []
     clips = [(m.name, m.voice) for m in cast.members if m.voice]
     for value in args.enroll:
@@ -101,11 +101,11 @@ def _match_voices(
             clips.append((name.strip(), clip.strip()))
         else:
             profiles += load_profiles(value)
-    profiles += [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in clips]
-    names = [p.name for p in profiles]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
+    names = [p.name for p in profiles] + [n for n, _ in clips]
+    if twice := repeated(names):  # before any clip is embedded
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
+    embedder = VoiceEmbedder()
+    profiles += [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in clips]
     matches = identify_speakers(
         media if media is not None else decode_audio(media_path), timeline, profiles,
         threshold=args.match_threshold, embedder=embedder,
