@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import pickle
 import types
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +33,6 @@ __all__ = [
     "SegmentationModel",
     "WindowActivity",
     "load_segmentation_model",
-    "iter_windows",
     "segment_windows",
     "num_frames",
     "window_starts",
@@ -242,24 +240,3 @@ def segment_windows(
     soft = log_probs.exp() @ powerset
     return WindowActivity(first_window, hard.numpy(), soft.numpy())  # (windows, 589, 3) each
 
-
-def iter_windows(
-    model: SegmentationModel,
-    samples: np.ndarray,
-    *,
-    step_samples: int,
-    batch_size: int,
-) -> Iterator[WindowActivity]:
-    """Run the model over sliding 10 s windows, ``batch_size`` windows at a time.
-
-    Parameters
-    ----------
-    samples
-        Mono 16 kHz audio, shape ``(num_samples,)``.
-    step_samples
-        Hop between windows in samples; a multiple of :data:`FRAME_STEP_SAMPLES`.
-    """
-    starts = window_starts(len(samples), step_samples=step_samples)
-    for first in range(0, len(starts), batch_size):
-        rows = starts[first : first + batch_size]
-        yield segment_windows(model, samples, rows, first_window=first)
