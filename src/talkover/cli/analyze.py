@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from talkover.analysis import TimelineSource, analyze_timeline
-from talkover.cli.cast_flags import add_cast_flags, cast_from_args
+from talkover.cli.cast_flags import add_cast_flags, cast_from_args, named_cast
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.cli.diarize import add_diarization_flags, progress_for
 from talkover.cli.multichannel import add_multichannel_flags, multichannel_timeline_from_args
@@ -74,8 +74,11 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
+    cast = named_cast(args)
     timeline, source, input_path, media_path, media = _timeline_from_args(args)
-    cast_and_grid = cast_from_args(args, timeline, media_path=media_path, media=media)
+    cast_and_grid = cast_from_args(
+        args, timeline, cast=cast, media_path=media_path, media=media
+    )
     del media  # the decoded recording is not needed past voice matching
     analysis = analyze_timeline(
         timeline, config=config, input_path=input_path, media_path=media_path,

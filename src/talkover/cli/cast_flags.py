@@ -14,7 +14,7 @@ from talkover.metrics.sensitivity import SensitivityGrid
 from talkover.timeline import SpeakerTimeline
 from talkover.voices import MATCH_THRESHOLD, VoiceProfile
 
-__all__ = ["add_cast_flags", "cast_from_args"]
+__all__ = ["add_cast_flags", "named_cast", "cast_from_args"]
 
 
 def add_cast_flags(parser: argparse.ArgumentParser) -> None:
@@ -50,26 +50,35 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def named_cast(args: argparse.Namespace) -> Cast | None:
+    """The cast ``--speakers`` or ``--cast`` names (``None`` when neither is given).
+
+    Read before the timeline is made, so that a bad flag or file fails before diarization.
+    """
+    if args.speakers and args.cast:
+        raise ConfigError("give either --speakers or --cast, not both")
+    if args.cast:
+        return load_cast(args.cast)
+    if args.speakers is not None:
+        return Cast.from_names(args.speakers)
+    return None
+
+
 def cast_from_args(
     args: argparse.Namespace,
     timeline: SpeakerTimeline,
     *,
+    cast: Cast | None,
     media_path: str | None = None,
     media: Waveform | None = None,
 ) -> dict[str, Any]:
     """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
 
+    ``cast`` is :func:`named_cast`'s; voices are matched and groups given here.
     ``media_path`` is the recording voices are matched in (default ``args.media``; pass the
     INPUT itself when it is a recording that was diarized); ``media`` is that recording
     already decoded, if it is at hand (else it is decoded when voices are matched).
     """
-    if args.speakers and args.cast:
-        raise ConfigError("give either --speakers or --cast, not both")
-    cast = None
-    if args.cast:
-        cast = load_cast(args.cast)
-    elif args.speakers is not None:
-        cast = Cast.from_names(args.speakers)
     voices = [m for m in (cast.members if cast else ()) if m.voice]
     if args.enroll or voices:
         cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media, media)
