@@ -195,15 +195,12 @@ class WindowActivity:
 
     Attributes
     ----------
-    first_window
-        Index of the first window of this batch in the recording.
     activity
         Binary activity (most likely powerset class), shape ``(windows, frames, 3)``, float32.
     probability
         Marginal probability that each local speaker speaks, same shape, float32 in [0, 1].
     """
 
-    first_window: int
     activity: np.ndarray
     probability: np.ndarray
 
@@ -217,7 +214,7 @@ def window_starts(num_samples: int, *, step_samples: int) -> np.ndarray:
 
 
 def segment_windows(
-    model: SegmentationModel, samples: np.ndarray, starts: np.ndarray, *, first_window: int = 0
+    model: SegmentationModel, samples: np.ndarray, starts: np.ndarray
 ) -> WindowActivity:
     """Run the model on the 10 s windows starting at ``starts`` (zero-padded past the end).
 
@@ -227,8 +224,6 @@ def segment_windows(
         Mono 16 kHz audio, shape ``(num_samples,)``.
     starts
         Start sample of each window to run, shape ``(windows,)``.
-    first_window
-        Index of ``starts[0]`` among all the recording's windows (recorded in the result).
     """
     chunk = np.zeros((len(starts), 1, WINDOW_SAMPLES), np.float32)
     for row, start in enumerate(starts):
@@ -238,5 +233,5 @@ def segment_windows(
     powerset = torch.from_numpy(POWERSET)
     hard = F.one_hot(log_probs.argmax(-1), len(POWERSET)).float() @ powerset
     soft = log_probs.exp() @ powerset
-    return WindowActivity(first_window, hard.numpy(), soft.numpy())  # (windows, 589, 3) each
+    return WindowActivity(hard.numpy(), soft.numpy())  # (windows, 589, 3) each
 
