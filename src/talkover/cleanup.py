@@ -58,20 +58,24 @@ def clean_timeline(timeline: SpeakerTimeline, *, min_speech_s: float = MIN_SPEEC
     """
     if min_speech_s < 0:
         raise ConfigError(f"min_speech_s must be >= 0 seconds, got {min_speech_s}")
+    by_speaker: dict[str, list[Segment]] = {}
+    for seg in timeline:  # sorted by start
+        by_speaker.setdefault(seg.speaker, []).append(seg)
     kept: list[Segment] = []
-    for speaker in timeline.speakers:
+    for segments in by_speaker.values():
         island: list[Segment] = []
-        for seg in (s for s in timeline if s.speaker == speaker):  # sorted by start
-            if island and seg.start_s > max(s.end_s for s in island):
-                kept += _if_long(island, min_speech_s)
+        end_s = 0.0
+        for seg in segments:
+            if island and seg.start_s > end_s:
+                kept += _if_long(island, end_s, min_speech_s)
                 island = []
+            end_s = max(end_s, seg.end_s) if island else seg.end_s
             island.append(seg)
-        kept += _if_long(island, min_speech_s)
+        kept += _if_long(island, end_s, min_speech_s)
     return SpeakerTimeline(tuple(kept), duration_s=timeline.duration_s, uri=timeline.uri)
 
 
-def _if_long(island: list[Segment], min_speech_s: float) -> list[Segment]:
+def _if_long(island: list[Segment], end_s: float, min_speech_s: float) -> list[Segment]:
     if not island:
         return []
-    start, end = island[0].start_s, max(s.end_s for s in island)
-    return island if end - start >= min_speech_s else []
+    return island if end_s - island[0].start_s >= min_speech_s else []

@@ -1,7 +1,8 @@
-"""Media in, analysis out: decode -> diarize -> clean -> turn-taking events.
+"""Media in, speaker timeline out: decode -> diarize -> clean.
 
 The diarizer's timeline is cleaned of jitter (:func:`talkover.cleanup.clean_timeline`) before
-events are detected, and the events get a calibrated ``confidence``
+events are detected from it; :func:`talkover.analysis.analyze_timeline` with
+``source="diarization"`` then gives the events a calibrated ``confidence``
 (:mod:`talkover.events.confidence`).
 
 The glue the ``talkover diarize`` and ``talkover analyze MEDIA`` commands call; importing it
@@ -12,14 +13,12 @@ from __future__ import annotations
 
 import os
 
-from talkover.analysis import Analysis, analyze_timeline
 from talkover.cleanup import clean_timeline
-from talkover.config import EventConfig
 from talkover.diarize import Diarizer, ProgressCallback
-from talkover.io import decode_audio
+from talkover.io import Waveform, decode_audio
 from talkover.timeline import SpeakerTimeline
 
-__all__ = ["diarize_media", "analyze_media"]
+__all__ = ["diarize_media", "diarize_waveform"]
 
 
 def diarize_media(
@@ -44,30 +43,32 @@ def diarize_media(
     ModelError
         When the packaged weights are missing or corrupt.
     """
-    waveform = decode_audio(path)
+    return diarize_waveform(
+        decode_audio(path), diarizer=diarizer, num_speakers=num_speakers,
+        min_speakers=min_speakers, max_speakers=max_speakers, progress=progress, clean=clean,
+    )
+
+
+def diarize_waveform(
+    waveform: Waveform,
+    *,
+    diarizer: Diarizer | None = None,
+    num_speakers: int | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+    progress: ProgressCallback | None = None,
+    clean: bool = True,
+) -> SpeakerTimeline:
+    """:func:`diarize_media` of an already decoded recording.
+
+    Raises
+    ------
+    ModelError
+        When the packaged weights are missing or corrupt.
+    """
     timeline = (diarizer or Diarizer()).diarize(
         waveform, num_speakers=num_speakers, min_speakers=min_speakers,
         max_speakers=max_speakers, progress=progress,
     )
     return clean_timeline(timeline) if clean else timeline
 
-
-def analyze_media(
-    path: str | os.PathLike[str],
-    *,
-    config: EventConfig | None = None,
-    diarizer: Diarizer | None = None,
-    num_speakers: int | None = None,
-    min_speakers: int | None = None,
-    max_speakers: int | None = None,
-    progress: ProgressCallback | None = None,
-) -> Analysis:
-    """Decode, diarize and analyse a recording; the result records it as ``media_path``."""
-    timeline = diarize_media(
-        path, diarizer=diarizer, num_speakers=num_speakers, min_speakers=min_speakers,
-        max_speakers=max_speakers, progress=progress,
-    )
-    return analyze_timeline(
-        timeline, config=config, input_path=str(path), media_path=str(path),
-        source="diarization",
-    )

@@ -7,12 +7,14 @@ import argparse
 from typing import Any
 
 from talkover.cast import Cast, load_cast
+from talkover.cli.common import repeated
 from talkover.errors import ConfigError
+from talkover.io.waveform import Waveform
 from talkover.metrics.sensitivity import SensitivityGrid
 from talkover.timeline import SpeakerTimeline
 from talkover.voices import MATCH_THRESHOLD, VoiceProfile
 
-__all__ = ["add_cast_flags", "cast_from_args"]
+__all__ = ["add_cast_flags", "named_cast", "cast_from_args"]
 
 
 def add_cast_flags(parser: argparse.ArgumentParser) -> None:
@@ -48,24 +50,38 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def cast_from_args(
-    args: argparse.Namespace, timeline: SpeakerTimeline, *, media_path: str | None = None
-) -> dict[str, Any]:
-    """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
+def named_cast(args: argparse.Namespace) -> Cast | None:
+    """The cast ``--speakers`` or ``--cast`` names (``None`` when neither is given).
 
-    ``media_path`` is the recording voices are matched in (default ``args.media``; pass the
-    INPUT itself when it is a recording that was diarized).
+    Read before the timeline is made, so that a bad flag or file fails before diarization.
     """
     if args.speakers and args.cast:
         raise ConfigError("give either --speakers or --cast, not both")
-    cast = None
     if args.cast:
-        cast = load_cast(args.cast)
-    elif args.speakers is not None:
-        cast = Cast.from_names(args.speakers)
+        return load_cast(args.cast)
+    if args.speakers is not None:
+        return Cast.from_names(args.speakers)
+    return None
+
+
+def cast_from_args(
+    args: argparse.Namespace,
+    timeline: SpeakerTimeline,
+    *,
+    cast: Cast | None,
+    media_path: str | None = None,
+    media: Waveform | None = None,
+) -> dict[str, Any]:
+    """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
+
+    ``cast`` is :func:`named_cast`'s; voices are matched and groups given here.
+    ``media_path`` is the recording voices are matched in (default ``args.media``; pass the
+    INPUT itself when it is a recording that was diarized); ``media`` is that recording
+    already decoded, if it is at hand (else it is decoded when voices are matched).
+    """
     voices = [m for m in (cast.members if cast else ()) if m.voice]
     if args.enroll or voices:
-        cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media)
+        cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media, media)
     if args.groups:
         cast = (cast or Cast()).with_groups(args.groups)
     grid = SensitivityGrid() if args.sensitivity else None
@@ -73,14 +89,17 @@ def cast_from_args(
 
 
 def _match_voices(
-    args: argparse.Namespace, timeline: SpeakerTimeline, cast: Cast, media_path: str | None
+    args: argparse.Namespace,
+    timeline: SpeakerTimeline,
+    cast: Cast,
+    media_path: str | None,
+    media: Waveform | None,
 ) -> Cast:
     from talkover.io import decode_audio
     from talkover.voices import VoiceEmbedder, enroll_voice, identify_speakers, load_profiles
 
     if not media_path:
         raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
-    embedder = VoiceEmbedder()
     profiles: list[VoiceProfile] = []
     clips = [(m.name, m.voice) for m in cast.members if m.voice]
     for value in args.enroll:
@@ -91,13 +110,13 @@ def _match_voices(
             clips.append((name.strip(), clip.strip()))
         else:
             profiles += load_profiles(value)
-    profiles += [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in clips]
-    names = [p.name for p in profiles]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
+    names = [p.name for p in profiles] + [n for n, _ in clips]
+    if twice := repeated(names):  # before any clip is embedded
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
+    embedder = VoiceEmbedder()
+    profiles += [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in clips]
     matches = identify_speakers(
-        decode_audio(media_path), timeline, profiles,
+        media if media is not None else decode_audio(media_path), timeline, profiles,
         threshold=args.match_threshold, embedder=embedder,
     )
     return cast.with_voice_matches(matches, enrolled=names)

@@ -1,12 +1,15 @@
-"""Pieces the CLI commands share: exit codes and the threshold flags."""
+"""Pieces the CLI commands share: exit codes, the threshold flags, repeated names."""
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
+from collections.abc import Iterable
 
 from talkover.config import EventConfig, load_event_config
 
-__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args"]
+__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args",
+           "repeated"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -38,3 +41,8 @@ def config_from_args(args: argparse.Namespace) -> EventConfig:
         backchannel_max_s=args.backchannel_max_s,
         grace_s=args.grace_s,
     )
+
+
+def repeated(names: Iterable[str]) -> list[str]:
+    """The names given more than once, sorted."""
+    return sorted(n for n, count in Counter(names).items() if count > 1)

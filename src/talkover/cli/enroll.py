@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from talkover.cli.common import EXIT_OK
+from talkover.cli.common import EXIT_OK, repeated
 from talkover.errors import ConfigError
 
 __all__ = ["register", "run"]
@@ -35,9 +35,7 @@ def run(args: argparse.Namespace) -> int:
         if not eq or not name or not clip:
             raise ConfigError(f"enroll: expected NAME=CLIP, got {value!r}")
         pairs.append((name, clip))
-    names = [n for n, _ in pairs]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
+    if twice := repeated([n for n, _ in pairs]):
         raise ConfigError(f"enroll: name(s) given twice: {', '.join(twice)}")
     if not args.output.endswith(".npz"):
         raise ConfigError(f"enroll: the output must be a .npz file, got {args.output!r}")

