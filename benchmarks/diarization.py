@@ -37,14 +37,10 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_REAL = REPO.parent / "shared" / "bench" / "real"
+sys.path.insert(0, str(REPO))
+from tests.conftest import SHARED_REAL, real_cases  # noqa: E402
+
 RATE = 16_000
-
-
-def real_cases() -> list[Path]:
-    if not SHARED_REAL.is_dir():
-        return []
-    return sorted(p for p in SHARED_REAL.iterdir() if (p / f"{p.name}.rttm").is_file())
 
 
 def case_media(case: Path) -> Path:

@@ -45,7 +45,9 @@ from talkover.io.waveform import Waveform
 from talkover.testing.voices import read_wav
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from synthetic_set import DEFAULT_BANK, DEFAULT_OUT, generate  # noqa: E402
+from tests.conftest import real_cases  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HYP_DIR = REPO / "benchmarks" / "out" / "hyp"
@@ -162,8 +164,7 @@ SYSTEMS: dict[str, Callable[[], Callable[[Path], SpeakerTimeline]]] = {
 def collect_cases(real_root: Path, synthetic: Path, heldout: Path | None = None) -> list[Case]:
     cases = [
         Case("real", p.name, p / f"{p.name}.wav", p / f"{p.name}.rttm")
-        for p in sorted(real_root.iterdir())
-        if (p / f"{p.name}.wav").is_file() and (p / f"{p.name}.rttm").is_file()
+        for p in real_cases(real_root) if (p / f"{p.name}.wav").is_file()
     ]
     if not (synthetic / "index.json").is_file():
         generate(real_root, synthetic)
@@ -201,6 +202,7 @@ def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None
         reuse: bool, hyp_dir: Path = HYP_DIR) -> tuple[dict[tuple[str, str], Tally], list[str]]:
     config = EventConfig()
     refs = {c.uri: read_rttm(c.rttm) for c in cases}
+    audio_s = {c.uri: len(read_wav(c.wav)) / 16000 for c in cases}
     tallies: dict[tuple[str, str], Tally] = {}
     notes, cache = [], {}
     for name in systems:
@@ -211,14 +213,13 @@ def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None
                 notes.append(f"{name}: not run ({exc})")
                 log(notes[-1])
                 break
-            audio_s = len(read_wav(case.wav)) / 16000
             variants = {name: hyp}
             if name == "talkover":  # what talkover.pipeline analyses, and the raw diarizer
                 variants = {name: clean_timeline(hyp), f"{name} (no clean-up)": hyp}
             for label, timeline in variants.items():
                 tally = tallies.setdefault((label, case.set_name), Tally())
                 tally.compute_s += seconds
-                tally.audio_s += audio_s
+                tally.audio_s += audio_s[case.uri]
                 score(refs[case.uri], timeline, config, tally)
             log(f"{name:9s} {case.uri:40s} {len(hyp):3d} segments, {seconds:5.1f} s")
     return tallies, notes
