@@ -10,11 +10,10 @@ the same files byte for byte.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from talkover.testing.synth import build_conversation
+from talkover.testing.synth import write_set
 from talkover.testing.voices import load_voice_bank
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,17 +27,8 @@ DURATION_S = 60.0
 def generate(bank_root: Path, out: Path, *, count: int = COUNT, first_seed: int = FIRST_SEED
              ) -> list[dict]:
     """Write the set and its ``index.json``; return the index rows."""
-    bank = load_voice_bank(bank_root)
-    rows = []
-    for i in range(count):
-        n = 2 + i % 3
-        conv = build_conversation(bank, seed=first_seed + i, num_speakers=n, duration_s=DURATION_S)
-        wav, rttm, events = conv.write(out)
-        rows.append({"uri": conv.uri, "wav": wav.name, "rttm": rttm.name, "events": events.name,
-                     "num_speakers": n, "duration_s": round(conv.duration_s, 3),
-                     "planted": len(conv.planted)})
-    (out / "index.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
-    return rows
+    return write_set(load_voice_bank(bank_root), out, count=count, first_seed=first_seed,
+                     duration_s=DURATION_S)
 
 
 def main(argv: list[str] | None = None) -> int:
