@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import cache
 from pathlib import Path
 
 from talkover.testing.synth import write_set
-from talkover.testing.voices import load_voice_bank
+from talkover.testing.voices import VoiceBank, load_voice_bank
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BANK = REPO.parent / "shared" / "bench" / "real"
@@ -24,10 +25,16 @@ COUNT = 20
 DURATION_S = 60.0
 
 
+@cache
+def voice_bank(root: Path) -> VoiceBank:
+    """The bank cut from ``root``, once per process (events.py may generate two sets from it)."""
+    return load_voice_bank(root)
+
+
 def generate(bank_root: Path, out: Path, *, count: int = COUNT, first_seed: int = FIRST_SEED
              ) -> list[dict]:
     """Write the set and its ``index.json``; return the index rows."""
-    return write_set(load_voice_bank(bank_root), out, count=count, first_seed=first_seed,
+    return write_set(voice_bank(bank_root), out, count=count, first_seed=first_seed,
                      duration_s=DURATION_S)
 
 
