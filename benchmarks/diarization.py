@@ -31,10 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
+
+from talkover.testing.synth.render import write_wav
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -113,14 +114,6 @@ def run_worker(system: str, inputs: list[dict], *, warmup: str | None = None) ->
 
 
 # ---------------------------------------------------------------- parent: data, scoring, table
-
-
-def write_wav(path: Path, samples: np.ndarray) -> None:
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 def tiled(cases: list[Path], seconds: float) -> np.ndarray:
@@ -202,11 +195,11 @@ def main() -> int:
     accuracy, speed, memory, notes = {}, {}, {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         ten = Path(tmp) / "ten_minutes.wav"
-        write_wav(ten, tiled(cases, 600.0))
+        write_wav(tiled(cases, 600.0), ten)
         hour = Path(tmp) / "one_hour.wav"
         hour_systems = [s for s in args.hour_systems.split(",") if s]
         if hour_systems:
-            write_wav(hour, tiled(cases, 3600.0))
+            write_wav(tiled(cases, 3600.0), hour)
         for system in systems:
             print(f"[{system}] accuracy over {len(cases)} cases", file=sys.stderr)
             run = run_worker(system, inputs)
