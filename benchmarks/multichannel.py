@@ -43,7 +43,7 @@ def score(name: str, hyp: SpeakerTimeline, ref: SpeakerTimeline, seconds: float)
     c = diarization_counts(ref, hyp)
     return {
         "system": name,
-        "der": (c.miss_s + c.false_alarm_s + c.confusion_s) / c.total_s,
+        "der": c.der,
         "miss": c.miss_s / c.total_s,
         "fa": c.false_alarm_s / c.total_s,
         "conf": c.confusion_s / c.total_s,

@@ -10,12 +10,12 @@ the same files byte for byte.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from functools import cache
 from pathlib import Path
 
-from talkover.testing.synth import build_conversation
-from talkover.testing.voices import load_voice_bank
+from talkover.testing.synth import write_set
+from talkover.testing.voices import VoiceBank, load_voice_bank
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BANK = REPO.parent / "shared" / "bench" / "real"
@@ -25,20 +25,17 @@ COUNT = 20
 DURATION_S = 60.0
 
 
+@cache
+def voice_bank(root: Path) -> VoiceBank:
+    """The bank cut from ``root``, once per process (events.py may generate two sets from it)."""
+    return load_voice_bank(root)
+
+
 def generate(bank_root: Path, out: Path, *, count: int = COUNT, first_seed: int = FIRST_SEED
              ) -> list[dict]:
     """Write the set and its ``index.json``; return the index rows."""
-    bank = load_voice_bank(bank_root)
-    rows = []
-    for i in range(count):
-        n = 2 + i % 3
-        conv = build_conversation(bank, seed=first_seed + i, num_speakers=n, duration_s=DURATION_S)
-        wav, rttm, events = conv.write(out)
-        rows.append({"uri": conv.uri, "wav": wav.name, "rttm": rttm.name, "events": events.name,
-                     "num_speakers": n, "duration_s": round(conv.duration_s, 3),
-                     "planted": len(conv.planted)})
-    (out / "index.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
-    return rows
+    return write_set(voice_bank(bank_root), out, count=count, first_seed=first_seed,
+                     duration_s=DURATION_S)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,11 +8,12 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_REAL = REPO.parent / "shared" / "bench" / "real"
 
 
-def real_cases() -> list[Path]:
-    """Folders of the shared real benchmark cases (empty when ../shared is absent)."""
-    if not SHARED_REAL.is_dir():
+def real_cases(root: Path = SHARED_REAL) -> list[Path]:
+    """Folders of the real benchmark cases under ``root`` (those with ``<name>/<name>.rttm``;
+    empty when ``root``, by default ../shared/bench/real, is absent)."""
+    if not root.is_dir():
         return []
-    return sorted(p for p in SHARED_REAL.iterdir() if (p / f"{p.name}.rttm").is_file())
+    return sorted(p for p in root.iterdir() if (p / f"{p.name}.rttm").is_file())
 
 
 @pytest.fixture

@@ -62,25 +62,25 @@ def test_malformed_line_is_named(tmp_path: Path, fixture: str, old: str, new: st
     assert info.value.line == expected_line, message
 
 
-def test_whisperx_segment_without_speaker_names_the_item(tmp_path: Path) -> None:
-    path = tmp_path / "x.json"
-    path.write_text('{"segments": [{"start": 0.0, "end": 1.0, "text": "hi"}]}', encoding="utf-8")
-    with pytest.raises(FormatError, match=r"segments\[0\]: expected a \"speaker\""):
-        read_annotation(path)
+WHOLE_FILE_CASES = [
+    # (id, file name, its text, expected message as a regular expression)
+    ("whisperx_segment_without_speaker_names_the_item", "x.json",
+     '{"segments": [{"start": 0.0, "end": 1.0, "text": "hi"}]}',
+     r"segments\[0\]: expected a \"speaker\""),
+    ("chat_without_bullets_is_an_error", "untimed.cha",
+     "@UTF8\n@Begin\n@Participants:\tCHI Target_Child\n*CHI:\thi .\n@End\n",
+     "expected time bullets"),
+    ("not_an_eaf", "x.eaf", "<?xml version='1.0'?>\n<TEI>\n</TEI>\n",
+     r"x.eaf:2: expected an ELAN ANNOTATION_DOCUMENT"),
+]
 
 
-def test_chat_without_bullets_is_an_error(tmp_path: Path) -> None:
-    path = tmp_path / "untimed.cha"
-    path.write_text("@UTF8\n@Begin\n@Participants:\tCHI Target_Child\n*CHI:\thi .\n@End\n",
-                    encoding="utf-8")
-    with pytest.raises(FormatError, match="expected time bullets"):
-        read_annotation(path)
-
-
-def test_not_an_eaf(tmp_path: Path) -> None:
-    path = tmp_path / "x.eaf"
-    path.write_text("<?xml version='1.0'?>\n<TEI>\n</TEI>\n", encoding="utf-8")
-    with pytest.raises(FormatError, match=r"x.eaf:2: expected an ELAN ANNOTATION_DOCUMENT"):
+@pytest.mark.parametrize(("name", "text", "expected"), [c[1:] for c in WHOLE_FILE_CASES],
+                         ids=[c[0] for c in WHOLE_FILE_CASES])
+def test_malformed_whole_file(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FormatError, match=expected):
         read_annotation(path)
 
 

@@ -26,6 +26,15 @@ CASES = [
 ]
 
 
+def _tone_file(
+    path: Path, hz: tuple[float, ...], *, duration_s: float, rate_hz: int, audio_codec: str,
+    video_codec: str | None = None,
+) -> Path:
+    """A file at ``path`` holding one sine per channel."""
+    return write_media(path, tone(hz, duration_s=duration_s, rate_hz=rate_hz), rate_hz=rate_hz,
+                       audio_codec=audio_codec, video_codec=video_codec)
+
+
 @pytest.mark.parametrize(("name", "acodec", "vcodec", "rate"), CASES, ids=[c[0] for c in CASES])
 def test_decodes_each_format_to_16k_mono_float32(tmp_path, name, acodec, vcodec, rate):
     path = write_media(
@@ -48,12 +57,8 @@ def test_decodes_each_format_to_16k_mono_float32(tmp_path, name, acodec, vcodec,
 
 
 def test_resamples_44k1_stereo_and_keeps_channels_apart(tmp_path):
-    path = write_media(
-        tmp_path / "stereo.wav",
-        tone((440.0, 1000.0), duration_s=2.0, rate_hz=44_100),
-        rate_hz=44_100,
-        audio_codec="pcm_s16le",
-    )
+    path = _tone_file(tmp_path / "stereo.wav", (440.0, 1000.0), duration_s=2.0, rate_hz=44_100,
+                      audio_codec="pcm_s16le")
     left, right = decode_channels(path)
     assert len(left.samples) == len(right.samples) == pytest.approx(32_000, abs=16)
     assert peak_frequency_hz(left.samples, 16_000) == pytest.approx(440.0, abs=2.0)
@@ -66,12 +71,8 @@ def test_resamples_44k1_stereo_and_keeps_channels_apart(tmp_path):
 
 
 def test_custom_rate(tmp_path):
-    path = write_media(
-        tmp_path / "t.flac",
-        tone((300.0,), duration_s=1.0, rate_hz=44_100),
-        rate_hz=44_100,
-        audio_codec="flac",
-    )
+    path = _tone_file(tmp_path / "t.flac", (300.0,), duration_s=1.0, rate_hz=44_100,
+                      audio_codec="flac")
     wav = decode_audio(path, sample_rate_hz=8_000)
     assert wav.sample_rate_hz == 8_000 and len(wav.samples) == pytest.approx(8_000, abs=8)
 
@@ -87,12 +88,8 @@ def test_valid_file_without_samples_gives_empty_waveform(tmp_path):
 
 
 def test_truncated_wav_keeps_what_is_there(tmp_path):
-    path = write_media(
-        tmp_path / "t.wav",
-        tone((440.0,), duration_s=2.0, rate_hz=16_000),
-        rate_hz=16_000,
-        audio_codec="pcm_s16le",
-    )
+    path = _tone_file(tmp_path / "t.wav", (440.0,), duration_s=2.0, rate_hz=16_000,
+                      audio_codec="pcm_s16le")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     assert decode_audio(path).duration_s == pytest.approx(1.0, abs=0.01)
@@ -130,13 +127,8 @@ def test_random_bytes(tmp_path):
 
 
 def test_truncated_mp4_without_index(tmp_path):
-    path = write_media(
-        tmp_path / "cut.mp4",
-        tone((440.0,), duration_s=1.0, rate_hz=44_100),
-        rate_hz=44_100,
-        audio_codec="aac",
-        video_codec="libx264",
-    )
+    path = _tone_file(tmp_path / "cut.mp4", (440.0,), duration_s=1.0, rate_hz=44_100,
+                      audio_codec="aac", video_codec="libx264")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3])  # the moov index sits at the end
     assert "not a readable audio or video file" in _error(path)

@@ -115,9 +115,7 @@ def _build(
     floor: dict[str, float] = {}
     risk: dict[str, float] = {}
     for i, (speaker, by_interruption, length, at_risk) in enumerate(plan):
-        if i == 0:
-            builder.speak(speaker, length, gap_s=gap_s)
-        elif by_interruption:
+        if by_interruption and i > 0:  # the first turn has no one to interrupt
             builder.interruption(speaker, overlap_s=overlap_s, duration_s=length)
         else:
             builder.speak(speaker, length, gap_s=gap_s)

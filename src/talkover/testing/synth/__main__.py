@@ -9,12 +9,11 @@ Conversation i gets seed ``seed + i`` and 2, 3, 4, 2, ... speakers. Each is writ
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from talkover.errors import InputError
-from talkover.testing.synth.conversation import build_conversation
+from talkover.testing.synth.conversation import write_set
 from talkover.testing.voices import load_voice_bank
 
 
@@ -35,18 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    index = []
-    for i in range(args.count):
-        n = args.speakers or 2 + i % 3
-        conv = build_conversation(bank, seed=args.seed + i, num_speakers=n,
-                                  duration_s=args.duration)
-        wav, rttm, events = conv.write(args.out)
-        index.append({"uri": conv.uri, "wav": wav.name, "rttm": rttm.name,
-                      "events": events.name, "num_speakers": n,
-                      "duration_s": round(conv.duration_s, 3),
-                      "planted": len(conv.planted)})
-        print(f"{wav}  {n} speakers  {conv.duration_s:.1f} s  {len(conv.planted)} events")
-    (args.out / "index.json").write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+
+    def written(row: dict) -> None:
+        print(f"{args.out / row['wav']}  {row['num_speakers']} speakers  "
+              f"{row['duration_s']:.1f} s  {row['planted']} events")
+
+    write_set(bank, args.out, count=args.count, first_seed=args.seed, duration_s=args.duration,
+              num_speakers=args.speakers, on_write=written)
     return 0
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from talkover.testing.timeline_builder import PlantedEvent
 from talkover.testing.voices import VoiceBank
 from talkover.timeline import SpeakerTimeline
 
-__all__ = ["SyntheticConversation", "build_conversation"]
+__all__ = ["SyntheticConversation", "build_conversation", "write_set"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -157,3 +158,37 @@ def build_conversation(
     samples = render(placements, num_samples=num_samples, rng=rng, noise_dbfs=noise_dbfs)
     planted = tuple(sorted(builder.planted, key=lambda e: (e.start_s, e.by)))
     return SyntheticConversation(uri, samples, timeline, planted, placements, seed, config)
+
+
+def write_set(
+    voice_bank: VoiceBank,
+    folder: str | Path,
+    *,
+    count: int,
+    first_seed: int,
+    duration_s: float = 60.0,
+    num_speakers: int | None = None,
+    on_write: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Write ``count`` conversations and their ``index.json`` into ``folder``; return its rows.
+
+    Conversation ``i`` gets seed ``first_seed + i`` and ``num_speakers`` speakers (default 2, 3,
+    4, 2, ...). Each row names the conversation's files (in ``folder``) and gives its speaker
+    count, length (seconds) and number of planted events. ``on_write`` is called with each row
+    as its files are written.
+    """
+    folder = Path(folder)
+    rows = []
+    for i in range(count):
+        n = num_speakers or 2 + i % 3
+        conv = build_conversation(voice_bank, seed=first_seed + i, num_speakers=n,
+                                  duration_s=duration_s)
+        wav, rttm, events = conv.write(folder)
+        rows.append({"uri": conv.uri, "wav": wav.name, "rttm": rttm.name, "events": events.name,
+                     "num_speakers": n, "duration_s": round(conv.duration_s, 3),
+                     "planted": len(conv.planted)})
+        if on_write is not None:
+            on_write(rows[-1])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return rows

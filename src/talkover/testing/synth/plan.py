@@ -108,7 +108,7 @@ class _Planner:
         """A clip of ``name`` with ``min_s`` to ``max_s`` of speech: a whole one when there is,
         else a longer one cut at a moment of speech (least used clips first)."""
         voice = self.voices[name]
-        whole = [c for c in voice.clips if min_s <= c.duration_s <= max_s]
+        whole = list(voice.clips_between(min_s, max_s))
         if whole:
             clip = self._least_used(whole)
             return clip, _q(clip.duration_s)
