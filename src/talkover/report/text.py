@@ -5,6 +5,7 @@ from __future__ import annotations
 from talkover.analysis import Analysis
 from talkover.events.types import OVERLAP_EVENT_TYPES
 from talkover.report.groups_text import group_lines, sensitivity_lines, voice_match_lines
+from talkover.report.table import aligned_table
 
 __all__ = ["format_summary", "plain_language_summary", "display_name", "trust_lines"]
 
@@ -91,12 +92,7 @@ def _speaker_table(analysis: Analysis) -> list[str]:
         )
         for s in analysis.speakers
     ]
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    def fmt(row: tuple[str, ...]) -> str:
-        first = row[0].ljust(widths[0])
-        rest = "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True))
-        return f"{first}  {rest}"
-    return [fmt(header)] + [fmt(r) for r in rows]
+    return aligned_table(header, rows)
 
 
 def _event_counts(analysis: Analysis) -> list[str]:
