@@ -93,7 +93,7 @@ def assess_events(
         The thresholds the events were detected with.
     """
     units = _units_by_speaker(ipus)
-    talk = {s: sum(span.duration_s for span in timeline.speech_of(s)) for s in timeline.speakers}
+    talk = {s: timeline.speech_duration_s(s) for s in timeline.speakers}
     out = []
     for event in events:
         x = event_features(event, units, talk, config, num_speakers=len(timeline.speakers))
