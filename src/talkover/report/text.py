@@ -22,8 +22,12 @@ def _times(n: int) -> str:
     return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
 
 
-def plain_language_summary(analysis: Analysis) -> list[str]:
-    """Sentences like "B interrupted A 4 times; A interrupted B once."."""
+def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) -> list[str]:
+    """Sentences like "B interrupted A 4 times; A interrupted B once.".
+
+    ``max_pairs`` cuts the interruption sentence to that many pairs (most interruptions
+    first), ending it with how many more there are (the HTML report's table lists them all).
+    """
     if not analysis.speakers:
         return ["No speech was found."]
     lines = []
@@ -36,6 +40,9 @@ def plain_language_summary(analysis: Analysis) -> list[str]:
             f"{display_name(analysis, by)} interrupted {display_name(analysis, of)} {_times(n)}"
             for n, by, of in pairs
         ]
+        if max_pairs is not None and len(parts) > max_pairs:
+            more = len(parts) - max_pairs
+            parts = [*parts[:max_pairs], f"and {more} more pairs (see Who over whom)"]
         lines.append("; ".join(parts) + ".")
     else:
         lines.append("Nobody interrupted anybody.")
