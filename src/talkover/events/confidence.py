@@ -41,7 +41,7 @@ from dataclasses import replace
 from talkover.config import EventConfig
 from talkover.events.types import Event
 from talkover.timeline import SpeakerTimeline
-from talkover.turns.ipus import IPU
+from talkover.turns.ipus import IPU, ipus_by_speaker
 
 __all__ = ["FEATURE_NAMES", "COEFFICIENTS", "INTERCEPT", "event_features", "assess_events"]
 
@@ -148,9 +148,7 @@ def event_features(
 
 
 def _units_by_speaker(ipus: Sequence[IPU]) -> dict[str, list[IPU]]:
-    units: dict[str, list[IPU]] = {}
-    for u in ipus:
-        units.setdefault(u.speaker, []).append(u)
+    units = ipus_by_speaker(ipus)
     for lst in units.values():
         lst.sort()
     return units
