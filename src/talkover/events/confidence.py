@@ -154,19 +154,22 @@ def _units_by_speaker(ipus: Sequence[IPU]) -> dict[str, list[IPU]]:
     return units
 
 
+def _start(unit: IPU) -> float:
+    return unit.start_s
+
+
 def _unit_at(units: list[IPU], t: float) -> IPU | None:
     """The unit starting at ``t`` (by's unit)."""
-    i = bisect_right([u.start_s for u in units], t) - 1
+    i = bisect_right(units, t, key=_start) - 1
     return units[i] if i >= 0 and abs(units[i].start_s - t) < 1e-9 else None
 
 
 def _holder_unit(units: list[IPU], t: float, kind: str) -> IPU | None:
     """of's unit spoken over at ``t`` (overlap types) or the last one ended by ``t`` (switch)."""
-    starts = [u.start_s for u in units]
     if kind == "switch":
         ended = [u for u in units if u.end_s <= t]
         return max(ended, key=lambda u: u.end_s) if ended else None
-    i = bisect_right(starts, t) - 1
+    i = bisect_right(units, t, key=_start) - 1
     while i >= 0 and not (units[i].start_s < t < units[i].end_s):
         i -= 1
     return units[i] if i >= 0 else None
