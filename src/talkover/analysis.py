@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from talkover._version import __version__
@@ -13,16 +11,14 @@ from talkover.config import EventConfig
 from talkover.events import Event, detect_events
 from talkover.events.confidence import assess_events
 from talkover.events.words import refine_events
-from talkover.io.waveform import Waveform
 from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_speaker_stats
 from talkover.metrics.groups import GroupComparison, compare_groups
 from talkover.metrics.sensitivity import Sensitivity, SensitivityGrid, measure_sensitivity
-from talkover.multichannel import MultichannelConfig, diarize_channels
 from talkover.timeline import SpeakerTimeline
 from talkover.turns import IPU, Turn, build_ipus, build_turns
 from talkover.voices import VoiceMatch
 
-__all__ = ["Analysis", "TimelineSource", "analyze_timeline", "analyze_channels"]
+__all__ = ["Analysis", "TimelineSource", "analyze_timeline"]
 
 #: Where a timeline comes from: an annotation (taken as true: the events follow exactly from the
 #: definitions, ``confidence`` None), talkover's diarizer (``confidence`` from
@@ -115,22 +111,3 @@ def analyze_timeline(
         source=source,
     )
 
-
-def analyze_channels(
-    waveforms: Sequence[Waveform],
-    names: Sequence[str],
-    *,
-    config: EventConfig | None = None,
-    multichannel: MultichannelConfig | None = None,
-    input_path: str | None = None,
-    media_path: str | None = None,
-) -> Analysis:
-    """Analyse a recording with one microphone (channel or file) per speaker.
-
-    Per-channel voice activity with cross-talk suppression
-    (:func:`talkover.multichannel.diarize_channels`), then :func:`analyze_timeline`.
-    """
-    uri = Path(input_path).stem if input_path else "recording"
-    timeline = diarize_channels(waveforms, names, config=multichannel, uri=uri)
-    return analyze_timeline(timeline, config=config, input_path=input_path, media_path=media_path,
-                            source="channels")

@@ -19,12 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from talkover.errors import FormatError, InputError
-from talkover.io.waveform import Waveform
 from talkover.timeline import Span, SpeakerTimeline, merge_spans
+
+if TYPE_CHECKING:
+    from talkover.io.waveform import Waveform
 
 __all__ = [
     "VoiceProfile",

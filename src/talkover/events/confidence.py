@@ -41,7 +41,7 @@ from dataclasses import replace
 from talkover.config import EventConfig
 from talkover.events.types import Event
 from talkover.timeline import SpeakerTimeline
-from talkover.turns.ipus import IPU
+from talkover.turns.ipus import IPU, ipus_by_speaker
 
 __all__ = ["FEATURE_NAMES", "COEFFICIENTS", "INTERCEPT", "event_features", "assess_events"]
 
@@ -93,7 +93,7 @@ def assess_events(
         The thresholds the events were detected with.
     """
     units = _units_by_speaker(ipus)
-    talk = {s: sum(span.duration_s for span in timeline.speech_of(s)) for s in timeline.speakers}
+    talk = {s: timeline.speech_duration_s(s) for s in timeline.speakers}
     out = []
     for event in events:
         x = event_features(event, units, talk, config, num_speakers=len(timeline.speakers))
@@ -148,27 +148,28 @@ def event_features(
 
 
 def _units_by_speaker(ipus: Sequence[IPU]) -> dict[str, list[IPU]]:
-    units: dict[str, list[IPU]] = {}
-    for u in ipus:
-        units.setdefault(u.speaker, []).append(u)
+    units = ipus_by_speaker(ipus)
     for lst in units.values():
         lst.sort()
     return units
 
 
+def _start(unit: IPU) -> float:
+    return unit.start_s
+
+
 def _unit_at(units: list[IPU], t: float) -> IPU | None:
     """The unit starting at ``t`` (by's unit)."""
-    i = bisect_right([u.start_s for u in units], t) - 1
+    i = bisect_right(units, t, key=_start) - 1
     return units[i] if i >= 0 and abs(units[i].start_s - t) < 1e-9 else None
 
 
 def _holder_unit(units: list[IPU], t: float, kind: str) -> IPU | None:
     """of's unit spoken over at ``t`` (overlap types) or the last one ended by ``t`` (switch)."""
-    starts = [u.start_s for u in units]
     if kind == "switch":
         ended = [u for u in units if u.end_s <= t]
         return max(ended, key=lambda u: u.end_s) if ended else None
-    i = bisect_right(starts, t) - 1
+    i = bisect_right(units, t, key=_start) - 1
     while i >= 0 and not (units[i].start_s < t < units[i].end_s):
         i -= 1
     return units[i] if i >= 0 else None

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from talkover.events.types import Event
 from talkover.timeline import Segment, SpeakerTimeline
-from talkover.turns.ipus import IPU
+from talkover.turns.ipus import IPU, ipus_by_speaker
 
 __all__ = [
     "BACKCHANNEL_WORDS",
@@ -171,9 +171,7 @@ def refine_events(
         return tuple(events)
     punctuated = any(s.text and _ends_a_sentence(s.text) for s in timeline)
     texts = _unit_texts(ipus, timeline, punctuated=punctuated)
-    units: dict[str, list[IPU]] = {}
-    for unit in ipus:  # sorted by start; one speaker's units do not overlap
-        units.setdefault(unit.speaker, []).append(unit)
+    units = ipus_by_speaker(ipus)  # sorted by start; one speaker's units do not overlap
     onsets = {speaker: [u.start_s for u in own] for speaker, own in units.items()}
     starting = {(u.speaker, u.start_s): u for u in ipus}
     refined = []

@@ -17,7 +17,6 @@ the transcript, or ``speech``), then the events on ``events`` interval tiers (``
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 from praatio import textgrid as praat_textgrid
@@ -30,7 +29,7 @@ from talkover.formats.text import read_text
 from talkover.formats.tiers import EVENTS_TIER, event_lanes, speaker_tiers
 from talkover.timeline import Segment, SpeakerTimeline
 
-__all__ = ["read_textgrid", "write_textgrid", "format_textgrid"]
+__all__ = ["read_textgrid", "write_textgrid"]
 
 _NUMERIC_KEYS = {"xmin", "xmax", "time", "number"}
 _HEADER = re.compile(r"^\s*(tiers\? <(exists|absent)>|\w+ \[\s*\d*\s*\]:)\s*$")
@@ -141,14 +140,6 @@ def _grid(analysis: Analysis) -> praat_textgrid.Textgrid:
         entries = [Interval(max(a, 0.0), b, label) for a, b, label in lane]
         grid.addTier(IntervalTier(name, entries, 0.0, max([end, *(b for _, b, _ in lane)])))
     return grid
-
-
-def format_textgrid(analysis: Analysis) -> str:
-    """The long-format TextGrid text of an analysis."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.TextGrid"
-        write_textgrid(analysis, out)
-        return out.read_text(encoding="utf-8")
 
 
 def write_textgrid(analysis: Analysis, path: str | Path) -> None:

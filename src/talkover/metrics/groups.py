@@ -24,7 +24,7 @@ from itertools import combinations
 from typing import Literal
 
 from talkover.events.types import Event
-from talkover.metrics.rate_ratio import RateRatio, compare_rates
+from talkover.metrics.rate_ratio import RateRatio, compare_rates, per_min
 from talkover.metrics.speakers import SpeakerStats
 from talkover.turns.floor import Turn
 
@@ -140,7 +140,7 @@ def _compare(
     figures = tuple(_figures(v, speakers, of_speaker, floor, counts) for v in values)
     pairs = tuple(
         GroupPair(by, of, counts["interruption", by, of], counts["failed_interruption", by, of],
-                  floor[of], _per_min(counts["interruption", by, of], floor[of]))
+                  floor[of], per_min(counts["interruption", by, of], floor[of]))
         for by in values for of in values
     )
     contrasts = []
@@ -193,7 +193,7 @@ def _figures(
         interruptions_received=received("interruption"),
         failed_interruptions_made=made("failed_interruption"),
         failed_interruptions_received=received("failed_interruption"),
-        interruptions_received_per_min=_per_min(received("interruption"), floor[value]),
+        interruptions_received_per_min=per_min(received("interruption"), floor[value]),
     )
 
 
@@ -204,10 +204,6 @@ def _contrast_counts(kind: str, etype: str, a: str, b: str, counts: Counter) -> 
         v: sum(n for (t, _, of), n in counts.items() if t == etype and of == v) for v in (a, b)
     }
     return received[a], received[b]
-
-
-def _per_min(count: int, exposure_s: float) -> float | None:
-    return count / (exposure_s / 60.0) if exposure_s > 0 else None
 
 
 def _fmt(x: float) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RateRatio", "compare_rates"]
+__all__ = ["RateRatio", "compare_rates", "per_min"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,8 @@ class RateRatio:
         return self.count_a + self.count_b
 
 
-def _per_min(count: int, exposure_s: float) -> float | None:
+def per_min(count: int, exposure_s: float) -> float | None:
+    """Events per minute of ``exposure_s`` seconds (``None`` without exposure)."""
     return count / (exposure_s / 60.0) if exposure_s > 0 else None
 
 
@@ -89,7 +90,7 @@ def compare_rates(
     bootstrap_draws, seed
         Resamples of the bootstrap interval (0: none) and the seed that makes it reproducible.
     """
-    rate_a, rate_b = _per_min(count_a, exposure_a_s), _per_min(count_b, exposure_b_s)
+    rate_a, rate_b = per_min(count_a, exposure_a_s), per_min(count_b, exposure_b_s)
     n = count_a + count_b
     if n == 0 or exposure_a_s <= 0 or exposure_b_s <= 0:
         return RateRatio(count_a, exposure_a_s, count_b, exposure_b_s, rate_a, rate_b,

@@ -26,7 +26,7 @@ from talkover.events import detect_events, refine_events
 from talkover.metrics.groups import compare_groups
 from talkover.metrics.speakers import SpeakerStats
 from talkover.timeline import SpeakerTimeline
-from talkover.turns import build_ipus, build_turns
+from talkover.turns import IPU, build_ipus, build_turns
 
 __all__ = ["SensitivityGrid", "HeadlineRange", "Sensitivity", "measure_sensitivity"]
 
@@ -93,8 +93,13 @@ def measure_sensitivity(
     """
     grid = grid or SensitivityGrid()
     configs = grid.configs()
-    chosen_values = _headlines(timeline, speakers, chosen)
-    runs = [_headlines(timeline, speakers, c) for c in configs]
+    ipus_by_pause: dict[float, tuple[IPU, ...]] = {}
+    by_config = {c: _headlines(timeline, speakers, c, ipus_by_pause) for c in configs}
+    runs = [by_config[c] for c in configs]
+    chosen_values = (
+        by_config[chosen] if chosen in by_config
+        else _headlines(timeline, speakers, chosen, ipus_by_pause)
+    )
     keys = list(dict.fromkeys([*chosen_values, *(k for run in runs for k in run)]))
     headlines = []
     for key in keys:
@@ -120,10 +125,18 @@ def measure_sensitivity(
 
 
 def _headlines(
-    timeline: SpeakerTimeline, speakers: Sequence[SpeakerStats], config: EventConfig
+    timeline: SpeakerTimeline,
+    speakers: Sequence[SpeakerStats],
+    config: EventConfig,
+    ipus_by_pause: dict[float, tuple[IPU, ...]],
 ) -> dict[tuple[Quantity, str], tuple[float | None, bool | None]]:
-    """``{(quantity, subject): (value, conclusive)}`` under one configuration."""
-    ipus = build_ipus(timeline, min_pause_s=config.min_pause_s)
+    """``{(quantity, subject): (value, conclusive)}`` under one configuration (the IPUs depend
+    only on ``min_pause_s``: built once per value, kept in ``ipus_by_pause``)."""
+    ipus = ipus_by_pause.get(config.min_pause_s)
+    if ipus is None:
+        ipus = ipus_by_pause[config.min_pause_s] = build_ipus(
+            timeline, min_pause_s=config.min_pause_s
+        )
     events = refine_events(detect_events(ipus, config), ipus, timeline)  # as analyze_timeline
     turns = build_turns(ipus, events)
     out: dict[tuple[Quantity, str], tuple[float | None, bool | None]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from talkover.analysis import Analysis
+from talkover.report.table import aligned_table
 
 __all__ = ["group_lines", "sensitivity_lines", "voice_match_lines"]
 
@@ -37,10 +38,7 @@ def group_lines(analysis: Analysis) -> list[str]:
             )
             for f in comparison.groups
         ]
-        widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-        for row in (header, *rows):
-            out.append("  " + "  ".join(c.rjust(w) if i else c.ljust(w)
-                                        for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        out.extend("  " + line for line in aligned_table(header, rows))
         if len(comparison.groups) < 2:
             out.append(f"  - only one {comparison.attribute} given: no groups to compare.")
         for c in comparison.contrasts:

@@ -34,7 +34,7 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
     data["overlaps"] = [
         [round(s.start_s, 3), round(s.end_s, 3)] for s in analysis.timeline.overlap_spans()
     ]
-    data["summary"] = _short_summary(plain_language_summary(analysis)) + _trust(analysis)
+    data["summary"] = plain_language_summary(analysis, max_pairs=6) + _trust(analysis)
     data["title"] = analysis.timeline.uri if analysis.input_path is None else Path(
         analysis.input_path
     ).stem
@@ -49,16 +49,6 @@ def _trust(analysis: Analysis) -> list[str]:
     text = " ".join(line.strip() for line in lines)
     text = text.replace("; each event's confidence is in the JSON", "")
     return [text[0].upper() + text[1:] + "; each event below shows its confidence."]
-
-
-def _short_summary(lines: list[str], *, max_pairs: int = 6) -> list[str]:
-    """The summary with its "X interrupted Y n times; ..." sentence cut to the top pairs."""
-    first, *rest = lines
-    pairs = first.rstrip(".").split("; ")
-    if len(pairs) > max_pairs:
-        more = len(pairs) - max_pairs
-        first = "; ".join(pairs[:max_pairs]) + f"; and {more} more pairs (see Who over whom)."
-    return [first, *rest]
 
 
 def _asset(name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from talkover.analysis import Analysis
 from talkover.events.types import OVERLAP_EVENT_TYPES
 from talkover.report.groups_text import group_lines, sensitivity_lines, voice_match_lines
+from talkover.report.table import aligned_table
 
 __all__ = ["format_summary", "plain_language_summary", "display_name", "trust_lines"]
 
@@ -21,8 +22,12 @@ def _times(n: int) -> str:
     return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
 
 
-def plain_language_summary(analysis: Analysis) -> list[str]:
-    """Sentences like "B interrupted A 4 times; A interrupted B once."."""
+def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) -> list[str]:
+    """Sentences like "B interrupted A 4 times; A interrupted B once.".
+
+    ``max_pairs`` cuts the interruption sentence to that many pairs (most interruptions
+    first), ending it with how many more there are (the HTML report's table lists them all).
+    """
     if not analysis.speakers:
         return ["No speech was found."]
     lines = []
@@ -35,6 +40,9 @@ def plain_language_summary(analysis: Analysis) -> list[str]:
             f"{display_name(analysis, by)} interrupted {display_name(analysis, of)} {_times(n)}"
             for n, by, of in pairs
         ]
+        if max_pairs is not None and len(parts) > max_pairs:
+            more = len(parts) - max_pairs
+            parts = [*parts[:max_pairs], f"and {more} more pairs (see Who over whom)"]
         lines.append("; ".join(parts) + ".")
     else:
         lines.append("Nobody interrupted anybody.")
@@ -91,12 +99,7 @@ def _speaker_table(analysis: Analysis) -> list[str]:
         )
         for s in analysis.speakers
     ]
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    def fmt(row: tuple[str, ...]) -> str:
-        first = row[0].ljust(widths[0])
-        rest = "  ".join(cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True))
-        return f"{first}  {rest}"
-    return [fmt(header)] + [fmt(r) for r in rows]
+    return aligned_table(header, rows)
 
 
 def _event_counts(analysis: Analysis) -> list[str]:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from talkover.events.types import FLOOR_TAKING_TYPES, Event
-from talkover.turns.ipus import IPU
+from talkover.turns.ipus import IPU, ipus_by_speaker
 
 __all__ = ["Turn", "build_turns"]
 
@@ -46,9 +46,7 @@ def build_turns(ipus: Sequence[IPU], events: Sequence[Event]) -> tuple[Turn, ...
     for event in events:
         if event.type in FLOOR_TAKING_TYPES and event.by != passes[-1][1]:
             passes.append((event.start_s, event.by))
-    by_speaker: dict[str, list[IPU]] = {}
-    for unit in ipus:
-        by_speaker.setdefault(unit.speaker, []).append(unit)
+    by_speaker = ipus_by_speaker(ipus)
     onsets = {speaker: [u.start_s for u in units] for speaker, units in by_speaker.items()}
     turns: list[Turn] = []
     for i, (start_s, speaker) in enumerate(passes):

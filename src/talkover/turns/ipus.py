@@ -9,11 +9,12 @@ IPUs       A |=============|        |===|     (min_pause_s = 0.3)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from talkover.timeline import SpeakerTimeline, merge_spans
 
-__all__ = ["IPU", "build_ipus"]
+__all__ = ["IPU", "build_ipus", "ipus_by_speaker"]
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -45,3 +46,11 @@ def build_ipus(timeline: SpeakerTimeline, *, min_pause_s: float) -> tuple[IPU, .
         )
     ]
     return tuple(sorted(ipus, key=lambda u: (u.start_s, rank[u.speaker], u.end_s)))
+
+
+def ipus_by_speaker(ipus: Sequence[IPU]) -> dict[str, list[IPU]]:
+    """Each speaker's units, in the order of ``ipus`` (by start for :func:`build_ipus`)."""
+    units: dict[str, list[IPU]] = {}
+    for unit in ipus:
+        units.setdefault(unit.speaker, []).append(unit)
+    return units
