@@ -43,12 +43,11 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
 
 def _trust(analysis: Analysis) -> list[str]:
     """One sentence on how far counts found from audio can be trusted (none for annotations)."""
-    lines = trust_lines(analysis)
+    lines = trust_lines(analysis, where="each event below shows its confidence")
     if not lines:
         return []
     text = " ".join(line.strip() for line in lines)
-    text = text.replace("; each event's confidence is in the JSON", "")
-    return [text[0].upper() + text[1:] + "; each event below shows its confidence."]
+    return [text[0].upper() + text[1:] + "."]
 
 
 def _asset(name: str) -> str:

@@ -109,8 +109,12 @@ def _event_counts(analysis: Analysis) -> list[str]:
     return ["events: " + ", ".join(f"{n} {t}" for t, n in counts.items())]
 
 
-def trust_lines(analysis: Analysis) -> list[str]:
+def trust_lines(
+    analysis: Analysis, *, where: str = "each event's confidence is in the JSON"
+) -> list[str]:
     """How far to trust counts found from audio (events with a ``confidence``); none otherwise.
+
+    ``where`` ends the second line: where a reader finds each event's confidence.
 
     The confidence is calibrated (:mod:`talkover.events.confidence`): the sum over events is the
     number expected to be right, and the rest is the share a count may be off by.
@@ -125,5 +129,5 @@ def trust_lines(analysis: Analysis) -> list[str]:
         f"counts from audio are estimates: about {expected:.0f} of these {len(assessed)} events "
         f"are expected to be right, so expect each count to be off by about ±{off:.0%};",
         f"  {sure} {'has' if sure == 1 else 'have'} confidence >= 0.8 (about 8 in 10 such "
-        f"events were right on synthetic conversations); each event's confidence is in the JSON",
+        f"events were right on synthetic conversations); {where}",
     ]
