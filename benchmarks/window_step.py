@@ -1,0 +1,107 @@
+"""Compare diarizer window steps (and embedding lengths) on event accuracy and DER.
+
+The model stage (segmentation + embeddings, ``Diarizer._windows``) runs once per file and
+setting and is cached as ``.npz`` in ``--cache``; the rest of the pipeline
+(``Diarizer._timeline``, then :func:`talkover.cleanup.clean_timeline`) and the scoring
+(:func:`talkover.evaluation.evaluate`, as ``benchmarks/events.py`` scores) run on the cache, so a
+second run only re-scores. Prints pooled DER (miss, false alarm, confusion), overlap P/R and the
+macro F1 over interruption, failed_interruption, backchannel and overlap, per set.
+
+    python benchmarks/window_step.py --cache out/steps --set synthetic=out/synthetic \\
+        --set heldout=out/heldout --variant 5.0:4.0 --variant 2.5:4.0
+
+``--set real`` (the default, always included) is ``../shared/bench/real``; a variant is
+``STEP:EMBEDDING_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+sys.path.insert(0, str(REPO))
+from synthetic_set import DEFAULT_BANK  # noqa: E402
+from tests.conftest import real_cases  # noqa: E402
+
+from talkover import read_rttm  # noqa: E402
+from talkover.cleanup import clean_timeline  # noqa: E402
+from talkover.diarize.pipeline import DiarizationConfig, Diarizer  # noqa: E402
+from talkover.evaluation import DiarizationCounts, evaluate  # noqa: E402
+from talkover.testing.voices import read_wav  # noqa: E402
+
+MACRO_TYPES = ("interruption", "failed_interruption", "backchannel", "overlap")
+
+
+def cases(sets: dict[str, Path]) -> list[tuple[str, str, Path, Path]]:
+    """(set, uri, wav, rttm) of the real cases and of every synthetic set's index.json."""
+    out = [("real", p.name, p / f"{p.name}.wav", p / f"{p.name}.rttm")
+           for p in real_cases(sets["real"]) if (p / f"{p.name}.wav").is_file()]
+    for name, root in sets.items():
+        if name != "real":
+            for row in json.loads((root / "index.json").read_text(encoding="utf-8")):
+                out.append((name, row["uri"], root / row["wav"], root / row["rttm"]))
+    return out
+
+
+def run_variant(step: float, embedding_s: float, sets: dict[str, Path], cache: Path) -> None:
+    config = DiarizationConfig(window_step_s=step, max_embedding_s=embedding_s)
+    folder = cache / f"step{step}_emb{embedding_s}"
+    folder.mkdir(parents=True, exist_ok=True)
+    diarizer = Diarizer(config)
+    tallies: dict[str, dict] = {}
+    for set_name, uri, wav, rttm in cases(sets):
+        samples = read_wav(wav).astype(np.float32)
+        npz = folder / f"{uri}.npz"
+        if not npz.is_file():
+            arrays = diarizer._windows(samples, None)
+            np.savez(npz, *arrays)
+        z = np.load(npz)
+        hyp = diarizer._timeline(*(z[f"arr_{i}"] for i in range(4)), len(samples), uri,
+                                 num_speakers=None, min_speakers=None, max_speakers=None)
+        result = evaluate(read_rttm(rttm), clean_timeline(hyp))
+        t = tallies.setdefault(set_name, {"d": DiarizationCounts(), "ov": np.zeros(3),
+                                          "ev": {k: np.zeros(3) for k in MACRO_TYPES}})
+        t["d"] = t["d"] + result.diarization
+        t["ov"] += (result.overlap.hits, result.overlap.num_ref, result.overlap.num_hyp)
+        for k in MACRO_TYPES:
+            e = result.events[k]
+            t["ev"][k] += (e.hits, e.num_ref, e.num_hyp)
+    for set_name, t in tallies.items():
+        d, (hits, nref, nhyp) = t["d"], t["ov"]
+        f1 = [2 * h / (r + n) if r + n else 0.0 for h, r, n in t["ev"].values()]
+        print(f"step {step} s, embeddings {embedding_s} s | {set_name:10s} DER {d.der:.3f} "
+              f"(miss {d.miss_s / d.total_s:.3f}, FA {d.false_alarm_s / d.total_s:.3f}, "
+              f"confusion {d.confusion_s / d.total_s:.3f}) overlap P/R "
+              f"{hits / max(nhyp, 1):.2f}/{hits / max(nref, 1):.2f} macro F1 {np.mean(f1):.3f}",
+              flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--real", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=DIR",
+                        help="a synthetic set (folder with index.json); repeatable")
+    parser.add_argument("--variant", action="append", default=[], metavar="STEP:EMBEDDING_S")
+    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out" / "steps")
+    args = parser.parse_args(argv)
+    sets = {"real": args.real}
+    for item in args.set:
+        name, _, folder = item.partition("=")
+        if not folder:
+            parser.error(f"--set {item!r}: expected NAME=DIR")
+        sets[name] = Path(folder)
+    for variant in args.variant or ["5.0:4.0", "2.5:4.0"]:
+        step, _, embedding = variant.partition(":")
+        run_variant(float(step), float(embedding or 4.0), sets, args.cache)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
