@@ -4,8 +4,8 @@ The model stage (segmentation + embeddings, ``Diarizer._windows``) runs once per
 setting and is cached as ``.npz`` in ``--cache``; the rest of the pipeline
 (``Diarizer._timeline``, then :func:`talkover.cleanup.clean_timeline`) and the scoring
 (:func:`talkover.evaluation.evaluate`, as ``benchmarks/events.py`` scores) run on the cache, so a
-second run only re-scores. Prints pooled DER (miss, false alarm, confusion), overlap P/R and the
-macro F1 over interruption, failed_interruption, backchannel and overlap, per set.
+second run only re-scores. Prints pooled DER and the macro F1 over interruption,
+failed_interruption, backchannel and overlap, per set (``benchmarks/events.py``'s tally).
 
     python benchmarks/window_step.py --cache out/steps --set synthetic=out/synthetic \\
         --set heldout=out/heldout --variant 5.0:4.0 --variant 2.5:4.0
@@ -29,13 +29,11 @@ sys.path.insert(0, str(REPO))
 from synthetic_set import DEFAULT_BANK  # noqa: E402
 from tests.conftest import real_cases  # noqa: E402
 
-from talkover import read_rttm  # noqa: E402
+from events import Tally, score  # noqa: E402
+from talkover import EventConfig, read_rttm  # noqa: E402
 from talkover.cleanup import clean_timeline  # noqa: E402
 from talkover.diarize.pipeline import DiarizationConfig, Diarizer  # noqa: E402
-from talkover.evaluation import DiarizationCounts, evaluate  # noqa: E402
 from talkover.testing.voices import read_wav  # noqa: E402
-
-MACRO_TYPES = ("interruption", "failed_interruption", "backchannel", "overlap")
 
 
 def cases(sets: dict[str, Path]) -> list[tuple[str, str, Path, Path]]:
@@ -54,32 +52,20 @@ def run_variant(step: float, embedding_s: float, sets: dict[str, Path], cache: P
     folder = cache / f"step{step}_emb{embedding_s}"
     folder.mkdir(parents=True, exist_ok=True)
     diarizer = Diarizer(config)
-    tallies: dict[str, dict] = {}
+    tallies: dict[str, Tally] = {}
     for set_name, uri, wav, rttm in cases(sets):
         samples = read_wav(wav).astype(np.float32)
         npz = folder / f"{uri}.npz"
         if not npz.is_file():
-            arrays = diarizer._windows(samples, None)
-            np.savez(npz, *arrays)
+            np.savez(npz, *diarizer._windows(samples, None))
         z = np.load(npz)
         hyp = diarizer._timeline(*(z[f"arr_{i}"] for i in range(4)), len(samples), uri,
                                  num_speakers=None, min_speakers=None, max_speakers=None)
-        result = evaluate(read_rttm(rttm), clean_timeline(hyp))
-        t = tallies.setdefault(set_name, {"d": DiarizationCounts(), "ov": np.zeros(3),
-                                          "ev": {k: np.zeros(3) for k in MACRO_TYPES}})
-        t["d"] = t["d"] + result.diarization
-        t["ov"] += (result.overlap.hits, result.overlap.num_ref, result.overlap.num_hyp)
-        for k in MACRO_TYPES:
-            e = result.events[k]
-            t["ev"][k] += (e.hits, e.num_ref, e.num_hyp)
-    for set_name, t in tallies.items():
-        d, (hits, nref, nhyp) = t["d"], t["ov"]
-        f1 = [2 * h / (r + n) if r + n else 0.0 for h, r, n in t["ev"].values()]
-        print(f"step {step} s, embeddings {embedding_s} s | {set_name:10s} DER {d.der:.3f} "
-              f"(miss {d.miss_s / d.total_s:.3f}, FA {d.false_alarm_s / d.total_s:.3f}, "
-              f"confusion {d.confusion_s / d.total_s:.3f}) overlap P/R "
-              f"{hits / max(nhyp, 1):.2f}/{hits / max(nref, 1):.2f} macro F1 {np.mean(f1):.3f}",
-              flush=True)
+        score(read_rttm(rttm), clean_timeline(hyp), EventConfig(),
+              tallies.setdefault(set_name, Tally()))
+    for set_name, tally in tallies.items():
+        print(f"step {step} s, embeddings {embedding_s} s | {set_name:10s} "
+              f"DER {tally.der:.3f} macro F1 {tally.macro_f1():.3f}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
