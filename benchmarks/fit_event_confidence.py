@@ -69,7 +69,7 @@ def labelled_events(cases: list[tuple], hyp_dir: Path
         ref_events = analyze_timeline(ref, config=config).events
         pairs = match_events(ref_events, analysis.events, mapping=optimal_mapping(ref, hyp))
         correct = {h for _, h in pairs}
-        units = confidence._units_by_speaker(analysis.ipus)
+        units = confidence.UnitIndex.of(analysis.ipus)
         talk = {s: sum(x.duration_s for x in hyp.speech_of(s)) for s in hyp.speakers}
         for j, event in enumerate(analysis.events):
             x = confidence.event_features(event, units, talk, config,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -8,6 +9,9 @@ from talkover.analysis import analyze_timeline
 from talkover.cli import main
 from talkover.config import EventConfig
 from talkover.evaluation import EvaluationResult, evaluate, match_events
+from talkover.evaluation.diarization import AnnotatedPair, diarization_counts, optimal_mapping
+from talkover.evaluation.events import event_detection
+from talkover.evaluation.overlap import overlap_detection
 from talkover.events import Event
 from talkover.formats.rttm import read_rttm, write_rttm
 from talkover.testing import TimelineBuilder
@@ -25,6 +29,53 @@ def _conversation() -> TimelineBuilder:
     b.overlap("A", overlap_s=0.3, duration_s=4.0).speak("B", 3.0)
     b.interruption("A", overlap_s=1.0, duration_s=3.0)
     return b
+
+
+def _perturbed(timeline: SpeakerTimeline, seed: int) -> SpeakerTimeline:
+    """Boundaries moved by up to 0.4 s, speakers renamed, the last one merged into the first."""
+    rng = random.Random(seed)
+    first, last = timeline.speakers[0], timeline.speakers[-1]
+    segs = []
+    for s in timeline:
+        start_s = max(0.0, s.start_s + rng.uniform(-0.4, 0.4))
+        end_s = max(start_s + 0.05, s.end_s + rng.uniform(-0.4, 0.4))
+        segs.append(Segment(start_s, end_s, f"h_{first if s.speaker == last else s.speaker}"))
+    return SpeakerTimeline(tuple(segs), duration_s=timeline.duration_s)
+
+
+def _scored_pairs() -> list[tuple[SpeakerTimeline, SpeakerTimeline]]:
+    conversation = _conversation().timeline()
+    real = [read_rttm(case / f"{case.name}.rttm") for case in real_cases()]
+    return [
+        (ref, hyp)
+        for seed, ref in enumerate([conversation, *real])
+        for hyp in (ref, _perturbed(ref, seed), SpeakerTimeline(duration_s=ref.duration_s))
+    ]
+
+
+@pytest.mark.parametrize("ref, hyp", _scored_pairs())
+def test_evaluate_agrees_with_each_metric_on_its_own(ref, hyp):
+    result = evaluate(ref, hyp, config=CONFIG, onset_tolerance_s=0.5, frame_s=0.02)
+    assert result.diarization == diarization_counts(ref, hyp)
+    assert result.jaccard == AnnotatedPair.of(ref, hyp).jaccard_counts()
+    assert result.mapping == optimal_mapping(ref, hyp)
+    assert result.overlap == overlap_detection(ref, hyp, frame_s=0.02)
+    ref_events = analyze_timeline(ref, config=CONFIG).events
+    hyp_events = analyze_timeline(hyp, config=CONFIG).events
+    assert result.events == event_detection(
+        ref_events, hyp_events, mapping=result.mapping, onset_tolerance_s=0.5
+    )
+
+
+def test_one_annotated_pair_scores_the_same_in_any_order():
+    ref = _conversation().timeline()
+    hyp = _perturbed(ref, seed=7)
+    pair = AnnotatedPair.of(ref, hyp)
+    jaccard, counts = pair.jaccard_counts(), pair.diarization_counts()
+    mapping = pair.optimal_mapping()
+    assert pair.jaccard_counts() == jaccard == AnnotatedPair.of(ref, hyp).jaccard_counts()
+    assert counts == AnnotatedPair.of(ref, hyp).diarization_counts()
+    assert mapping == AnnotatedPair.of(ref, hyp).optimal_mapping()
 
 
 def test_perfect_hypothesis_scores_zero_error_and_full_f1():

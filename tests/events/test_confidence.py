@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 
+import pytest
+
 from talkover import analyze_timeline
-from talkover.events.confidence import COEFFICIENTS, FEATURE_NAMES
+from talkover.events.confidence import COEFFICIENTS, FEATURE_NAMES, UnitIndex, _last_ended
 from talkover.formats.json import format_json
 from talkover.report.text import format_summary, trust_lines
 from talkover.testing import TimelineBuilder
+from talkover.turns import IPU
 
 
 def conversation() -> TimelineBuilder:
@@ -64,3 +68,47 @@ def test_confidence_reaches_the_json_and_the_summary() -> None:
 def test_channels_are_not_assessed() -> None:
     analysis = analyze_timeline(conversation().timeline(), source="channels")
     assert all(e.confidence is None for e in analysis.events)
+
+
+def _random_units(seed: int) -> list[IPU]:
+    """Units on a 10 ms grid in any order; one speaker's may overlap or end together."""
+    rng = random.Random(seed)
+    units = []
+    for _ in range(300):
+        start_s = rng.randrange(0, 12_000) / 100
+        units.append(IPU(start_s, start_s + rng.randrange(1, 400) / 100, rng.choice("ABC")))
+    return units
+
+
+def _times(units: list[IPU], seed: int) -> list[float]:
+    """Units' starts and ends, starts 2 s off (as sums and rounded), and random grid times."""
+    rng = random.Random(seed)
+    near = [u.start_s + d for u in units for d in (-2.0, 2.0)]
+    grid = [rng.randrange(-300, 12_500) / 100 for _ in range(300)]
+    return [*(u.start_s for u in units), *(u.end_s for u in units), *near,
+            *(round(t, 2) for t in near), *grid]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_units_starting_near_match_a_scan_of_all_units(seed: int) -> None:
+    units = _random_units(seed)
+    index = UnitIndex.of(units)
+    for t in _times(units, seed):
+        assert index.starting_near(t) == sum(abs(u.start_s - t) <= 2.0 for u in units), t
+
+
+def test_units_starting_near_round_as_the_distance_does() -> None:
+    # 2.1 - 0.1 is exactly 2.0, but 2.1 - 2.0 is a little above 0.1
+    index = UnitIndex.of([IPU(0.1, 0.5, "A"), IPU(2.1, 3.0, "B"), IPU(4.2, 5.0, "A")])
+    assert index.starting_near(2.1) == 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_switch_holder_matches_a_scan_of_the_units(seed: int) -> None:
+    units = _random_units(seed)
+    index = UnitIndex.of(units)
+    for t in _times(units, seed):
+        for speaker, own in index.by_start.items():
+            ended = [u for u in own if u.end_s <= t]
+            expected = max(ended, key=lambda u: u.end_s) if ended else None
+            assert _last_ended(index.by_end[speaker], t) == expected, (speaker, t)

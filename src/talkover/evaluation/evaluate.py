@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from talkover.analysis import analyze_timeline
 from talkover.config import EventConfig
-from talkover.evaluation.diarization import diarization_counts, jaccard_counts, optimal_mapping
+from talkover.evaluation.diarization import AnnotatedPair
 from talkover.evaluation.events import event_detection
 from talkover.evaluation.overlap import overlap_detection
 from talkover.evaluation.result import EvaluationResult
@@ -44,12 +44,13 @@ def evaluate(
     (0.0, 1.0, 'B')
     """
     config = config or EventConfig()
-    mapping = optimal_mapping(reference, hypothesis)
+    annotated = AnnotatedPair.of(reference, hypothesis)
+    mapping = annotated.optimal_mapping()
     ref_events = analyze_timeline(reference, config=config).events
     hyp_events = analyze_timeline(hypothesis, config=config).events
     return EvaluationResult(
-        diarization=diarization_counts(reference, hypothesis),
-        jaccard=jaccard_counts(reference, hypothesis),
+        diarization=annotated.diarization_counts(),
+        jaccard=annotated.jaccard_counts(),
         overlap=overlap_detection(reference, hypothesis, frame_s=frame_s),
         events=event_detection(
             ref_events, hyp_events, mapping=mapping, onset_tolerance_s=onset_tolerance_s

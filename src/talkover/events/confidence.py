@@ -34,16 +34,23 @@ diarizers) are not assessed.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from talkover.config import EventConfig
 from talkover.events.types import Event
 from talkover.timeline import SpeakerTimeline
 from talkover.turns.ipus import IPU, ipus_by_speaker
 
-__all__ = ["FEATURE_NAMES", "COEFFICIENTS", "INTERCEPT", "event_features", "assess_events"]
+__all__ = [
+    "FEATURE_NAMES",
+    "COEFFICIENTS",
+    "INTERCEPT",
+    "UnitIndex",
+    "event_features",
+    "assess_events",
+]
 
 #: The model's inputs, in order (seconds unless said; ``log`` is the natural log).
 FEATURE_NAMES: tuple[str, ...] = (
@@ -92,7 +99,7 @@ def assess_events(
     config
         The thresholds the events were detected with.
     """
-    units = _units_by_speaker(ipus)
+    units = UnitIndex.of(ipus)
     talk = {s: timeline.speech_duration_s(s) for s in timeline.speakers}
     out = []
     for event in events:
@@ -107,7 +114,7 @@ def assess_events(
 
 def event_features(
     event: Event,
-    units: dict[str, list[IPU]],
+    units: UnitIndex,
     talk_s: dict[str, float],
     config: EventConfig,
     *,
@@ -116,14 +123,19 @@ def event_features(
     """The model's inputs for one event (:data:`FEATURE_NAMES`), or None for a type it does
     not cover (``silent_interruption``, found only from a transcript).
 
-    ``units`` maps each speaker to their IPUs sorted by start; ``talk_s`` to their talk time.
+    ``units`` indexes the IPUs the event was detected on; ``talk_s`` maps each speaker to
+    their talk time.
     """
     kinds = ("switch", "interruption", "failed_interruption", "backchannel", "overlap")
     if event.type not in kinds:
         return None
     t = event.start_s
-    unit = _unit_at(units.get(event.by, []), t) or IPU(t, t, event.by)
-    holder = _holder_unit(units.get(event.of, []), t, event.type)
+    unit = _unit_at(units.by_start.get(event.by, []), t) or IPU(t, t, event.by)
+    holder = (
+        _last_ended(units.by_end.get(event.of, []), t)
+        if event.type == "switch"
+        else _spoken_over(units.by_start.get(event.of, []), t)
+    )
     unit_s, holder_s = unit.duration_s, holder.duration_s if holder else 0.0
     bc = abs(unit_s - config.backchannel_max_s) if event.type in kinds[2:4] else 0.0
     grace = (
@@ -143,19 +155,56 @@ def event_features(
         min(gap, _MARGIN_CAP_S),
         math.log(max(min(talk_s.get(event.by, 0.0), talk_s.get(event.of, 0.0)), 0.1)),
         float(min(num_speakers, 6)),
-        float(sum(abs(u.start_s - t) <= _NEARBY_S for lst in units.values() for u in lst) - 1),
+        float(units.starting_near(t) - 1),
     ]
 
 
-def _units_by_speaker(ipus: Sequence[IPU]) -> dict[str, list[IPU]]:
-    units = ipus_by_speaker(ipus)
-    for lst in units.values():
-        lst.sort()
-    return units
+@dataclass(frozen=True, slots=True)
+class UnitIndex:
+    """A recording's IPUs sorted once, for the lookups :func:`event_features` makes per event
+    (each a binary search).
+
+    Attributes
+    ----------
+    by_start
+        Each speaker's units, sorted.
+    by_end
+        Each speaker's units sorted by end (units ending together stay in ``by_start`` order).
+    starts
+        Every unit's start, sorted.
+    """
+
+    by_start: dict[str, list[IPU]]
+    by_end: dict[str, list[IPU]]
+    starts: list[float]
+
+    @classmethod
+    def of(cls, ipus: Sequence[IPU]) -> UnitIndex:
+        """Index ``ipus`` (any order)."""
+        by_start = ipus_by_speaker(ipus)
+        for units in by_start.values():
+            units.sort()
+        by_end = {s: sorted(units, key=_end) for s, units in by_start.items()}
+        return cls(by_start, by_end, sorted(u.start_s for u in ipus))
+
+    def starting_near(self, t: float) -> int:
+        """How many units start within 2 s of ``t`` (``|start - t| <= 2``), by's own included."""
+
+        def offset(start_s: float) -> float:
+            # searched on start - t itself, not on start against t -/+ _NEARBY_S, so that the
+            # float rounding is the comparison's own; start - t grows with start
+            return start_s - t
+
+        first = bisect_left(self.starts, -_NEARBY_S, key=offset)
+        return bisect_right(self.starts, _NEARBY_S, lo=first, key=offset) - first
 
 
 def _start(unit: IPU) -> float:
     return unit.start_s
+
+
+def _end(unit: IPU) -> float:
+    return unit.end_s
 
 
 def _unit_at(units: list[IPU], t: float) -> IPU | None:
@@ -164,11 +213,18 @@ def _unit_at(units: list[IPU], t: float) -> IPU | None:
     return units[i] if i >= 0 and abs(units[i].start_s - t) < 1e-9 else None
 
 
-def _holder_unit(units: list[IPU], t: float, kind: str) -> IPU | None:
-    """of's unit spoken over at ``t`` (overlap types) or the last one ended by ``t`` (switch)."""
-    if kind == "switch":
-        ended = [u for u in units if u.end_s <= t]
-        return max(ended, key=lambda u: u.end_s) if ended else None
+def _last_ended(by_end: list[IPU], t: float) -> IPU | None:
+    """of's unit ended last by ``t`` (a switch's holder); the first by start on a tie.
+
+    ``by_end`` is of's units sorted by end, ties in start order (:attr:`UnitIndex.by_end`).
+    """
+    i = bisect_right(by_end, t, key=_end)
+    return by_end[bisect_left(by_end, by_end[i - 1].end_s, key=_end)] if i > 0 else None
+
+
+def _spoken_over(units: list[IPU], t: float) -> IPU | None:
+    """of's unit spoken over at ``t`` (an overlap type's holder): the last starting before
+    ``t`` that is still going at ``t``."""
     i = bisect_right(units, t, key=_start) - 1
     while i >= 0 and not (units[i].start_s < t < units[i].end_s):
         i -= 1
