@@ -9,7 +9,7 @@ from pathlib import Path
 from talkover.analysis import TimelineSource, analyze_timeline
 from talkover.cli.cast_flags import add_cast_flags, cast_from_args, named_cast
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
-from talkover.cli.diarize import add_diarization_flags, progress_for
+from talkover.cli.diarize import add_diarization_flags, check_diarization_flags, progress_for
 from talkover.cli.multichannel import add_multichannel_flags, multichannel_timeline_from_args
 from talkover.errors import InputError
 from talkover.formats import (
@@ -67,6 +67,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_diarization_flags(args)
     config = config_from_args(args)
     for out in args.output:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
