@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from talkover.diarize import weights
+from talkover.diarize.campplus import CAMPPlus
 from talkover.diarize.clustering import check_speaker_counts, cluster_speakers
 from talkover.diarize.embedding import WindowEmbedder, compute_fbank, load_embedding_model
 from talkover.diarize.reconstruct import aggregate_activity, binarize, to_timeline
@@ -150,6 +151,11 @@ class Diarizer:
             max_frames=max(1, round(self.config.max_embedding_s * 100)),
             batch_size=self.config.embedding_batch_size,
         )
+
+    @property
+    def embedding_model(self) -> CAMPPlus:
+        """The loaded CAM++, for voice matching to share (``talkover.voices.VoiceEmbedder``)."""
+        return self._embedder.model
 
     def diarize(
         self,
