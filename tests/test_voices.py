@@ -73,11 +73,12 @@ def sample_call() -> tuple[Path, Waveform, SpeakerTimeline]:
 def cam_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The paths CAM++ is loaded from during a test; the real loader still runs."""
     from talkover.diarize import embedding, pipeline
+    from talkover.diarize.campplus import CAMPPlus
 
     real = embedding.load_embedding_model
     loads: list[Path] = []
 
-    def counting(path: Path):  # noqa: ANN202 - the real loader's CAMPPlus
+    def counting(path: Path) -> CAMPPlus:
         loads.append(path)
         return real(path)
 
