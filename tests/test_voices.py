@@ -26,6 +26,8 @@ from talkover.voices import (
 
 pytestmark = pytest.mark.slow
 
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
 
 def clip(timeline: SpeakerTimeline, start_s: float, end_s: float) -> SpeakerTimeline:
     segments = [
@@ -43,9 +45,46 @@ def halves(shared_real: Path, case: str) -> tuple[Waveform, SpeakerTimeline, Spe
     return waveform, clip(timeline, 0, half), clip(timeline, half, waveform.duration_s)
 
 
+def write_solo_clip(
+    path: Path, waveform: Waveform, timeline: SpeakerTimeline, speaker: str
+) -> Path:
+    """Write ``speaker``'s solo speech in ``timeline`` back to back as a 16 kHz WAV."""
+    from scipy.io import wavfile
+
+    pieces = [waveform.samples[int(s.start_s * 16000): int(s.end_s * 16000)]
+              for s in solo_speech(timeline, speaker)]
+    wavfile.write(path, 16000, np.concatenate(pieces))
+    return path
+
+
 @pytest.fixture(scope="module")
 def embedder() -> VoiceEmbedder:
     return VoiceEmbedder()
+
+
+@pytest.fixture(scope="module")
+def sample_call() -> tuple[Path, Waveform, SpeakerTimeline]:
+    """The bundled 30 s call, decoded, and its reference timeline."""
+    media = SAMPLES / "pyannote_sample_call.flac"
+    return media, decode_audio(media), read_annotation(SAMPLES / "pyannote_sample_call.rttm")
+
+
+@pytest.fixture
+def cam_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The paths CAM++ is loaded from during a test; the real loader still runs."""
+    from talkover.diarize import embedding, pipeline
+    from talkover.diarize.campplus import CAMPPlus
+
+    real = embedding.load_embedding_model
+    loads: list[Path] = []
+
+    def counting(path: Path) -> CAMPPlus:
+        loads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(embedding, "load_embedding_model", counting)
+    monkeypatch.setattr(pipeline, "load_embedding_model", counting)
+    return loads
 
 
 def test_solo_speech_cuts_out_others() -> None:
@@ -102,16 +141,12 @@ def test_too_short_a_clip_is_refused(embedder: VoiceEmbedder) -> None:
 
 
 def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> None:
-    from scipy.io import wavfile
-
     case = "pyannote_sample_call"
     waveform, first, second = halves(shared_real, case)
-    clips = {}
-    for speaker, name in (("speaker90", "Diane"), ("speaker91", "Sheila")):
-        pieces = [waveform.samples[int(s.start_s * 16000): int(s.end_s * 16000)]
-                  for s in solo_speech(first, speaker)]
-        clips[name] = tmp_path / f"{name}.wav"
-        wavfile.write(clips[name], 16000, np.concatenate(pieces))
+    clips = {
+        name: write_solo_clip(tmp_path / f"{name}.wav", waveform, first, speaker)
+        for speaker, name in (("speaker90", "Diane"), ("speaker91", "Sheila"))
+    }
     # One voice from a saved profile, the other straight from its clip.
     assert main(["enroll", f"Diane={clips['Diane']}", "-o", str(tmp_path / "voices.npz")]) == 0
     write_rttm(second.renamed({"speaker90": "SPK_A", "speaker91": "SPK_B"}),
@@ -125,3 +160,28 @@ def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> N
     assert main(["analyze", str(tmp_path / "second.rttm"), "--enroll",
                  str(tmp_path / "voices.npz")]) == 2
     assert "give --media FILE" in capsys.readouterr().err
+
+
+def test_analyze_media_with_enroll_loads_cam_once(
+    sample_call: tuple[Path, Waveform, SpeakerTimeline], tmp_path: Path, capsys,
+    cam_loads: list[Path],
+) -> None:
+    media, waveform, reference = sample_call
+    clip = write_solo_clip(tmp_path / "Diane.wav", waveform, reference, "speaker90")
+    assert main(["analyze", str(media), "--json", "-q", "--enroll", f"Diane={clip}"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert "Diane" in [s["name"] for s in doc["speakers"]]
+    assert len(cam_loads) == 1  # the diarizer's CAM++ embeds the voices too
+
+
+def test_enroll_alone_loads_cam_once(
+    sample_call: tuple[Path, Waveform, SpeakerTimeline], tmp_path: Path, cam_loads: list[Path]
+) -> None:
+    _, waveform, reference = sample_call
+    voices = [
+        f"{name}={write_solo_clip(tmp_path / f'{name}.wav', waveform, reference, speaker)}"
+        for speaker, name in (("speaker90", "Diane"), ("speaker91", "Sheila"))
+    ]
+    assert main(["enroll", *voices, "-o", str(tmp_path / "voices.npz")]) == 0
+    assert [p.name for p in load_profiles(tmp_path / "voices.npz")] == ["Diane", "Sheila"]
+    assert len(cam_loads) == 1

@@ -31,12 +31,12 @@ a voice.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from talkover.errors import ConfigError, FormatError
+from talkover.files import read_toml
 from talkover.metrics.speakers import SpeakerStats
 from talkover.voices import VoiceMatch
 
@@ -220,15 +220,15 @@ def parse_group_spec(spec: str) -> tuple[GroupAssignment, ...]:
 
 def load_cast(path: str | Path) -> Cast:
     """Read a ``speakers.toml`` (``[[speaker]]`` tables with ``name``, ``id``, ``groups``,
-    ``voice``; a relative ``voice`` is taken relative to the toml's folder)."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read speakers file ({exc.strerror})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise FormatError(path, f"not valid TOML ({exc})") from exc
-    rows = data.get("speaker")
+    ``voice``; a relative ``voice`` is taken relative to the toml's folder).
+
+    Raises
+    ------
+    FormatError
+        The file cannot be read or is not TOML (:func:`talkover.files.read_toml`), or its
+        tables are not ``[[speaker]]`` tables as above (``path: what is wrong``).
+    """
+    rows = read_toml(path).get("speaker")
     if not isinstance(rows, list) or not rows:
         raise FormatError(path, "expected one or more [[speaker]] tables")
     members = tuple(_member(path, i, row) for i, row in enumerate(rows))

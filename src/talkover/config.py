@@ -6,12 +6,12 @@ JSON output can record exactly what produced it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from talkover.errors import ConfigError
+from talkover.errors import ConfigError, FormatError
+from talkover.files import read_toml
 
 __all__ = ["EventConfig", "load_event_config"]
 
@@ -66,15 +66,18 @@ class EventConfig:
 
 
 def load_event_config(path: str | Path) -> EventConfig:
-    """Read the ``[events]`` table of a TOML file (missing table: defaults)."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
-    table = data.get("events", {})
+    """Read the ``[events]`` table of a TOML file (missing table: defaults).
+
+    Raises
+    ------
+    FormatError
+        The file cannot be read or is not TOML (:func:`talkover.files.read_toml`), ``events``
+        is not a table, or a setting in it is unknown or out of range (``path: what is wrong``).
+    """
+    table = read_toml(path).get("events", {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [events] must be a table")
-    return EventConfig.from_dict(table, source=str(path))
+        raise FormatError(path, f"expected an [events] table, got {table!r}")
+    try:
+        return EventConfig.from_dict(table, source="[events]")
+    except ConfigError as exc:
+        raise FormatError(path, str(exc)) from None

@@ -26,7 +26,7 @@ class InputError(TalkoverError):
 
 
 class FormatError(InputError):
-    """An annotation file does not follow its format.
+    """An input file (annotation, TOML, voice profile) does not follow its format.
 
     The message starts with ``path:line:`` where a line is known, then says what was expected.
     """

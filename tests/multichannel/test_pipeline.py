@@ -12,6 +12,7 @@ from talkover.evaluation.diarization import diarization_counts
 from talkover.formats.rttm import read_rttm
 from talkover.io import Waveform, decode_audio
 from talkover.multichannel import MultichannelConfig, diarize_channels
+from talkover.multichannel.pipeline import check_names
 
 CASE = "pyannote_seriously_ami_1min"
 SR = 16000
@@ -81,6 +82,23 @@ def test_tracks_of_different_rates_and_lengths_are_resampled_and_padded(sources:
     assert tl.speakers == ("A",)
     assert 3.0 < tl.speech_duration_s("A") <= 4.1
     assert all(s.end_s <= 4.1 for s in tl)
+
+
+@pytest.mark.parametrize(
+    ("names", "count", "options", "expected"),
+    [
+        (["A", "", "B"], None, {}, "speaker names must be non-empty and unique, got 'A', '', 'B'"),
+        (["A", "A"], 2, {"per": "track", "kind": "track"},
+         "track names must be non-empty and unique, got 'A', 'A'"),
+        (["A", "B", "C"], 2, {"per": "audio channel", "where": "call.wav"},
+         "call.wav: 2 audio channel(s) but 3 speaker name(s) (A, B, C); "
+         "expected one name per audio channel"),
+    ],
+)
+def test_one_name_check_for_channels_and_tracks(names, count, options, expected) -> None:
+    with pytest.raises(InputError) as err:
+        check_names(names, count, **options)
+    assert str(err.value) == expected
 
 
 def test_name_count_and_config_errors() -> None:

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from talkover.analysis import TimelineSource, analyze_timeline
-from talkover.cli.cast_flags import add_cast_flags, cast_from_args, named_cast
+from talkover.cli.cast_flags import Recording, add_cast_flags, cast_from_args, named_cast
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
-from talkover.cli.diarize import add_diarization_flags, progress_for
+from talkover.cli.diarize import add_diarization_flags, check_diarization_flags, progress_for
 from talkover.cli.multichannel import add_multichannel_flags, multichannel_timeline_from_args
 from talkover.errors import InputError
 from talkover.formats import (
@@ -20,10 +20,10 @@ from talkover.formats import (
     write_output,
 )
 from talkover.formats.json import format_json
-from talkover.io.waveform import Waveform
 from talkover.report import format_summary
 from talkover.report.html import write_html_report
 from talkover.timeline import SpeakerTimeline
+from talkover.voices import VoiceEmbedder
 
 __all__ = ["register", "run"]
 
@@ -67,6 +67,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_diarization_flags(args)
     config = config_from_args(args)
     for out in args.output:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
@@ -75,11 +76,10 @@ def run(args: argparse.Namespace) -> int:
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
     cast = named_cast(args)
-    timeline, source, input_path, media_path, media = _timeline_from_args(args)
-    cast_and_grid = cast_from_args(
-        args, timeline, cast=cast, media_path=media_path, media=media
-    )
-    del media  # the decoded recording is not needed past voice matching
+    timeline, source, input_path, recording = _timeline_from_args(args)
+    cast_and_grid = cast_from_args(args, timeline, cast=cast, recording=recording)
+    media_path = recording.path
+    del recording  # the decoded recording and the models are not needed past voice matching
     analysis = analyze_timeline(
         timeline, config=config, input_path=input_path, media_path=media_path,
         source=source, **cast_and_grid,
@@ -98,28 +98,34 @@ def run(args: argparse.Namespace) -> int:
 
 def _timeline_from_args(
     args: argparse.Namespace,
-) -> tuple[SpeakerTimeline, TimelineSource, str, str | None, Waveform | None]:
+) -> tuple[SpeakerTimeline, TimelineSource, str, Recording]:
     """Who speaks when, from whichever input was given: ``--channels``/``--tracks``, an
     annotation file, or a recording to diarize; also which of those it was (it decides the
-    events' confidence), the input's path, the recording, and the recording decoded when it
-    was (so that voice matching need not decode it again)."""
+    events' confidence), the input's path, and the recording, with what diarizing it left at
+    hand (so that voice matching need neither decode it nor load CAM++ again)."""
     multichannel = multichannel_timeline_from_args(args)
     if multichannel is not None:
         timeline, path = multichannel
-        return timeline, "channels", path, args.media or path, None
+        return timeline, "channels", path, Recording(args.media or path)
     if args.input is None:
         raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
     if args.input_format is not None or is_annotation(args.input):
         timeline = read_annotation(args.input, input_format=args.input_format)
-        return timeline, "annotation", args.input, args.media, None
+        return timeline, "annotation", args.input, Recording(args.media)
+    from talkover.diarize import Diarizer
     from talkover.io import decode_audio
     from talkover.pipeline import diarize_waveform
 
     waveform = decode_audio(args.input)
+    diarizer = Diarizer()
     timeline = diarize_waveform(
-        waveform, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
-        max_speakers=args.max_speakers, progress=progress_for(args),
+        waveform, diarizer=diarizer, num_speakers=args.num_speakers,
+        min_speakers=args.min_speakers, max_speakers=args.max_speakers,
+        progress=progress_for(args),
     )
     media_path = args.media or args.input
-    media = waveform if media_path == args.input else None
-    return timeline, "diarization", args.input, media_path, media
+    recording = Recording(
+        media_path, waveform if media_path == args.input else None,
+        VoiceEmbedder(diarizer.embedding_model),
+    )
+    return timeline, "diarization", args.input, recording

@@ -4,6 +4,7 @@ groups and ask for sensitivity."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from typing import Any
 
 from talkover.cast import Cast, load_cast
@@ -12,9 +13,28 @@ from talkover.errors import ConfigError
 from talkover.io.waveform import Waveform
 from talkover.metrics.sensitivity import SensitivityGrid
 from talkover.timeline import SpeakerTimeline
-from talkover.voices import MATCH_THRESHOLD, VoiceProfile
+from talkover.voices import MATCH_THRESHOLD, VoiceEmbedder, VoiceProfile
 
-__all__ = ["add_cast_flags", "named_cast", "cast_from_args"]
+__all__ = ["Recording", "add_cast_flags", "named_cast", "cast_from_args"]
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """The recording voices are matched in, and what of it is at hand already.
+
+    Attributes
+    ----------
+    path
+        Its path (``None``: no recording was given).
+    waveform
+        It decoded, when it was (else it is decoded when voices are matched).
+    embedder
+        The CAM++ the diarizer loaded, when it ran (else it is loaded when voices are matched).
+    """
+
+    path: str | None
+    waveform: Waveform | None = None
+    embedder: VoiceEmbedder | None = None
 
 
 def add_cast_flags(parser: argparse.ArgumentParser) -> None:
@@ -69,19 +89,16 @@ def cast_from_args(
     timeline: SpeakerTimeline,
     *,
     cast: Cast | None,
-    media_path: str | None = None,
-    media: Waveform | None = None,
+    recording: Recording,
 ) -> dict[str, Any]:
     """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
 
-    ``cast`` is :func:`named_cast`'s; voices are matched and groups given here.
-    ``media_path`` is the recording voices are matched in (default ``args.media``; pass the
-    INPUT itself when it is a recording that was diarized); ``media`` is that recording
-    already decoded, if it is at hand (else it is decoded when voices are matched).
+    ``cast`` is :func:`named_cast`'s; voices are matched (in ``recording``: ``--media``, or
+    INPUT itself when it is a recording that was diarized) and groups given here.
     """
     voices = [m for m in (cast.members if cast else ()) if m.voice]
     if args.enroll or voices:
-        cast = _match_voices(args, timeline, cast or Cast(), media_path or args.media, media)
+        cast = _match_voices(args, timeline, cast or Cast(), recording)
     if args.groups:
         cast = (cast or Cast()).with_groups(args.groups)
     grid = SensitivityGrid() if args.sensitivity else None
@@ -92,13 +109,12 @@ def _match_voices(
     args: argparse.Namespace,
     timeline: SpeakerTimeline,
     cast: Cast,
-    media_path: str | None,
-    media: Waveform | None,
+    recording: Recording,
 ) -> Cast:
     from talkover.io import decode_audio
-    from talkover.voices import VoiceEmbedder, enroll_voice, identify_speakers, load_profiles
+    from talkover.voices import enroll_voice, identify_speakers, load_profiles
 
-    if not media_path:
+    if not recording.path:
         raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
     profiles: list[VoiceProfile] = []
     clips = [(m.name, m.voice) for m in cast.members if m.voice]
@@ -113,10 +129,11 @@ def _match_voices(
     names = [p.name for p in profiles] + [n for n, _ in clips]
     if twice := repeated(names):  # before any clip is embedded
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
-    embedder = VoiceEmbedder()
+    embedder = recording.embedder or VoiceEmbedder()
     profiles += [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in clips]
+    waveform = recording.waveform
     matches = identify_speakers(
-        media if media is not None else decode_audio(media_path), timeline, profiles,
+        waveform if waveform is not None else decode_audio(recording.path), timeline, profiles,
         threshold=args.match_threshold, embedder=embedder,
     )
     return cast.with_voice_matches(matches, enrolled=names)

@@ -10,7 +10,7 @@ from talkover.cli.common import EXIT_OK
 from talkover.errors import InputError
 from talkover.formats.rttm import format_rttm, write_rttm
 
-__all__ = ["register", "run", "add_diarization_flags", "progress_for"]
+__all__ = ["register", "run", "add_diarization_flags", "check_diarization_flags", "progress_for"]
 
 #: Recordings shorter than this (seconds) get no progress bar.
 PROGRESS_MIN_S = 5.0
@@ -37,6 +37,22 @@ def add_diarization_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
 
 
+def check_diarization_flags(args: argparse.Namespace) -> None:
+    """Refuse speaker counts no diarization can meet, before anything is decoded or loaded.
+
+    Raises
+    ------
+    ConfigError
+        As :func:`~talkover.diarize.clustering.check_speaker_counts`, naming the flags.
+    """
+    from talkover.diarize.clustering import check_speaker_counts
+
+    check_speaker_counts(
+        args.num_speakers, args.min_speakers, args.max_speakers,
+        names=("--num-speakers", "--min-speakers", "--max-speakers"),
+    )
+
+
 def progress_for(args: argparse.Namespace):  # noqa: ANN201 - a ProgressCallback or None
     """A stderr progress bar for long recordings when stderr is a terminal, else None."""
     if args.quiet or not sys.stderr.isatty():
@@ -59,6 +75,7 @@ def progress_for(args: argparse.Namespace):  # noqa: ANN201 - a ProgressCallback
 def run(args: argparse.Namespace) -> int:
     from talkover.pipeline import diarize_media
 
+    check_diarization_flags(args)
     if args.output and Path(args.output).suffix.lower() != ".rttm":
         raise InputError(f"{args.output}: diarize writes RTTM; give an .rttm output path")
     timeline = diarize_media(

@@ -18,7 +18,53 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import pdist
 
-__all__ = ["cluster_speakers"]
+from talkover.errors import ConfigError
+
+__all__ = ["cluster_speakers", "check_speaker_counts"]
+
+#: What :func:`check_speaker_counts` calls the three counts unless told otherwise.
+COUNT_NAMES = ("num_speakers", "min_speakers", "max_speakers")
+
+
+def check_speaker_counts(
+    num_speakers: int | None,
+    min_speakers: int | None,
+    max_speakers: int | None,
+    *,
+    names: tuple[str, str, str] = COUNT_NAMES,
+) -> None:
+    """Refuse speaker counts that no clustering can meet (``None``: not given).
+
+    Parameters
+    ----------
+    num_speakers, min_speakers, max_speakers
+        The requested exact count and bounds.
+    names
+        What the messages call the three (the CLI passes its flags).
+
+    Raises
+    ------
+    ConfigError
+        A count below 1, ``min_speakers > max_speakers``, or ``num_speakers`` outside them.
+
+    >>> check_speaker_counts(2, 1, 3)
+    >>> check_speaker_counts(4, None, 3)
+    Traceback (most recent call last):
+    ...
+    talkover.errors.ConfigError: num_speakers (4) must be <= max_speakers (3)
+    """
+    counts = (num_speakers, min_speakers, max_speakers)
+    for name, value in zip(names, counts, strict=True):
+        if value is not None and value < 1:
+            raise ConfigError(f"{name} must be >= 1, got {value}")
+    num_name, min_name, max_name = names
+    for (low_name, low), (high_name, high) in (
+        ((min_name, min_speakers), (max_name, max_speakers)),
+        ((min_name, min_speakers), (num_name, num_speakers)),
+        ((num_name, num_speakers), (max_name, max_speakers)),
+    ):
+        if low is not None and high is not None and low > high:
+            raise ConfigError(f"{low_name} ({low}) must be <= {high_name} ({high})")
 
 
 def cluster_speakers(

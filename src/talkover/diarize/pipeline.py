@@ -22,7 +22,8 @@ import numpy as np
 import torch
 
 from talkover.diarize import weights
-from talkover.diarize.clustering import cluster_speakers
+from talkover.diarize.campplus import CAMPPlus
+from talkover.diarize.clustering import check_speaker_counts, cluster_speakers
 from talkover.diarize.embedding import WindowEmbedder, compute_fbank, load_embedding_model
 from talkover.diarize.reconstruct import aggregate_activity, binarize, to_timeline
 from talkover.diarize.segmentation import (
@@ -151,6 +152,11 @@ class Diarizer:
             batch_size=self.config.embedding_batch_size,
         )
 
+    @property
+    def embedding_model(self) -> CAMPPlus:
+        """The loaded CAM++, for voice matching to share (``talkover.voices.VoiceEmbedder``)."""
+        return self._embedder.model
+
     def diarize(
         self,
         waveform: Waveform,
@@ -170,8 +176,14 @@ class Diarizer:
             Bounds on the estimated number of speakers.
         progress
             Called with (seconds processed, seconds in all) as windows are done.
+
+        Raises
+        ------
+        ConfigError
+            Speaker counts no clustering can meet (see
+            :func:`~talkover.diarize.clustering.check_speaker_counts`), or audio not at 16 kHz.
         """
-        _check_counts(num_speakers, min_speakers, max_speakers)
+        check_speaker_counts(num_speakers, min_speakers, max_speakers)
         if waveform.sample_rate_hz != SAMPLE_RATE_HZ:
             raise ConfigError(
                 f"diarization needs {SAMPLE_RATE_HZ} Hz audio, got {waveform.sample_rate_hz} Hz"
@@ -278,16 +290,6 @@ class Diarizer:
             vectors = self._embedder.embed(sequences)
             for (w, k), vector in zip(where, vectors, strict=True):
                 embeddings[w, k] = vector
-
-
-def _check_counts(num: int | None, low: int | None, high: int | None) -> None:
-    for name, value in (("num_speakers", num), ("min_speakers", low), ("max_speakers", high)):
-        if value is not None and value < 1:
-            raise ConfigError(f"{name} must be >= 1, got {value}")
-    if low is not None and high is not None and low > high:
-        raise ConfigError(f"min_speakers ({low}) > max_speakers ({high})")
-    if num is not None and ((low is not None and num < low) or (high is not None and num > high)):
-        raise ConfigError(f"num_speakers ({num}) outside [min_speakers, max_speakers]")
 
 
 def _uri(waveform: Waveform) -> str:

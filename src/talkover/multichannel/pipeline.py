@@ -16,6 +16,7 @@ AMI excerpt in ``benchmarks/multichannel.py`` (see ``docs/multichannel.md``).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from math import gcd
@@ -33,7 +34,13 @@ from talkover.multichannel.vad import (
 )
 from talkover.timeline import Segment, SpeakerTimeline
 
-__all__ = ["MultichannelConfig", "align_channels", "speech_masks", "diarize_channels"]
+__all__ = [
+    "MultichannelConfig",
+    "align_channels",
+    "check_names",
+    "speech_masks",
+    "diarize_channels",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +117,51 @@ class MultichannelConfig:
                 f"unknown multichannel setting(s) {unknown}; expected {sorted(known)}"
             )
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def check_names(
+    names: Sequence[str],
+    count: int | None = None,
+    *,
+    per: str = "channel",
+    kind: str = "speaker",
+    where: str | os.PathLike[str] | None = None,
+) -> None:
+    """Refuse names that are empty or repeated or, given ``count``, not one per ``per``.
+
+    Parameters
+    ----------
+    names
+        The speaker names (already stripped of surrounding spaces).
+    count
+        How many there must be (``None``: any number).
+    per
+        What each name stands for, in the messages: ``"channel"``, ``"track"``...
+    kind
+        What the messages call the names: ``"speaker"``, or ``"track"`` for ``--track-names``.
+    where
+        The file the names are for; the messages then start with it.
+
+    Raises
+    ------
+    InputError
+        Saying what was given and what was expected.
+
+    >>> check_names(["Agent", "Customer"], 2)
+    >>> check_names(["Agent", ""])
+    Traceback (most recent call last):
+    ...
+    talkover.errors.InputError: speaker names must be non-empty and unique, got 'Agent', ''
+    """
+    start = f"{where}: " if where is not None else ""
+    if count is not None and len(names) != count:
+        raise InputError(
+            f"{start}{count} {per}(s) but {len(names)} {kind} name(s) ({', '.join(names)}); "
+            f"expected one name per {per}"
+        )
+    if any(not n for n in names) or len(set(names)) != len(names):
+        given = ", ".join(repr(n) for n in names)
+        raise InputError(f"{start}{kind} names must be non-empty and unique, got {given}")
 
 
 def align_channels(waveforms: Sequence[Waveform]) -> np.ndarray:
@@ -270,12 +322,7 @@ def diarize_channels(
     """
     config = config or MultichannelConfig()
     names = [n.strip() for n in names]
-    if len(names) != len(waveforms):
-        raise InputError(
-            f"got {len(waveforms)} channel(s) but {len(names)} speaker name(s): {names}"
-        )
-    if any(not n for n in names) or len(set(names)) != len(names):
-        raise InputError(f"speaker names must be non-empty and unique, got {names}")
+    check_names(names, len(waveforms))
     samples = align_channels(waveforms)  # (C, n)
     duration_s = samples.shape[1] / VAD_SAMPLE_RATE_HZ
     if samples.shape[1] == 0:

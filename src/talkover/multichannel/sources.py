@@ -8,6 +8,7 @@ from pathlib import Path
 
 from talkover.errors import InputError
 from talkover.io import Waveform, decode_audio, decode_channels
+from talkover.multichannel.pipeline import check_names
 
 __all__ = ["parse_names", "load_channel_file", "load_tracks"]
 
@@ -19,8 +20,7 @@ def parse_names(text: str) -> tuple[str, ...]:
     ('Agent', 'Customer')
     """
     names = tuple(n.strip() for n in text.split(","))
-    if any(not n for n in names) or len(set(names)) != len(names):
-        raise InputError(f"speaker names must be non-empty and unique, got {text!r}")
+    check_names(names)
     return names
 
 
@@ -30,16 +30,13 @@ def load_channel_file(path: str | os.PathLike[str], names: Sequence[str]) -> tup
     Raises
     ------
     InputError
-        The file has a different number of channels than ``names``.
+        The file has a different number of channels than ``names``, or names are empty or
+        repeated (:func:`~talkover.multichannel.pipeline.check_names`).
     DecodeError
         The file cannot be decoded.
     """
     channels = decode_channels(path)
-    if len(channels) != len(names):
-        raise InputError(
-            f"{path}: has {len(channels)} audio channel(s) but {len(names)} speaker name(s) were "
-            f"given ({', '.join(names)}); expected one name per channel"
-        )
+    check_names(names, len(channels), per="audio channel", where=path)
     return channels
 
 
@@ -53,18 +50,13 @@ def load_tracks(
     Raises
     ------
     InputError
-        No paths, a names count that differs from the paths, or repeated names.
+        No paths, a names count that differs from the paths, or empty or repeated names
+        (:func:`~talkover.multichannel.pipeline.check_names`).
     DecodeError
         A file cannot be decoded.
     """
     if not paths:
         raise InputError("--tracks needs at least one audio file")
     names = tuple(names) if names is not None else tuple(Path(p).stem for p in paths)
-    if len(names) != len(paths):
-        raise InputError(
-            f"{len(paths)} track(s) but {len(names)} track name(s) ({', '.join(names)}); "
-            "expected one name per track"
-        )
-    if len(set(names)) != len(names):
-        raise InputError(f"track names must be unique, got {', '.join(names)}")
+    check_names(names, len(paths), per="track", kind="track")
     return tuple(decode_audio(p) for p in paths), names
