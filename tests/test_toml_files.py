@@ -45,7 +45,7 @@ def test_unreadable_files_are_format_errors_naming_the_file(
         (load_event_config, "events = 3\n", "expected an [events] table, got 3"),
         (load_event_config, "[events]\nbogus = 1\n",
          "[events]: unknown event setting(s) bogus; valid: backchannel_max_s, grace_s, "
-         "min_pause_s"),
+         "min_pause_s, silent_gap_s"),
         (load_event_config, "[events]\ngrace_s = -1\n",
          "grace_s must be between 0 and 3600 seconds, got -1"),
     ],

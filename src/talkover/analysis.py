@@ -80,7 +80,8 @@ def analyze_timeline(
     """
     config = config or EventConfig()
     ipus = build_ipus(timeline, min_pause_s=config.min_pause_s)
-    events = refine_events(detect_events(ipus, config), ipus, timeline)  # text: words.py
+    events = refine_events(detect_events(ipus, config), ipus, timeline,  # text: words.py
+                           max_gap_s=config.silent_gap_s)
     if source == "diarization":
         events = assess_events(events, ipus, timeline, config)
     turns = build_turns(ipus, events)

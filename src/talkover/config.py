@@ -30,11 +30,15 @@ class EventConfig:
     grace_s
         When the newcomer outlasts the floor holder, the holder stopping within this time of the
         newcomer's onset makes an (end-of-turn) overlap, later makes an interruption.
+    silent_gap_s
+        With a transcript: a switch whose gap after an utterance that was cut off is at most
+        this long is a silent interruption (see :mod:`talkover.events.words`).
     """
 
     min_pause_s: float = 0.3
     backchannel_max_s: float = 1.0
     grace_s: float = 0.5
+    silent_gap_s: float = 0.2
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -66,7 +66,19 @@ def test_config_file_then_flags(rttm: Path, tmp_path: Path, capsys) -> None:
     toml.write_text("[events]\ngrace_s = 2.0\nmin_pause_s = 0.1\n")
     assert main(["analyze", str(rttm), "--json", "--config", str(toml), "--grace", "0.4"]) == 0
     config = json.loads(capsys.readouterr().out)["config"]
-    assert config == {"min_pause_s": 0.1, "backchannel_max_s": 1.0, "grace_s": 0.4}
+    assert config == {"min_pause_s": 0.1, "backchannel_max_s": 1.0, "grace_s": 0.4,
+                      "silent_gap_s": 0.2}
+
+
+def test_silent_gap_flag(tmp_path: Path, capsys) -> None:
+    vtt = tmp_path / "cut.vtt"
+    vtt.write_text("WEBVTT\n\n00:00.000 --> 00:03.000\n<v A>Well what I wanted to\n\n"
+                   "00:03.500 --> 00:05.000\n<v B>Yes.\n", encoding="utf-8")
+    found = {}
+    for gap in ("0.2", "0.6"):
+        assert main(["analyze", str(vtt), "--json", "--silent-gap", gap]) == 0
+        found[gap] = [e["type"] for e in json.loads(capsys.readouterr().out)["events"]]
+    assert found == {"0.2": ["switch"], "0.6": ["silent_interruption"]}
 
 
 def test_malformed_rttm_exits_2_with_path_and_line(tmp_path: Path, capsys) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from talkover import SpeakerTimeline, analyze_timeline
+from talkover import EventConfig, SpeakerTimeline, analyze_timeline
 from talkover.events.words import is_backchannel_text, is_cut_off
 from talkover.formats.json import analysis_to_dict
 from talkover.timeline import Segment
@@ -109,3 +109,12 @@ def test_refine_is_the_identity_without_text() -> None:
         ipus = build_ipus(tl, min_pause_s=0.3)
         events = detect_events(ipus, EventConfig())
         assert refine_events(events, ipus, tl) == events
+
+
+def test_silent_gap_is_an_event_setting() -> None:
+    tl = texted((0, 3, "A", "Well what I wanted to"), (3.5, 5, "B", "Yes."))
+    wide = analyze_timeline(tl, config=EventConfig(silent_gap_s=0.6))
+    narrow = analyze_timeline(tl, config=EventConfig(silent_gap_s=0.4))
+    assert [(e.type, e.by, e.of) for e in wide.events] == [("silent_interruption", "B", "A")]
+    assert [(e.type, e.by, e.of) for e in narrow.events] == [("switch", "B", "A")]
+    assert analysis_to_dict(wide)["config"]["silent_gap_s"] == 0.6

@@ -26,7 +26,8 @@ def sample() -> SpeakerTimeline:
 def test_document_has_the_contract_keys() -> None:
     doc = analysis_to_dict(analyze_timeline(sample(), config=EventConfig(grace_s=0.4)))
     assert TOP_KEYS <= set(doc)
-    assert doc["config"] == {"min_pause_s": 0.3, "backchannel_max_s": 1.0, "grace_s": 0.4}
+    assert doc["config"] == {"min_pause_s": 0.3, "backchannel_max_s": 1.0, "grace_s": 0.4,
+                             "silent_gap_s": 0.2}
     assert doc["input"]["duration_s"] == 11.0
     for row in doc["speakers"]:
         assert SPEAKER_KEYS <= set(row)

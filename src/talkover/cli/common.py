@@ -32,6 +32,11 @@ def add_threshold_flags(parser: argparse.ArgumentParser) -> None:
         help="the floor holder stopping within this time of the newcomer's onset makes an "
         f"overlap, not an interruption (default {defaults.grace_s})",
     )
+    parser.add_argument(
+        "--silent-gap", type=float, dest="silent_gap_s", metavar="S",
+        help="with a transcript, a switch this soon after an utterance that was cut off is a "
+        f"silent_interruption (default {defaults.silent_gap_s})",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> EventConfig:
@@ -40,6 +45,7 @@ def config_from_args(args: argparse.Namespace) -> EventConfig:
         min_pause_s=args.min_pause_s,
         backchannel_max_s=args.backchannel_max_s,
         grace_s=args.grace_s,
+        silent_gap_s=args.silent_gap_s,
     )
 
 

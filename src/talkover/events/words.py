@@ -5,8 +5,9 @@ Applied after :func:`~talkover.events.detect_events` when the timeline carries a
 
 - A **backchannel** needs backchannel-like words (:data:`BACKCHANNEL_WORDS`): a short overlapped
   unit whose text is anything else ("no wait I") is a **failed_interruption** instead.
-- A **switch** within ``max_gap_s`` (0.2 s) of the end of an utterance that was cut off is a
-  **silent_interruption**: B took the floor without overlapping, but A had not finished.
+- A **switch** within ``max_gap_s`` (``EventConfig.silent_gap_s``, 0.2 s) of the end of an
+  utterance that was cut off is a **silent_interruption**: B took the floor without
+  overlapping, but A had not finished.
   An utterance is cut off when it carries CHAT's ``+/.`` or ``+/?`` (interrupted by another), or,
   in a punctuated transcript, when its text lacks final punctuation (``. ? ! …``).
 

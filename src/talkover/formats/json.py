@@ -5,7 +5,8 @@ The contract (extend it, don't break it)::
     {
       "talkover_version": "0.1.0",
       "input": {"path": "call.rttm", "duration_s": 30.0},
-      "config": {"min_pause_s": 0.3, "backchannel_max_s": 1.0, "grace_s": 0.5},
+      "config": {"min_pause_s": 0.3, "backchannel_max_s": 1.0, "grace_s": 0.5,
+                 "silent_gap_s": 0.2},
       "speakers": [{"id", "name", "talk_time_s", "talk_share", "turns", "longest_turn_s",
                     "mean_response_gap_s", "interruptions_made", ...}],
       "segments": [{"start_s", "end_s", "speaker", "text"?, "words"?, "annotations"?}],
