@@ -15,6 +15,7 @@ import os
 
 from talkover.cleanup import clean_timeline
 from talkover.diarize import Diarizer, ProgressCallback
+from talkover.diarize.clustering import check_speaker_counts
 from talkover.io import Waveform, decode_audio
 from talkover.timeline import SpeakerTimeline
 
@@ -38,11 +39,14 @@ def diarize_media(
 
     Raises
     ------
+    ConfigError
+        When the speaker counts contradict each other (checked before decoding).
     DecodeError
         When the file cannot be decoded.
     ModelError
         When the packaged weights are missing or corrupt.
     """
+    check_speaker_counts(num_speakers, min_speakers, max_speakers)
     return diarize_waveform(
         decode_audio(path), diarizer=diarizer, num_speakers=num_speakers,
         min_speakers=min_speakers, max_speakers=max_speakers, progress=progress, clean=clean,
@@ -63,9 +67,12 @@ def diarize_waveform(
 
     Raises
     ------
+    ConfigError
+        When the speaker counts contradict each other (checked before a model loads).
     ModelError
         When the packaged weights are missing or corrupt.
     """
+    check_speaker_counts(num_speakers, min_speakers, max_speakers)
     timeline = (diarizer or Diarizer()).diarize(
         waveform, num_speakers=num_speakers, min_speakers=min_speakers,
         max_speakers=max_speakers, progress=progress,

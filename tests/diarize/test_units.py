@@ -109,3 +109,11 @@ def test_impossible_speaker_counts_are_refused(counts, expected):
     with pytest.raises(ConfigError) as err:
         check_speaker_counts(*counts)
     assert str(err.value) == expected
+
+
+def test_media_pipeline_refuses_counts_before_decoding(tmp_path):
+    from talkover.pipeline import diarize_media
+
+    missing = tmp_path / "missing.wav"  # decoding it would raise DecodeError
+    with pytest.raises(ConfigError, match="min_speakers \\(3\\) must be <= max_speakers \\(2\\)"):
+        diarize_media(missing, min_speakers=3, max_speakers=2)
