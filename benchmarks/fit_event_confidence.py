@@ -26,17 +26,15 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from synthetic_set import DEFAULT_OUT
 from talkover import EventConfig, analyze_timeline, read_rttm
 from talkover.cleanup import clean_timeline
 from talkover.evaluation.diarization import optimal_mapping
 from talkover.evaluation.events import match_events
 from talkover.events import confidence
+from talkover.testing import SHARED_REAL, real_cases
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-sys.path.insert(0, str(REPO))
-from synthetic_set import DEFAULT_BANK, DEFAULT_OUT  # noqa: E402
-from tests.conftest import real_cases  # noqa: E402
 
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -139,7 +137,7 @@ def update_constants(model: LogisticRegression) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--real", type=Path, default=SHARED_REAL)
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--heldout", type=Path, default=None)
     parser.add_argument("--extra", type=Path, default=None,

@@ -34,9 +34,10 @@ from talkover.formats.rttm import read_rttm
 from talkover.io import Waveform
 from talkover.multichannel import MultichannelConfig, diarize_channels
 from talkover.multichannel.sources import load_channel_file, load_tracks
+from talkover.testing import SHARED_REAL
 from talkover.timeline import SpeakerTimeline
 
-CASE = Path(__file__).resolve().parents[2] / "shared/bench/real/pyannote_seriously_ami_1min"
+CASE = SHARED_REAL / "pyannote_seriously_ami_1min"
 
 
 def score(name: str, hyp: SpeakerTimeline, ref: SpeakerTimeline, seconds: float) -> dict:

@@ -14,11 +14,11 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from talkover.testing import SHARED_REAL
 from talkover.testing.synth import write_set
 from talkover.testing.voices import VoiceBank, load_voice_bank
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_BANK = REPO.parent / "shared" / "bench" / "real"
 DEFAULT_OUT = REPO / "benchmarks" / "out" / "synthetic"
 FIRST_SEED = 1000
 COUNT = 20
@@ -41,7 +41,7 @@ def generate(bank_root: Path, out: Path, *, count: int = COUNT, first_seed: int 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bank", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--bank", type=Path, default=SHARED_REAL)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--count", type=int, default=COUNT)
     parser.add_argument("--first-seed", type=int, default=FIRST_SEED,

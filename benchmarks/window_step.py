@@ -18,22 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-sys.path.insert(0, str(REPO))
-from synthetic_set import DEFAULT_BANK  # noqa: E402
-from tests.conftest import real_cases  # noqa: E402
+from events import Tally, score
+from talkover import EventConfig, read_rttm
+from talkover.cleanup import clean_timeline
+from talkover.diarize.pipeline import DiarizationConfig, Diarizer
+from talkover.testing import SHARED_REAL, real_cases
+from talkover.testing.voices import read_wav
 
-from events import Tally, score  # noqa: E402
-from talkover import EventConfig, read_rttm  # noqa: E402
-from talkover.cleanup import clean_timeline  # noqa: E402
-from talkover.diarize.pipeline import DiarizationConfig, Diarizer  # noqa: E402
-from talkover.testing.voices import read_wav  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 
 def cases(sets: dict[str, Path]) -> list[tuple[str, str, Path, Path]]:
@@ -71,7 +67,7 @@ def run_variant(step: float, embedding_s: float, sets: dict[str, Path], cache: P
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--real", type=Path, default=SHARED_REAL)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=DIR",
                         help="a synthetic set (folder with index.json); repeatable")
     parser.add_argument("--variant", action="append", default=[], metavar="STEP:EMBEDDING_S")

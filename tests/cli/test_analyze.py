@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from talkover.cli import main
-from tests.conftest import real_cases
+from talkover.testing import real_cases
 
 RTTM = (
     "SPEAKER call 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n"

@@ -14,9 +14,8 @@ from talkover.evaluation.events import event_detection
 from talkover.evaluation.overlap import overlap_detection
 from talkover.events import Event
 from talkover.formats.rttm import read_rttm, write_rttm
-from talkover.testing import TimelineBuilder
+from talkover.testing import TimelineBuilder, real_cases
 from talkover.timeline import Segment, SpeakerTimeline
-from tests.conftest import real_cases
 
 CONFIG = EventConfig()
 

@@ -15,9 +15,8 @@ import pytest
 
 from talkover.analysis import Analysis, analyze_timeline
 from talkover.formats import read_annotation
-from talkover.testing import TimelineBuilder
+from talkover.testing import SHARED_REAL, TimelineBuilder
 from talkover.timeline import SpeakerTimeline
-from tests.conftest import SHARED_REAL
 
 SAMPLE_CASE = SHARED_REAL / "pyannote_sample_call"
 

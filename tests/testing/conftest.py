@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from talkover.testing import SHARED_REAL
 from talkover.testing.voices import VoiceBank, load_voice_bank
-from tests.conftest import SHARED_REAL
 
 #: A subset of the shared cases, enough voices for 4 speakers and quick to cut.
 BANK_CASES = (

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from talkover import EventConfig, analyze_timeline, read_rttm
+from talkover.testing import SHARED_REAL
 from talkover.testing.synth import EventMix, SyntheticConversation, build_conversation
 from talkover.testing.synth.__main__ import main as synth_main
 from talkover.testing.voices import VoiceBank
@@ -116,8 +117,6 @@ def test_bad_arguments(voice_bank: VoiceBank) -> None:
 
 
 def test_module_entry_writes_a_set(tmp_path: Path, voice_bank: VoiceBank) -> None:
-    from tests.conftest import SHARED_REAL
-
     out, bank = tmp_path / "set", tmp_path / "bank"
     bank.mkdir()
     for case in ("pyannote_seriously_ami_1min", "pyannote_sample_call"):
