@@ -27,32 +27,24 @@ the two scripts share one model run per file.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from events import Tally, score
+from talkover import EventConfig, SpeakerTimeline, read_rttm
+from talkover.cleanup import clean_timeline
+from talkover.diarize.pipeline import DiarizationConfig, Diarizer
+from talkover.diarize.reconstruct import aggregate_activity, binarize, to_timeline
+from talkover.diarize.segmentation import FRAME_SIZE_SAMPLES, FRAME_STEP_SAMPLES, window_starts
+from talkover.testing import SHARED_REAL
+from talkover.testing.voices import read_wav
+from talkover.timeline import Segment
+from window_step import cases
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-sys.path.insert(0, str(REPO))
-from synthetic_set import DEFAULT_BANK  # noqa: E402
-from window_step import cases  # noqa: E402
-
-from events import Tally, score  # noqa: E402
-from talkover import EventConfig, SpeakerTimeline, read_rttm  # noqa: E402
-from talkover.cleanup import clean_timeline  # noqa: E402
-from talkover.diarize.pipeline import DiarizationConfig, Diarizer  # noqa: E402
-from talkover.diarize.reconstruct import aggregate_activity, binarize, to_timeline  # noqa: E402
-from talkover.diarize.segmentation import (  # noqa: E402
-    FRAME_SIZE_SAMPLES,
-    FRAME_STEP_SAMPLES,
-    window_starts,
-)
-from talkover.testing.voices import read_wav  # noqa: E402
-from talkover.timeline import Segment  # noqa: E402
-
 SAMPLE_RATE_HZ = 16_000
 JITTERS_S = (0.1, 0.2, 0.3)
 LATE_ENDS_S = (0.25, 0.5)
@@ -169,7 +161,7 @@ def table(tallies: dict[tuple[str, str], Tally]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", type=Path, default=DEFAULT_BANK)
+    parser.add_argument("--real", type=Path, default=SHARED_REAL)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=DIR",
                         help="a synthetic set (folder with index.json); repeatable")
     parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out" / "steps")
