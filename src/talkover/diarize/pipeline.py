@@ -54,7 +54,10 @@ class DiarizationConfig:
         5 s (each frame seen by two windows) is as accurate as 1 or 2.5 s on the shared
         cases and needs half the model time of 2.5 s.
     segmentation_batch_size
-        Most windows per segmentation forward pass.
+        Most windows per batch (one segmentation forward pass, then their embeddings). 8 gives
+        the same output as 16 at the same speed, with a lower and steadier peak memory: on a
+        1-hour file 1267-1355 MiB against 1590-2488 MiB for 16 (two runs each; the transient
+        buffers of two worker threads fragment the heap).
     embedding_batch_size
         Sequences per CAM++ forward pass.
     min_embedding_s
@@ -86,7 +89,7 @@ class DiarizationConfig:
     """
 
     window_step_s: float = 5.0
-    segmentation_batch_size: int = 16
+    segmentation_batch_size: int = 8
     embedding_batch_size: int = 32
     min_embedding_s: float = 0.3
     max_embedding_s: float = 4.0
