@@ -39,12 +39,10 @@ from talkover.cleanup import clean_timeline
 from talkover.diarize.pipeline import DiarizationConfig, Diarizer
 from talkover.diarize.reconstruct import aggregate_activity, binarize, to_timeline
 from talkover.diarize.segmentation import FRAME_SIZE_SAMPLES, FRAME_STEP_SAMPLES, window_starts
-from talkover.testing import SHARED_REAL
 from talkover.testing.voices import read_wav
 from talkover.timeline import Segment
-from window_step import cases
+from window_step import add_set_flags, cases, sets_from_args
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE_RATE_HZ = 16_000
 JITTERS_S = (0.1, 0.2, 0.3)
 LATE_ENDS_S = (0.25, 0.5)
@@ -161,18 +159,9 @@ def table(tallies: dict[tuple[str, str], Tally]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--real", type=Path, default=SHARED_REAL)
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=DIR",
-                        help="a synthetic set (folder with index.json); repeatable")
-    parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out" / "steps")
+    add_set_flags(parser)
     args = parser.parse_args(argv)
-    sets = {"real": args.real}
-    for item in args.set:
-        name, _, folder = item.partition("=")
-        if not folder:
-            parser.error(f"--set {item!r}: expected NAME=DIR")
-        sets[name] = Path(folder)
-    print(table(run(sets, args.cache)))
+    print(table(run(sets_from_args(parser, args), args.cache)))
     return 0
 
 

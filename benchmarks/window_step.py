@@ -64,21 +64,32 @@ def run_variant(step: float, embedding_s: float, sets: dict[str, Path], cache: P
               f"DER {tally.der:.3f} macro F1 {tally.macro_f1():.3f}", flush=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_set_flags(parser: argparse.ArgumentParser) -> None:
+    """``--real``, ``--set NAME=DIR`` (repeatable) and ``--cache`` (the model-stage cache)."""
     parser.add_argument("--real", type=Path, default=SHARED_REAL)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=DIR",
                         help="a synthetic set (folder with index.json); repeatable")
-    parser.add_argument("--variant", action="append", default=[], metavar="STEP:EMBEDDING_S")
     parser.add_argument("--cache", type=Path, default=REPO / "benchmarks" / "out" / "steps")
-    args = parser.parse_args(argv)
+
+
+def sets_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, Path]:
+    """``{"real": ..., NAME: DIR, ...}`` from :func:`add_set_flags`' flags."""
     sets = {"real": args.real}
     for item in args.set:
         name, _, folder = item.partition("=")
         if not folder:
             parser.error(f"--set {item!r}: expected NAME=DIR")
         sets[name] = Path(folder)
+    return sets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_set_flags(parser)
+    parser.add_argument("--variant", action="append", default=[], metavar="STEP:EMBEDDING_S")
+    args = parser.parse_args(argv)
+    sets = sets_from_args(parser, args)
     for variant in args.variant or ["5.0:4.0", "2.5:4.0"]:
         step, _, embedding = variant.partition(":")
         run_variant(float(step), float(embedding or 4.0), sets, args.cache)
