@@ -15,7 +15,7 @@ Both are run as ``benchmarks/diarization.py`` runs them (``bench_systems.SYSTEMS
 samples of each case's WAV.
 
 Scoring is ``talkover.evaluation.evaluate`` (what ``talkover eval`` reports): an
-event is found when the system has one of the same type, by the same speaker of the same speaker
+event is found when the system has one of the same type, by the same speaker over the same speaker
 (system speakers mapped onto reference speakers by the optimal DER mapping), starting within
 ``TOLERANCE_S`` of it, each event matched at most once. Counts are pooled over the files of
 a set; macro F1 averages F1 over those of interruption, failed_interruption, backchannel and

