@@ -9,14 +9,35 @@ absent.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-__all__ = ["SHARED_REAL", "real_cases"]
+__all__ = ["SHARED_REAL", "SHARED_REAL_ENV", "real_cases", "shared_real_root"]
 
-#: ``../shared/bench/real`` beside the repository root of a source checkout (``src/talkover/
-#: testing/`` is three levels below it). Absent on machines without the team's data, and
-#: meaningless in an installed copy.
-SHARED_REAL = Path(__file__).resolve().parents[3].parent / "shared" / "bench" / "real"
+#: Environment variable that names the cases folder outright.
+SHARED_REAL_ENV = "TALKOVER_SHARED_REAL"
+_BELOW_SHARED = Path("shared") / "bench" / "real"
+
+
+def shared_real_root() -> Path:
+    """Where the team's real cases are expected.
+
+    In order: the folder named by ``$TALKOVER_SHARED_REAL``; ``../shared/bench/real`` beside
+    the source checkout this module lies in (an editable install; ``src/talkover/testing/`` is
+    three levels below the repository root), when that exists; else ``../shared/bench/real``
+    beside the current directory (a repository root, with talkover installed from it).
+    """
+    if os.environ.get(SHARED_REAL_ENV):
+        return Path(os.environ[SHARED_REAL_ENV])
+    beside_checkout = Path(__file__).resolve().parents[3].parent / _BELOW_SHARED
+    if beside_checkout.is_dir():
+        return beside_checkout
+    return Path.cwd().resolve().parent / _BELOW_SHARED
+
+
+#: :func:`shared_real_root` when talkover was imported. Absent on machines without the team's
+#: data: tests that need it skip, saying where they looked.
+SHARED_REAL = shared_real_root()
 
 
 def real_cases(root: Path = SHARED_REAL) -> list[Path]:
