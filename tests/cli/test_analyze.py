@@ -29,7 +29,13 @@ def test_summary_to_stdout(rttm: Path, capsys) -> None:
     assert main(["analyze", str(rttm)]) == 0
     out = capsys.readouterr().out
     assert "B interrupted A once." in out
-    assert "thresholds: min_pause 0.3 s" in out
+    assert ("thresholds: min_pause 0.3 s, backchannel_max 1 s, grace 0.5 s, silent_gap 0.2 s"
+            in out.splitlines())
+
+
+def test_summary_thresholds_show_the_silent_gap(rttm: Path, capsys) -> None:
+    assert main(["analyze", str(rttm), "--silent-gap", "0.45"]) == 0
+    assert "grace 0.5 s, silent_gap 0.45 s" in capsys.readouterr().out
 
 
 def test_txt_output_is_the_printed_summary(rttm: Path, tmp_path: Path, capsys) -> None:

@@ -9,11 +9,18 @@ from dataclasses import replace
 import pytest
 
 from talkover import analyze_timeline
-from talkover.events.confidence import COEFFICIENTS, FEATURE_NAMES, UnitIndex, _last_ended
+from talkover.events.confidence import (
+    COEFFICIENTS,
+    FEATURE_NAMES,
+    UnitIndex,
+    _last_ended,
+    _spoken_over,
+)
 from talkover.formats.json import format_json
 from talkover.report.text import format_summary, trust_lines
 from talkover.testing import TimelineBuilder
-from talkover.turns import IPU
+from talkover.timeline import SpeakerTimeline
+from talkover.turns import IPU, build_ipus
 
 
 def conversation() -> TimelineBuilder:
@@ -112,3 +119,18 @@ def test_switch_holder_matches_a_scan_of_the_units(seed: int) -> None:
             ended = [u for u in own if u.end_s <= t]
             expected = max(ended, key=lambda u: u.end_s) if ended else None
             assert _last_ended(index.by_end[speaker], t) == expected, (speaker, t)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_overlap_holder_matches_a_scan_of_the_units(seed: int) -> None:
+    # One speaker's IPUs do not overlap: built from random segments, as the analysis builds them
+    # (spread over 20 minutes, so that most stay apart).
+    rows = [(u.start_s * 10, u.start_s * 10 + u.duration_s, u.speaker) for u in _random_units(seed)]
+    units = list(build_ipus(SpeakerTimeline.from_tuples(rows), min_pause_s=0.3))
+    assert len(units) > 150
+    index = UnitIndex.of(units)
+    for t in _times(units, seed):
+        for speaker, own in index.by_start.items():
+            going = [u for u in own if u.start_s < t < u.end_s]
+            expected = max(going, key=lambda u: u.start_s) if going else None
+            assert _spoken_over(own, t) == expected, (speaker, t)

@@ -15,6 +15,13 @@ def test_grid_is_every_combination() -> None:
     assert EventConfig() in configs
 
 
+def test_grid_keeps_the_chosen_config_s_other_settings() -> None:
+    chosen = EventConfig(silent_gap_s=0.6)
+    configs = SensitivityGrid().configs(chosen)
+    assert {c.silent_gap_s for c in configs} == {0.6}
+    assert chosen in configs
+
+
 def test_an_interruption_that_depends_on_grace() -> None:
     # B starts 0.6 s before A stops: an interruption for grace 0.3/0.5, an overlap for 0.8.
     b = TimelineBuilder().speak("A", 5.0).interruption("B", overlap_s=0.6, duration_s=3.0)

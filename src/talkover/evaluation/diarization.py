@@ -23,6 +23,7 @@ __all__ = [
     "to_annotation",
     "scored_region",
     "diarization_counts",
+    "jaccard_counts",
     "optimal_mapping",
 ]
 
@@ -111,6 +112,11 @@ def diarization_counts(
 ) -> DiarizationCounts:
     """:meth:`AnnotatedPair.diarization_counts` of two timelines."""
     return AnnotatedPair.of(reference, hypothesis).diarization_counts()
+
+
+def jaccard_counts(reference: SpeakerTimeline, hypothesis: SpeakerTimeline) -> JaccardCounts:
+    """:meth:`AnnotatedPair.jaccard_counts` of two timelines."""
+    return AnnotatedPair.of(reference, hypothesis).jaccard_counts()
 
 
 def optimal_mapping(reference: SpeakerTimeline, hypothesis: SpeakerTimeline) -> dict[str, str]:

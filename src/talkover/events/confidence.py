@@ -223,9 +223,11 @@ def _last_ended(by_end: list[IPU], t: float) -> IPU | None:
 
 
 def _spoken_over(units: list[IPU], t: float) -> IPU | None:
-    """of's unit spoken over at ``t`` (an overlap type's holder): the last starting before
-    ``t`` that is still going at ``t``."""
-    i = bisect_right(units, t, key=_start) - 1
-    while i >= 0 and not (units[i].start_s < t < units[i].end_s):
-        i -= 1
-    return units[i] if i >= 0 else None
+    """of's unit spoken over at ``t`` (an overlap type's holder): the one going on at ``t``
+    (``start < t < end``).
+
+    ``units`` are of's units sorted by start; one speaker's units do not overlap
+    (:func:`~talkover.turns.build_ipus`), so only the last one starting before ``t`` can be.
+    """
+    i = bisect_left(units, t, key=_start) - 1
+    return units[i] if i >= 0 and t < units[i].end_s else None

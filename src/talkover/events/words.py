@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from talkover.config import EventConfig
 from talkover.events.types import Event
 from talkover.timeline import Segment, SpeakerTimeline
 from talkover.turns.ipus import IPU, ipus_by_speaker
@@ -147,7 +148,7 @@ def refine_events(
     ipus: Sequence[IPU],
     timeline: SpeakerTimeline,
     *,
-    max_gap_s: float = 0.2,
+    max_gap_s: float = EventConfig().silent_gap_s,
 ) -> tuple[Event, ...]:
     """Re-judge events with the transcript and attach ``text_by`` / ``text_of``.
 
@@ -161,7 +162,7 @@ def refine_events(
         The timeline the units were built from; its segments carry the text.
     max_gap_s
         Longest silence (seconds) between a cut-off utterance and the next speaker's onset that
-        makes a silent interruption.
+        makes a silent interruption (default: ``EventConfig.silent_gap_s``).
 
     Returns
     -------

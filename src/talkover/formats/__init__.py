@@ -38,7 +38,7 @@ def _read_json(path: Path) -> SpeakerTimeline:
     """talkover JSON, or WhisperX / pyannote JSON, by content."""
     import json
 
-    from talkover.formats.text import read_text
+    from talkover.files import read_text
 
     try:
         data = json.loads(read_text(path))

@@ -31,7 +31,7 @@ from typing import Literal
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
 from talkover.events.types import Event
-from talkover.formats.text import read_text
+from talkover.formats.text import read_text_lines
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_cha", "write_cha", "format_cha", "clean_utterance"]
@@ -81,7 +81,7 @@ def clean_utterance(utterance: str) -> tuple[str | None, tuple[str, ...]]:
 def _logical_lines(path: Path) -> list[tuple[int, str]]:
     """Lines with tab-started continuation lines joined to the tier they continue."""
     out: list[tuple[int, str]] = []
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
+    for number, line in read_text_lines(path):
         if line.startswith("\t") and out:
             out[-1] = (out[-1][0], out[-1][1] + " " + line.strip())
         elif line.strip():

@@ -32,12 +32,12 @@ from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
+from talkover.files import read_text
 from talkover.formats.json_groups import (
     groups_to_dict,
     sensitivity_to_dict,
     voice_matches_to_list,
 )
-from talkover.formats.text import read_text
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
 __all__ = ["analysis_to_dict", "format_json", "write_json", "read_json_timeline"]

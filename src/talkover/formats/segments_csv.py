@@ -20,7 +20,7 @@ from pathlib import Path
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.formats.text import read_text
+from talkover.files import read_text
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_segments_csv", "format_segments_csv", "write_segments_csv", "parse_time"]

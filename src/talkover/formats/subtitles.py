@@ -20,7 +20,7 @@ import webvtt
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.formats.text import read_text
+from talkover.files import read_text
 from talkover.formats.tiers import event_label
 from talkover.timeline import Segment, SpeakerTimeline
 

@@ -1,4 +1,5 @@
-"""Reading text files with errors that name the file (:func:`talkover.files.read_text`)."""
+"""Numbered lines of a text file, read by :func:`talkover.files.read_text` (errors name the
+file)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from talkover.files import read_text
 
-__all__ = ["read_text", "read_text_lines"]
+__all__ = ["read_text_lines"]
 
 
 def read_text_lines(path: str | Path) -> list[tuple[int, str]]:

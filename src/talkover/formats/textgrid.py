@@ -25,7 +25,7 @@ from praatio.utilities.constants import Interval
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.formats.text import read_text
+from talkover.files import read_text
 from talkover.formats.tiers import EVENTS_TIER, event_lanes, speaker_tiers
 from talkover.timeline import Segment, SpeakerTimeline
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from talkover.errors import FormatError
-from talkover.formats.text import read_text
+from talkover.files import read_text
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
 __all__ = ["read_whisperx", "looks_like_whisperx"]

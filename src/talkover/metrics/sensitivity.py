@@ -1,7 +1,8 @@
 """Threshold sensitivity: do the headline numbers depend on the event thresholds?
 
 The events are recomputed for every combination of a grid of ``min_pause_s``,
-``backchannel_max_s`` and ``grace_s`` values (default 3 x 3 x 3 = 27 configurations)::
+``backchannel_max_s`` and ``grace_s`` values (default 3 x 3 x 3 = 27 configurations; the other
+settings, such as ``silent_gap_s``, are those of the chosen configuration)::
 
     min_pause_s        0.2  0.3  0.5
     backchannel_max_s  0.7  1.0  1.5
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 from typing import Literal
 
@@ -41,10 +42,12 @@ class SensitivityGrid:
     backchannel_max_s: tuple[float, ...] = (0.7, 1.0, 1.5)
     grace_s: tuple[float, ...] = (0.3, 0.5, 0.8)
 
-    def configs(self) -> tuple[EventConfig, ...]:
-        """Every combination, as configs."""
+    def configs(self, base: EventConfig | None = None) -> tuple[EventConfig, ...]:
+        """Every combination, as copies of ``base`` (default :class:`EventConfig`) whose other
+        settings (such as ``silent_gap_s``) are kept."""
+        base = base or EventConfig()
         return tuple(
-            EventConfig(min_pause_s=p, backchannel_max_s=b, grace_s=g)
+            replace(base, min_pause_s=p, backchannel_max_s=b, grace_s=g)
             for p, b, g in product(self.min_pause_s, self.backchannel_max_s, self.grace_s)
         )
 
@@ -92,7 +95,7 @@ def measure_sensitivity(
     thresholds.
     """
     grid = grid or SensitivityGrid()
-    configs = grid.configs()
+    configs = grid.configs(chosen)
     ipus_by_pause: dict[float, tuple[IPU, ...]] = {}
     by_config = {c: _headlines(timeline, speakers, c, ipus_by_pause) for c in configs}
     runs = [by_config[c] for c in configs]
@@ -137,7 +140,9 @@ def _headlines(
         ipus = ipus_by_pause[config.min_pause_s] = build_ipus(
             timeline, min_pause_s=config.min_pause_s
         )
-    events = refine_events(detect_events(ipus, config), ipus, timeline)  # as analyze_timeline
+    events = refine_events(  # as analyze_timeline
+        detect_events(ipus, config), ipus, timeline, max_gap_s=config.silent_gap_s
+    )
     turns = build_turns(ipus, events)
     out: dict[tuple[Quantity, str], tuple[float | None, bool | None]] = {}
     pairs = Counter((e.by, e.of) for e in events if e.type == "interruption")

@@ -76,7 +76,7 @@ def format_summary(analysis: Analysis) -> str:
     cfg = analysis.config
     out.append(
         f"thresholds: min_pause {cfg.min_pause_s:g} s, backchannel_max "
-        f"{cfg.backchannel_max_s:g} s, grace {cfg.grace_s:g} s"
+        f"{cfg.backchannel_max_s:g} s, grace {cfg.grace_s:g} s, silent_gap {cfg.silent_gap_s:g} s"
     )
     return "\n".join(out) + "\n"
 
