@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from talkover.analysis import TimelineSource, analyze_timeline
-from talkover.cli.cast_flags import Recording, add_cast_flags, cast_from_args, named_cast
+from talkover.cli.cast_flags import (
+    Recording,
+    add_cast_flags,
+    cast_from_args,
+    enrollment_from_args,
+    named_cast,
+)
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.cli.diarize import add_diarization_flags, check_diarization_flags, progress_for
 from talkover.cli.multichannel import add_multichannel_flags, multichannel_timeline_from_args
@@ -76,8 +82,11 @@ def run(args: argparse.Namespace) -> int:
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
     cast = named_cast(args)
+    enrollment = enrollment_from_args(args, cast)
     timeline, source, input_path, recording = _timeline_from_args(args)
-    cast_and_grid = cast_from_args(args, timeline, cast=cast, recording=recording)
+    cast_and_grid = cast_from_args(
+        args, timeline, cast=cast, enrollment=enrollment, recording=recording
+    )
     media_path = recording.path
     del recording  # the decoded recording and the models are not needed past voice matching
     analysis = analyze_timeline(
