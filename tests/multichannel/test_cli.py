@@ -33,6 +33,8 @@ def test_usage_errors(tmp_path: Path, capsys) -> None:
     assert "2 track(s) but 1 track name(s)" in capsys.readouterr().err
     assert main(["analyze", str(wav), "--tracks", str(wav)]) == 2
     assert main(["analyze", "--channels", "A,B"]) == 2
+    assert main(["analyze", str(wav), "--channels", "A,B", "--track-names", "A,B"]) == 2
+    assert "--track-names needs --tracks" in capsys.readouterr().err
     assert main(["analyze"]) == 2
     assert main(["analyze", str(wav), "--channels", "A,,B"]) == 2
     assert main(["analyze", "--tracks", str(tmp_path / "missing.wav")]) == 2
