@@ -80,13 +80,18 @@ def multichannel_timeline_from_args(args: argparse.Namespace) -> tuple[SpeakerTi
             raise InputError(
                 f"{args.input}: with --tracks give no INPUT; list every file after --tracks"
             )
-        names = parse_names(args.track_names) if args.track_names else None
-        waveforms, names = load_tracks(args.tracks, names)
+        if args.track_names is not None:
+            names = parse_names(args.track_names, where="--track-names")
+            waveforms, names = load_tracks(args.tracks, names, where="--track-names")
+        else:  # the file stems name the tracks
+            waveforms, names = load_tracks(
+                args.tracks, where="--tracks", hint="name them with --track-names"
+            )
         input_path = args.tracks[0]
     else:
         if args.input is None:
             raise InputError("--channels needs INPUT, the multichannel recording")
-        names = parse_names(args.channels)
+        names = parse_names(args.channels, where="--channels")
         waveforms = load_channel_file(args.input, names)
         input_path = args.input
     uri = Path(input_path).stem
