@@ -12,7 +12,27 @@ from typing import Any
 
 from talkover.errors import FormatError
 
-__all__ = ["read_text", "read_toml"]
+__all__ = ["check_file", "read_text", "read_toml"]
+
+_MISSING = "no such file"
+_DIRECTORY = "is a directory, expected a file"
+
+
+def check_file(path: str | Path) -> None:
+    """Refuse a path that does not exist or is a directory, in :func:`read_text`'s words.
+
+    For files that are read only after slow work (diarizing a recording), so that a mistyped
+    path fails before that work starts.
+
+    Raises
+    ------
+    FormatError
+        ``PATH: no such file`` or ``PATH: is a directory, expected a file``.
+    """
+    if not Path(path).exists():
+        raise FormatError(path, _MISSING)
+    if Path(path).is_dir():
+        raise FormatError(path, _DIRECTORY)
 
 
 def read_text(path: str | Path) -> str:
@@ -20,9 +40,9 @@ def read_text(path: str | Path) -> str:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise FormatError(path, "no such file") from None
+        raise FormatError(path, _MISSING) from None
     except IsADirectoryError:
-        raise FormatError(path, "is a directory, expected a file") from None
+        raise FormatError(path, _DIRECTORY) from None
     except OSError as exc:
         raise FormatError(path, f"cannot read ({exc.strerror})") from None
     try:

@@ -107,6 +107,32 @@ def test_bad_options_exit_2(rttm: Path, args: list[str], expected: str, capsys) 
     assert expected in capsys.readouterr().err
 
 
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"
+
+
+@pytest.mark.parametrize(
+    "counts", [["--num-speakers", "5"], ["--num-speakers", "0"], ["--min-speakers", "2"]]
+)
+def test_speaker_counts_are_refused_for_an_annotation(
+    rttm: Path, capsys, counts: list[str]
+) -> None:
+    assert main(["analyze", str(rttm), *counts]) == 2
+    err = capsys.readouterr().err
+    assert f"{counts[0]} applies only when INPUT is an audio or video recording" in err
+    assert f"{rttm} is read as an annotation" in err
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [[str(SAMPLE), "--channels", "Agent,Customer"], ["--tracks", str(SAMPLE), str(SAMPLE)]],
+)
+def test_speaker_counts_are_refused_for_multichannel_input(capsys, inputs: list[str]) -> None:
+    assert main(["analyze", *inputs, "--num-speakers", "2", "--max-speakers", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "--num-speakers and --max-speakers apply only when INPUT is an audio or video" in err
+    assert "each channel or track is a speaker" in err
+
+
 def test_unknown_config_key(rttm: Path, tmp_path: Path, capsys) -> None:
     toml = tmp_path / "t.toml"
     toml.write_text("[events]\ngrase_s = 2.0\n")

@@ -120,3 +120,48 @@ def test_usage_errors_exit_2(
 def test_a_single_group_says_there_is_nothing_to_compare(rttm: Path, capsys) -> None:
     assert main(["analyze", str(rttm), "--groups", "team:W1=x,W2=x,M1=x,M2=x"]) == 0
     assert "only one team given: no groups to compare." in capsys.readouterr().out
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"
+
+
+@pytest.fixture
+def diarizers(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every Diarizer made from here on (the real ``__init__`` still runs)."""
+    from talkover.diarize.pipeline import Diarizer
+
+    made: list[object] = []
+    real_init = Diarizer.__init__
+
+    def counted(self: Diarizer, *args: object, **kwargs: object) -> None:
+        made.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Diarizer, "__init__", counted)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("enroll", "expected"),
+    [
+        ("{tmp}/voices.npz", "{tmp}/voices.npz: no such file"),
+        ("Ann={tmp}/ann.wav", "{tmp}/ann.wav: no such file"),
+        ("Ann={tmp}", "{tmp}: is a directory, expected a file"),
+    ],
+)
+def test_enroll_paths_are_checked_before_diarizing(
+    tmp_path: Path, capsys, diarizers: list[object], enroll: str, expected: str
+) -> None:
+    assert main(["analyze", str(SAMPLE), "-q", "--enroll", enroll.format(tmp=tmp_path)]) == 2
+    assert f"error: {expected.format(tmp=tmp_path)}\n" in capsys.readouterr().err
+    assert diarizers == []
+
+
+def test_cast_voice_paths_are_checked_before_diarizing(
+    tmp_path: Path, capsys, diarizers: list[object]
+) -> None:
+    toml = tmp_path / "speakers.toml"
+    toml.write_text('[[speaker]]\nname = "Ann"\nvoice = "ann.wav"\n', encoding="utf-8")
+    assert main(["analyze", str(SAMPLE), "-q", "--cast", str(toml)]) == 2
+    assert f"error: {tmp_path / 'ann.wav'}: no such file\n" in capsys.readouterr().err
+    assert diarizers == []

@@ -33,9 +33,32 @@ def test_usage_errors(tmp_path: Path, capsys) -> None:
     assert "2 track(s) but 1 track name(s)" in capsys.readouterr().err
     assert main(["analyze", str(wav), "--tracks", str(wav)]) == 2
     assert main(["analyze", "--channels", "A,B"]) == 2
+    assert main(["analyze", str(wav), "--channels", "A,B", "--track-names", "A,B"]) == 2
+    assert "--track-names needs --tracks" in capsys.readouterr().err
     assert main(["analyze"]) == 2
     assert main(["analyze", str(wav), "--channels", "A,,B"]) == 2
     assert main(["analyze", "--tracks", str(tmp_path / "missing.wav")]) == 2
+
+
+def test_name_errors_say_which_flag(tmp_path: Path, capsys) -> None:
+    wav = _stereo(tmp_path / "call.wav", np.zeros(SR), np.zeros(SR))
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    same_stem = [str(_stereo(tmp_path / d / "a.wav", np.zeros(SR), np.zeros(SR)))
+                 for d in ("x", "y")]
+    cases = [
+        ([str(wav), "--channels", "A,,B"],
+         "--channels: speaker names must be non-empty and unique, got 'A', '', 'B'\n"),
+        (["--tracks", str(wav), str(wav), "--track-names", "A,A"],
+         "--track-names: speaker names must be non-empty and unique, got 'A', 'A'\n"),
+        (["--tracks", str(wav), str(wav), "--track-names", "A"],
+         "--track-names: 2 track(s) but 1 track name(s) (A); expected one name per track\n"),
+        (["--tracks", *same_stem], "--tracks: track names must be non-empty and unique, "
+         "got 'a', 'a' (name them with --track-names)\n"),
+    ]
+    for flags, expected in cases:
+        assert main(["analyze", *flags]) == 2
+        assert capsys.readouterr().err == f"talkover: error: {expected}"
 
 
 @pytest.mark.slow

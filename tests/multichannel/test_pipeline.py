@@ -93,6 +93,8 @@ def test_tracks_of_different_rates_and_lengths_are_resampled_and_padded(sources:
         (["A", "B", "C"], 2, {"per": "audio channel", "where": "call.wav"},
          "call.wav: 2 audio channel(s) but 3 speaker name(s) (A, B, C); "
          "expected one name per audio channel"),
+        (["a", "a"], None, {"kind": "track", "where": "--tracks", "hint": "name them"},
+         "--tracks: track names must be non-empty and unique, got 'a', 'a' (name them)"),
     ],
 )
 def test_one_name_check_for_channels_and_tracks(names, count, options, expected) -> None:

@@ -7,10 +7,25 @@ import sys
 from pathlib import Path
 
 from talkover.analysis import TimelineSource, analyze_timeline
-from talkover.cli.cast_flags import Recording, add_cast_flags, cast_from_args, named_cast
+from talkover.cli.cast_flags import (
+    Recording,
+    add_cast_flags,
+    cast_from_args,
+    enrollment_from_args,
+    named_cast,
+)
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
-from talkover.cli.diarize import add_diarization_flags, check_diarization_flags, progress_for
-from talkover.cli.multichannel import add_multichannel_flags, multichannel_timeline_from_args
+from talkover.cli.diarize import (
+    add_diarization_flags,
+    check_diarization_flags,
+    progress_for,
+    refuse_speaker_counts,
+)
+from talkover.cli.multichannel import (
+    add_multichannel_flags,
+    is_multichannel,
+    multichannel_timeline_from_args,
+)
 from talkover.errors import InputError
 from talkover.formats import (
     INPUT_FORMATS,
@@ -67,7 +82,15 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    check_diarization_flags(args)
+    source = _source_of(args)
+    if source == "channels":
+        refuse_speaker_counts(
+            args, "with --channels or --tracks each channel or track is a speaker"
+        )
+    elif source == "annotation":
+        refuse_speaker_counts(args, f"{args.input} is read as an annotation")
+    else:
+        check_diarization_flags(args)
     config = config_from_args(args)
     for out in args.output:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
@@ -76,8 +99,11 @@ def run(args: argparse.Namespace) -> int:
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
     cast = named_cast(args)
-    timeline, source, input_path, recording = _timeline_from_args(args)
-    cast_and_grid = cast_from_args(args, timeline, cast=cast, recording=recording)
+    enrollment = enrollment_from_args(args, cast)
+    timeline, input_path, recording = _timeline_from_args(args, source)
+    cast_and_grid = cast_from_args(
+        args, timeline, cast=cast, enrollment=enrollment, recording=recording
+    )
     media_path = recording.path
     del recording  # the decoded recording and the models are not needed past voice matching
     analysis = analyze_timeline(
@@ -96,22 +122,36 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _timeline_from_args(
-    args: argparse.Namespace,
-) -> tuple[SpeakerTimeline, TimelineSource, str, Recording]:
-    """Who speaks when, from whichever input was given: ``--channels``/``--tracks``, an
-    annotation file, or a recording to diarize; also which of those it was (it decides the
-    events' confidence), the input's path, and the recording, with what diarizing it left at
-    hand (so that voice matching need neither decode it nor load CAM++ again)."""
-    multichannel = multichannel_timeline_from_args(args)
-    if multichannel is not None:
-        timeline, path = multichannel
-        return timeline, "channels", path, Recording(args.media or path)
+def _source_of(args: argparse.Namespace) -> TimelineSource:
+    """Which input was given: ``--channels``/``--tracks``, an annotation file, or a recording
+    to diarize (it decides which flags apply and the events' confidence).
+
+    Raises
+    ------
+    InputError
+        No input at all.
+    """
+    if is_multichannel(args):
+        return "channels"
     if args.input is None:
         raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
     if args.input_format is not None or is_annotation(args.input):
+        return "annotation"
+    return "diarization"
+
+
+def _timeline_from_args(
+    args: argparse.Namespace, source: TimelineSource
+) -> tuple[SpeakerTimeline, str, Recording]:
+    """Who speaks when, from the input :func:`_source_of` found; also the input's path, and the
+    recording, with what diarizing it left at hand (so that voice matching need neither decode
+    it nor load CAM++ again)."""
+    if source == "channels":
+        timeline, path = multichannel_timeline_from_args(args)
+        return timeline, path, Recording(args.media or path)
+    if source == "annotation":
         timeline = read_annotation(args.input, input_format=args.input_format)
-        return timeline, "annotation", args.input, Recording(args.media)
+        return timeline, args.input, Recording(args.media)
     from talkover.diarize import Diarizer
     from talkover.io import decode_audio
     from talkover.pipeline import diarize_waveform
@@ -128,4 +168,4 @@ def _timeline_from_args(
         media_path, waveform if media_path == args.input else None,
         VoiceEmbedder(diarizer.embedding_model),
     )
-    return timeline, "diarization", args.input, recording
+    return timeline, args.input, recording

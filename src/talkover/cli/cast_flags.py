@@ -10,12 +10,14 @@ from typing import Any
 from talkover.cast import Cast, load_cast
 from talkover.cli.common import repeated
 from talkover.errors import ConfigError
+from talkover.files import check_file
 from talkover.io.waveform import Waveform
 from talkover.metrics.sensitivity import SensitivityGrid
 from talkover.timeline import SpeakerTimeline
 from talkover.voices import MATCH_THRESHOLD, VoiceEmbedder, VoiceProfile
 
-__all__ = ["Recording", "add_cast_flags", "named_cast", "cast_from_args"]
+__all__ = ["Recording", "Enrollment", "add_cast_flags", "named_cast", "enrollment_from_args",
+           "cast_from_args"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,21 +86,79 @@ def named_cast(args: argparse.Namespace) -> Cast | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Enrollment:
+    """The voices to match: profiles read from ``.npz`` files and clips still to embed.
+
+    Attributes
+    ----------
+    profiles
+        From ``--enroll PROFILE.npz``.
+    clips
+        ``(name, path)`` pairs from ``--enroll NAME=CLIP`` and the cast's ``voice = ...``.
+    """
+
+    profiles: tuple[VoiceProfile, ...]
+    clips: tuple[tuple[str, str], ...]
+
+    @property
+    def names(self) -> list[str]:
+        """Every enrolled name, profiles first."""
+        return [p.name for p in self.profiles] + [n for n, _ in self.clips]
+
+
+def enrollment_from_args(args: argparse.Namespace, cast: Cast | None) -> Enrollment | None:
+    """The voices ``--enroll`` and the cast's ``voice = ...`` give (``None``: none given).
+
+    Read before the timeline is made, so that a bad value or path fails before diarization:
+    every path must be a file, profiles are loaded and no name may be enrolled twice.
+
+    Raises
+    ------
+    ConfigError
+        A malformed ``--enroll`` value, or a name given twice.
+    FormatError
+        A path that is missing or a directory, or a profile that cannot be read.
+    """
+    from talkover.voices import load_profiles
+
+    clips = [(m.name, m.voice) for m in (cast.members if cast else ()) if m.voice]
+    profile_paths = []
+    for value in args.enroll:
+        name, eq, clip = value.partition("=")
+        if not eq:
+            profile_paths.append(value)
+        elif not name.strip() or not clip.strip():
+            raise ConfigError(f"--enroll: expected NAME=CLIP or PROFILE.npz, got {value!r}")
+        else:
+            clips.append((name.strip(), clip.strip()))
+    if not clips and not profile_paths:
+        return None
+    for path in [*profile_paths, *(c for _, c in clips)]:
+        check_file(path)
+    profiles = tuple(p for path in profile_paths for p in load_profiles(path))
+    enrollment = Enrollment(profiles, tuple(clips))
+    if twice := repeated(enrollment.names):
+        raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
+    return enrollment
+
+
 def cast_from_args(
     args: argparse.Namespace,
     timeline: SpeakerTimeline,
     *,
     cast: Cast | None,
+    enrollment: Enrollment | None,
     recording: Recording,
 ) -> dict[str, Any]:
     """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
 
-    ``cast`` is :func:`named_cast`'s; voices are matched (in ``recording``: ``--media``, or
-    INPUT itself when it is a recording that was diarized) and groups given here.
+    ``cast`` is :func:`named_cast`'s and ``enrollment`` :func:`enrollment_from_args`'s; voices
+    are matched (in ``recording``: ``--media``, or INPUT itself when it is a recording that was
+    diarized) and groups given here.
     """
-    voices = [m for m in (cast.members if cast else ()) if m.voice]
-    if args.enroll or voices:
-        cast = _match_voices(args, timeline, cast or Cast(), recording)
+    if enrollment is not None:
+        cast = _match_voices(args, timeline, cast or Cast(), enrollment, recording)
     if args.groups:
         cast = (cast or Cast()).with_groups(args.groups)
     grid = SensitivityGrid() if args.sensitivity else None
@@ -109,31 +169,22 @@ def _match_voices(
     args: argparse.Namespace,
     timeline: SpeakerTimeline,
     cast: Cast,
+    enrollment: Enrollment,
     recording: Recording,
 ) -> Cast:
     from talkover.io import decode_audio
-    from talkover.voices import enroll_voice, identify_speakers, load_profiles
+    from talkover.voices import enroll_voice, identify_speakers
 
     if not recording.path:
         raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
-    profiles: list[VoiceProfile] = []
-    clips = [(m.name, m.voice) for m in cast.members if m.voice]
-    for value in args.enroll:
-        name, eq, clip = value.partition("=")
-        if eq:
-            if not name.strip() or not clip.strip():
-                raise ConfigError(f"--enroll: expected NAME=CLIP or PROFILE.npz, got {value!r}")
-            clips.append((name.strip(), clip.strip()))
-        else:
-            profiles += load_profiles(value)
-    names = [p.name for p in profiles] + [n for n, _ in clips]
-    if twice := repeated(names):  # before any clip is embedded
-        raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
     embedder = recording.embedder or VoiceEmbedder()
-    profiles += [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in clips]
+    profiles = [
+        *enrollment.profiles,
+        *(enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in enrollment.clips),
+    ]
     waveform = recording.waveform
     matches = identify_speakers(
         waveform if waveform is not None else decode_audio(recording.path), timeline, profiles,
         threshold=args.match_threshold, embedder=embedder,
     )
-    return cast.with_voice_matches(matches, enrolled=names)
+    return cast.with_voice_matches(matches, enrolled=enrollment.names)

@@ -7,10 +7,15 @@ import sys
 from pathlib import Path
 
 from talkover.cli.common import EXIT_OK
-from talkover.errors import InputError
+from talkover.errors import ConfigError, InputError
 from talkover.formats.rttm import format_rttm, write_rttm
 
-__all__ = ["register", "run", "add_diarization_flags", "check_diarization_flags", "progress_for"]
+__all__ = [
+    "register", "run", "add_diarization_flags", "check_diarization_flags",
+    "refuse_speaker_counts", "progress_for",
+]
+
+_SPEAKER_COUNT_FLAGS = ("--num-speakers", "--min-speakers", "--max-speakers")
 
 #: Recordings shorter than this (seconds) get no progress bar.
 PROGRESS_MIN_S = 5.0
@@ -48,9 +53,30 @@ def check_diarization_flags(args: argparse.Namespace) -> None:
     from talkover.diarize.clustering import check_speaker_counts
 
     check_speaker_counts(
-        args.num_speakers, args.min_speakers, args.max_speakers,
-        names=("--num-speakers", "--min-speakers", "--max-speakers"),
+        args.num_speakers, args.min_speakers, args.max_speakers, names=_SPEAKER_COUNT_FLAGS
     )
+
+
+def refuse_speaker_counts(args: argparse.Namespace, why: str) -> None:
+    """Refuse ``--num/min/max-speakers`` for input that is not diarized.
+
+    Parameters
+    ----------
+    why
+        Why the input is not diarized, for the message (``"call.rttm is an annotation"``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the flags given.
+    """
+    given = [f for f in _SPEAKER_COUNT_FLAGS if getattr(args, f[2:].replace("-", "_")) is not None]
+    if given:
+        verb = "apply" if len(given) > 1 else "applies"
+        raise ConfigError(
+            f"{' and '.join(given)} {verb} only when INPUT is an audio or video recording "
+            f"that is diarized; {why}"
+        )
 
 
 def progress_for(args: argparse.Namespace):  # noqa: ANN201 - a ProgressCallback or None

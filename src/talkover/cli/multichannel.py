@@ -10,7 +10,7 @@ from talkover.multichannel import MultichannelConfig, diarize_channels
 from talkover.multichannel.sources import load_channel_file, load_tracks, parse_names
 from talkover.timeline import SpeakerTimeline
 
-__all__ = ["add_multichannel_flags", "multichannel_timeline_from_args"]
+__all__ = ["add_multichannel_flags", "is_multichannel", "multichannel_timeline_from_args"]
 
 # (flag, MultichannelConfig field, help)
 _TUNING = (
@@ -54,15 +54,22 @@ def add_multichannel_flags(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def multichannel_timeline_from_args(
-    args: argparse.Namespace,
-) -> tuple[SpeakerTimeline, str] | None:
-    """The speaker timeline of ``--channels``/``--tracks`` input and the recording it comes
-    from (the first track); ``None`` when neither flag was given."""
-    if args.channels is None and args.tracks is None:
-        if args.track_names is not None:
-            raise InputError("--track-names needs --tracks")
-        return None
+def is_multichannel(args: argparse.Namespace) -> bool:
+    """Whether ``--channels`` or ``--tracks`` was given.
+
+    Raises
+    ------
+    InputError
+        ``--track-names`` without ``--tracks``.
+    """
+    if args.track_names is not None and args.tracks is None:
+        raise InputError("--track-names needs --tracks")
+    return args.channels is not None or args.tracks is not None
+
+
+def multichannel_timeline_from_args(args: argparse.Namespace) -> tuple[SpeakerTimeline, str]:
+    """The speaker timeline of ``--channels``/``--tracks`` input (:func:`is_multichannel`) and
+    the recording it comes from (the first track)."""
     if args.channels is not None and args.tracks is not None:
         raise InputError("give either --channels (one file) or --tracks (several), not both")
     multichannel = MultichannelConfig().updated(
@@ -73,13 +80,18 @@ def multichannel_timeline_from_args(
             raise InputError(
                 f"{args.input}: with --tracks give no INPUT; list every file after --tracks"
             )
-        names = parse_names(args.track_names) if args.track_names else None
-        waveforms, names = load_tracks(args.tracks, names)
+        if args.track_names is not None:
+            names = parse_names(args.track_names, where="--track-names")
+            waveforms, names = load_tracks(args.tracks, names, where="--track-names")
+        else:  # the file stems name the tracks
+            waveforms, names = load_tracks(
+                args.tracks, where="--tracks", hint="name them with --track-names"
+            )
         input_path = args.tracks[0]
     else:
         if args.input is None:
             raise InputError("--channels needs INPUT, the multichannel recording")
-        names = parse_names(args.channels)
+        names = parse_names(args.channels, where="--channels")
         waveforms = load_channel_file(args.input, names)
         input_path = args.input
     uri = Path(input_path).stem

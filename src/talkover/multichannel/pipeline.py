@@ -126,6 +126,7 @@ def check_names(
     per: str = "channel",
     kind: str = "speaker",
     where: str | os.PathLike[str] | None = None,
+    hint: str | None = None,
 ) -> None:
     """Refuse names that are empty or repeated or, given ``count``, not one per ``per``.
 
@@ -140,7 +141,9 @@ def check_names(
     kind
         What the messages call the names: ``"speaker"``, or ``"track"`` for ``--track-names``.
     where
-        The file the names are for; the messages then start with it.
+        The file or flag the names are for; the messages then start with it.
+    hint
+        How to fix it, added in parentheses to the messages.
 
     Raises
     ------
@@ -154,14 +157,15 @@ def check_names(
     talkover.errors.InputError: speaker names must be non-empty and unique, got 'Agent', ''
     """
     start = f"{where}: " if where is not None else ""
+    end = f" ({hint})" if hint is not None else ""
     if count is not None and len(names) != count:
         raise InputError(
             f"{start}{count} {per}(s) but {len(names)} {kind} name(s) ({', '.join(names)}); "
-            f"expected one name per {per}"
+            f"expected one name per {per}{end}"
         )
     if any(not n for n in names) or len(set(names)) != len(names):
         given = ", ".join(repr(n) for n in names)
-        raise InputError(f"{start}{kind} names must be non-empty and unique, got {given}")
+        raise InputError(f"{start}{kind} names must be non-empty and unique, got {given}{end}")
 
 
 def align_channels(waveforms: Sequence[Waveform]) -> np.ndarray:

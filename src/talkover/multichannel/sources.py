@@ -13,14 +13,21 @@ from talkover.multichannel.pipeline import check_names
 __all__ = ["parse_names", "load_channel_file", "load_tracks"]
 
 
-def parse_names(text: str) -> tuple[str, ...]:
+def parse_names(text: str, *, where: str | None = None) -> tuple[str, ...]:
     """Speaker names from a comma-separated list (``"Agent, Customer"``).
+
+    ``where`` (the flag or file the list comes from) starts the error messages.
 
     >>> parse_names("Agent, Customer")
     ('Agent', 'Customer')
+    >>> parse_names("Agent,,Customer", where="--channels")
+    Traceback (most recent call last):
+    ...
+    talkover.errors.InputError: --channels: speaker names must be non-empty and unique, got \
+'Agent', '', 'Customer'
     """
     names = tuple(n.strip() for n in text.split(","))
-    check_names(names)
+    check_names(names, where=where)
     return names
 
 
@@ -41,11 +48,17 @@ def load_channel_file(path: str | os.PathLike[str], names: Sequence[str]) -> tup
 
 
 def load_tracks(
-    paths: Sequence[str | os.PathLike[str]], names: Sequence[str] | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    names: Sequence[str] | None = None,
+    *,
+    where: str | None = None,
+    hint: str | None = None,
 ) -> tuple[tuple[Waveform, ...], tuple[str, ...]]:
     """Decode one file per speaker (mixed to mono, resampled to 16 kHz).
 
-    Names default to the file stems. Returns the waveforms and the names.
+    Names default to the file stems. Returns the waveforms and the names. ``where`` and
+    ``hint`` go into the messages of bad names, as for
+    :func:`~talkover.multichannel.pipeline.check_names`.
 
     Raises
     ------
@@ -58,5 +71,5 @@ def load_tracks(
     if not paths:
         raise InputError("--tracks needs at least one audio file")
     names = tuple(names) if names is not None else tuple(Path(p).stem for p in paths)
-    check_names(names, len(paths), per="track", kind="track")
+    check_names(names, len(paths), per="track", kind="track", where=where, hint=hint)
     return tuple(decode_audio(p) for p in paths), names
