@@ -10,6 +10,7 @@ import pytest
 
 from talkover.cli import main
 from talkover.testing import real_cases
+from tests.conftest import real_case_params
 
 RTTM = (
     "SPEAKER call 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n"
@@ -157,7 +158,7 @@ def test_console_script_runs(rttm: Path) -> None:
     assert json.loads(proc.stdout)["speakers"][0]["id"] == "A"
 
 
-@pytest.mark.parametrize("case", real_cases(), ids=lambda p: p.name)
+@pytest.mark.parametrize("case", real_case_params(), ids=lambda p: p.name)
 def test_every_shared_case(case: Path, capsys) -> None:
     rttm = case / f"{case.name}.rttm"
     assert main(["analyze", str(rttm), "--json"]) == 0

@@ -21,6 +21,7 @@ from talkover.events import Event
 from talkover.formats.rttm import read_rttm, write_rttm
 from talkover.testing import TimelineBuilder, real_cases
 from talkover.timeline import Segment, SpeakerTimeline
+from tests.conftest import real_case_params
 
 CONFIG = EventConfig()
 
@@ -230,7 +231,7 @@ def test_cli_bad_input_exits_2(tmp_path, capsys):
     assert main(["eval", "--ref", str(tmp_path / "none.rttm"), "--hyp", str(bad)]) == 2
 
 
-@pytest.mark.parametrize("case", real_cases()[:3], ids=lambda p: p.name)
+@pytest.mark.parametrize("case", real_case_params(3), ids=lambda p: p.name)
 def test_real_reference_against_itself(case):
     ref = read_rttm(case / f"{case.name}.rttm")
     shifted = SpeakerTimeline(
