@@ -102,15 +102,20 @@ def score(ref: SpeakerTimeline, hyp: SpeakerTimeline, config: EventConfig, tally
 
 
 # -- run ------------------------------------------------------------------------------------
-def collect_cases(real_root: Path, synthetic: Path, heldout: Path | None = None) -> list[Case]:
+def collect_cases(real_root: Path, synthetic: Path | None, heldout: Path | None = None
+                  ) -> list[Case]:
+    """The real cases, then the synthetic set's and the held-back set's conversations (each
+    generated first when its folder has no index; ``None`` leaves a set out)."""
     cases = [
         Case("real", p.name, p / f"{p.name}.wav", p / f"{p.name}.rttm")
         for p in real_cases(real_root) if (p / f"{p.name}.wav").is_file()
     ]
-    if not (synthetic / "index.json").is_file():
-        generate(real_root, synthetic)
-    for row in json.loads((synthetic / "index.json").read_text(encoding="utf-8")):
-        cases.append(Case("synthetic", row["uri"], synthetic / row["wav"], synthetic / row["rttm"]))
+    if synthetic is not None:
+        if not (synthetic / "index.json").is_file():
+            generate(real_root, synthetic)
+        for row in json.loads((synthetic / "index.json").read_text(encoding="utf-8")):
+            cases.append(
+                Case("synthetic", row["uri"], synthetic / row["wav"], synthetic / row["rttm"]))
     if heldout is not None:  # a set generated with other seeds, to check generalisation
         if not (heldout / "index.json").is_file():
             generate(real_root, heldout, count=10, first_seed=2000)
@@ -203,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     sets = set(args.sets.split(","))
     if args.heldout is not None:
         sets.add("heldout")
-    cases = [c for c in collect_cases(args.real, args.synthetic, args.heldout)
-             if c.set_name in sets]
+    synthetic = args.synthetic if "synthetic" in sets else None  # not built when not scored
+    cases = [c for c in collect_cases(args.real, synthetic, args.heldout) if c.set_name in sets]
     tallies, notes = run(args.systems.split(","), cases,
                          lambda s: print(s, file=sys.stderr, flush=True), reuse=args.reuse,
                          hyp_dir=args.hyp_dir)
