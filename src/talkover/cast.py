@@ -31,6 +31,7 @@ a voice.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,6 +50,7 @@ __all__ = [
     "load_cast",
     "DEFAULT_ATTRIBUTE",
     "label_speakers",
+    "repeated",
 ]
 
 #: The attribute a ``--groups`` value without ``ATTR:`` sets.
@@ -188,10 +190,18 @@ def _valid_names(speaker_ids: Sequence[str], names: Mapping[str, str]) -> list[s
     return [f"{names[sid]} ({sid})" if sid in names else sid for sid in speaker_ids]
 
 
+def repeated(names: Iterable[str]) -> list[str]:
+    """The names given more than once, sorted.
+
+    >>> repeated(["Ann", "Bo", "Ann"])
+    ['Ann']
+    """
+    return sorted(n for n, count in Counter(names).items() if count > 1)
+
+
 def _check_unique(names: Sequence[str], where: str) -> None:
-    seen = {n for n in names if names.count(n) > 1}
-    if seen:
-        raise ConfigError(f"{where}: name(s) given twice: {', '.join(sorted(seen))}")
+    if twice := repeated(names):
+        raise ConfigError(f"{where}: name(s) given twice: {', '.join(twice)}")
 
 
 def parse_group_spec(spec: str) -> tuple[GroupAssignment, ...]:

@@ -7,8 +7,7 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
-from talkover.cast import Cast, load_cast
-from talkover.cli.common import repeated
+from talkover.cast import Cast, load_cast, repeated
 from talkover.errors import ConfigError
 from talkover.files import check_file
 from talkover.io.waveform import Waveform

@@ -1,15 +1,12 @@
-"""Pieces the CLI commands share: exit codes, the threshold flags, repeated names."""
+"""Pieces the CLI commands share: exit codes and the threshold flags."""
 
 from __future__ import annotations
 
 import argparse
-from collections import Counter
-from collections.abc import Iterable
 
 from talkover.config import EventConfig, load_event_config
 
-__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args",
-           "repeated"]
+__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -47,8 +44,3 @@ def config_from_args(args: argparse.Namespace) -> EventConfig:
         grace_s=args.grace_s,
         silent_gap_s=args.silent_gap_s,
     )
-
-
-def repeated(names: Iterable[str]) -> list[str]:
-    """The names given more than once, sorted."""
-    return sorted(n for n, count in Counter(names).items() if count > 1)

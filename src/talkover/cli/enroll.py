@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from talkover.cli.common import EXIT_OK, repeated
+from talkover.cast import repeated
+from talkover.cli.common import EXIT_OK
 from talkover.errors import ConfigError
 
 __all__ = ["register", "run"]
