@@ -16,7 +16,7 @@ from talkover.timeline import SpeakerTimeline
 from talkover.voices import MATCH_THRESHOLD, VoiceEmbedder, VoiceProfile
 
 __all__ = ["Recording", "Enrollment", "add_cast_flags", "named_cast", "enrollment_from_args",
-           "cast_from_args"]
+           "cast_from_args", "name_and_clip"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,22 @@ class Enrollment:
         return [p.name for p in self.profiles] + [n for n, _ in self.clips]
 
 
+def name_and_clip(value: str, *, where: str, expected: str) -> tuple[str, str] | None:
+    """``NAME=CLIP`` as ``(name, clip)``, stripped; ``None`` when ``value`` has no ``=``.
+
+    Raises
+    ------
+    ConfigError
+        ``NAME`` or ``CLIP`` is empty: ``where: expected <expected>, got 'value'``.
+    """
+    name, eq, clip = (part.strip() for part in value.partition("="))
+    if not eq:
+        return None
+    if not name or not clip:
+        raise ConfigError(f"{where}: expected {expected}, got {value!r}")
+    return name, clip
+
+
 def enrollment_from_args(args: argparse.Namespace, cast: Cast | None) -> Enrollment | None:
     """The voices ``--enroll`` and the cast's ``voice = ...`` give (``None``: none given).
 
@@ -124,13 +140,11 @@ def enrollment_from_args(args: argparse.Namespace, cast: Cast | None) -> Enrollm
     clips = [(m.name, m.voice) for m in (cast.members if cast else ()) if m.voice]
     profile_paths = []
     for value in args.enroll:
-        name, eq, clip = value.partition("=")
-        if not eq:
+        pair = name_and_clip(value, where="--enroll", expected="NAME=CLIP or PROFILE.npz")
+        if pair is None:
             profile_paths.append(value)
-        elif not name.strip() or not clip.strip():
-            raise ConfigError(f"--enroll: expected NAME=CLIP or PROFILE.npz, got {value!r}")
         else:
-            clips.append((name.strip(), clip.strip()))
+            clips.append(pair)
     if not clips and not profile_paths:
         return None
     for path in [*profile_paths, *(c for _, c in clips)]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from talkover.cast import repeated
+from talkover.cli.cast_flags import name_and_clip
 from talkover.cli.common import EXIT_OK
 from talkover.errors import ConfigError
 
@@ -32,10 +33,10 @@ def run(args: argparse.Namespace) -> int:
 
     pairs = []
     for value in args.voices:
-        name, eq, clip = (part.strip() for part in value.partition("="))
-        if not eq or not name or not clip:
+        pair = name_and_clip(value, where="enroll", expected="NAME=CLIP")
+        if pair is None:
             raise ConfigError(f"enroll: expected NAME=CLIP, got {value!r}")
-        pairs.append((name, clip))
+        pairs.append(pair)
     if twice := repeated([n for n, _ in pairs]):
         raise ConfigError(f"enroll: name(s) given twice: {', '.join(twice)}")
     if not args.output.endswith(".npz"):
