@@ -4,11 +4,13 @@ The model stage (segmentation + embeddings, ``Diarizer._windows``) runs once per
 setting and is cached as ``.npz`` in ``--cache``; the rest of the pipeline
 (``Diarizer._timeline``, then :func:`talkover.cleanup.clean_timeline`) and the scoring
 (:func:`talkover.evaluation.evaluate`, as ``benchmarks/events.py`` scores) run on the cache, so a
-second run only re-scores. Prints pooled DER and the macro F1 over interruption,
-failed_interruption, backchannel and overlap, per set (``benchmarks/events.py``'s tally).
+second run only re-scores. Prints pooled DER, the macro F1 over interruption,
+failed_interruption, backchannel and overlap, and each type's F1, per set
+(``benchmarks/events.py``'s tally), and the model stage's seconds for the files computed in
+this run (none when all came from the cache).
 
     python benchmarks/window_step.py --cache out/steps --set synthetic=out/synthetic \\
-        --set heldout=out/heldout --variant 5.0:4.0 --variant 2.5:4.0
+        --set heldout=out/heldout --variant 5.0:4.0 --variant 2.5:4.0 --variant 1.0:4.0
 
 ``--set real`` (the default, always included) is ``../shared/bench/real``; a variant is
 ``STEP:EMBEDDING_SECONDS``.
@@ -18,14 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 import numpy as np
 
-from events import Tally, score
+from events import MACRO_TYPES, Tally, score
 from talkover import EventConfig, read_rttm
 from talkover.cleanup import clean_timeline
 from talkover.diarize.pipeline import DiarizationConfig, Diarizer
+from talkover.io.waveform import SAMPLE_RATE_HZ
 from talkover.testing import SHARED_REAL, real_cases
 from talkover.testing.voices import read_wav
 
@@ -52,16 +56,23 @@ def run_variant(step: float, embedding_s: float, sets: dict[str, Path], cache: P
     for set_name, uri, wav, rttm in cases(sets):
         samples = read_wav(wav).astype(np.float32)
         npz = folder / f"{uri}.npz"
+        tally = tallies.setdefault(set_name, Tally())
         if not npz.is_file():
+            started = time.perf_counter()
             np.savez(npz, *diarizer._windows(samples, None))
+            tally.compute_s += time.perf_counter() - started
+            tally.audio_s += len(samples) / SAMPLE_RATE_HZ
         z = np.load(npz)
         hyp = diarizer._timeline(*(z[f"arr_{i}"] for i in range(4)), len(samples), uri,
                                  num_speakers=None, min_speakers=None, max_speakers=None)
-        score(read_rttm(rttm), clean_timeline(hyp), EventConfig(),
-              tallies.setdefault(set_name, Tally()))
+        score(read_rttm(rttm), clean_timeline(hyp), EventConfig(), tally)
     for set_name, tally in tallies.items():
+        per_type = " ".join(f"{kind} {tally.prf(kind)[2] or 0:.2f}" for kind in MACRO_TYPES)
+        speed = (f" | model stage {tally.compute_s:.0f} s for {tally.audio_s:.0f} s of audio"
+                 if tally.audio_s else "")
         print(f"step {step} s, embeddings {embedding_s} s | {set_name:10s} "
-              f"DER {tally.der:.3f} macro F1 {tally.macro_f1():.3f}", flush=True)
+              f"DER {tally.der:.3f} macro F1 {tally.macro_f1():.3f} | {per_type}{speed}",
+              flush=True)
 
 
 def add_set_flags(parser: argparse.ArgumentParser) -> None:
