@@ -149,9 +149,10 @@ def test_empty_file_gives_valid_empty_analysis(tmp_path: Path, capsys) -> None:
     assert doc["speakers"] == [] and doc["events"] == []
 
 
-def test_console_script_runs(rttm: Path) -> None:
+@pytest.mark.parametrize("module", ["talkover.cli", "talkover"])
+def test_console_script_runs(rttm: Path, module: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "talkover.cli", "analyze", str(rttm), "--json"],
+        [sys.executable, "-m", module, "analyze", str(rttm), "--json"],
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, proc.stderr
