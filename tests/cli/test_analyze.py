@@ -2,15 +2,21 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from talkover.analysis import analyze_timeline
 from talkover.cli import main
+from talkover.errors import OutputError
+from talkover.formats import read_annotation, write_output
 from talkover.testing import real_cases
 from tests.conftest import real_case_params
+
+FIXTURES = Path(__file__).resolve().parents[1] / "formats" / "fixtures"
 
 RTTM = (
     "SPEAKER call 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n"
@@ -106,6 +112,45 @@ def test_malformed_rttm_exits_2_with_path_and_line(tmp_path: Path, capsys) -> No
 def test_bad_options_exit_2(rttm: Path, args: list[str], expected: str, capsys) -> None:
     assert main(["analyze", str(rttm), *args]) == 2
     assert expected in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        ("missing/r.json", "missing/r.json: folder {tmp}/missing does not exist"),
+        ("missing/r.html", "missing/r.html: folder {tmp}/missing does not exist"),
+        ("afile/r.csv", "afile/r.csv: {tmp}/afile is a file, expected a folder"),
+        ("folder.json", "folder.json: is a directory, expected the name of a file"),
+    ],
+)
+def test_unwritable_outputs_exit_2_naming_the_path(
+    rttm: Path, tmp_path: Path, capsys, out: str, expected: str
+) -> None:
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "folder.json").mkdir()
+    kept = tmp_path / "kept.json"
+    kept.write_text("mine")
+    # the good output comes first: nothing is written when any output is refused
+    assert main(["analyze", str(rttm), "-o", str(kept), "-o", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err
+    assert expected.format(tmp=tmp_path) in err and "Traceback" not in err
+    assert kept.read_text() == "mine"
+    assert not (tmp_path / "missing").exists()
+
+
+def test_an_input_is_never_overwritten(tmp_path: Path, capsys) -> None:
+    transcript = tmp_path / "call.json"
+    shutil.copy(FIXTURES / "whisperx.json", transcript)
+    before = transcript.read_bytes()
+    assert main(["analyze", str(transcript), "-o", str(transcript)]) == 2
+    assert f"{transcript}: is also an input of this run" in capsys.readouterr().err
+    assert transcript.read_bytes() == before
+
+
+def test_write_output_names_the_path_it_cannot_write(rttm: Path, tmp_path: Path) -> None:
+    analysis = analyze_timeline(read_annotation(rttm))
+    with pytest.raises(OutputError, match=r"r\.json: cannot write \(No such file or directory\)"):
+        write_output(analysis, tmp_path / "missing" / "r.json")
 
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"

@@ -46,6 +46,15 @@ def test_undecodable_media_exits_2_naming_the_file(tmp_path, capsys):
     assert "broken.mp3" in capsys.readouterr().err
 
 
+def test_diarize_refuses_a_missing_output_folder_before_decoding(tmp_path, capsys):
+    bad = tmp_path / "broken.mp3"
+    bad.write_bytes(b"this is not audio")
+    out = tmp_path / "missing" / "call.rttm"
+    assert main(["diarize", str(bad), "-o", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{out}: folder {out.parent} does not exist" in err and "Traceback" not in err
+
+
 def test_diarize_refuses_a_non_rttm_output(tmp_path, capsys):
     assert main(["diarize", str(SAMPLE), "-o", str(tmp_path / "x.txt")]) == 2
     assert "x.txt" in capsys.readouterr().err

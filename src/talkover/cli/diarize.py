@@ -8,6 +8,7 @@ from pathlib import Path
 
 from talkover.cli.common import EXIT_OK
 from talkover.errors import ConfigError, InputError
+from talkover.files import check_output, writing
 from talkover.formats.rttm import format_rttm, write_rttm
 
 __all__ = [
@@ -104,12 +105,15 @@ def run(args: argparse.Namespace) -> int:
     check_diarization_flags(args)
     if args.output and Path(args.output).suffix.lower() != ".rttm":
         raise InputError(f"{args.output}: diarize writes RTTM; give an .rttm output path")
+    if args.output:
+        check_output(args.output, inputs=[args.media])
     timeline = diarize_media(
         args.media, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
         max_speakers=args.max_speakers, progress=progress_for(args),
     )
     if args.output:
-        write_rttm(timeline, args.output)
+        with writing(args.output):
+            write_rttm(timeline, args.output)
     else:
         sys.stdout.write(format_rttm(timeline))
     return EXIT_OK

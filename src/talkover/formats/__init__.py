@@ -12,6 +12,7 @@ from pathlib import Path
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
+from talkover.files import writing
 from talkover.formats.cha import read_cha, write_cha
 from talkover.formats.csv import write_events_csv
 from talkover.formats.eaf import read_eaf, write_eaf
@@ -116,10 +117,19 @@ def read_annotation(path: str | Path, *, input_format: str | None = None) -> Spe
 
 
 def write_output(analysis: Analysis, path: str | Path) -> None:
-    """Write an analysis in the format the extension names."""
+    """Write an analysis in the format the extension names.
+
+    Raises
+    ------
+    FormatError
+        The extension names no output format.
+    OutputError
+        The file cannot be written (missing folder, no permission, ...).
+    """
     path = Path(path)
     writer = OUTPUT_WRITERS.get(path.suffix.lower())
     if writer is None:
         known = ", ".join(sorted(OUTPUT_WRITERS))
         raise FormatError(path, f"unknown output format {path.suffix!r}; expected {known}")
-    writer(analysis, path)
+    with writing(path):
+        writer(analysis, path)
