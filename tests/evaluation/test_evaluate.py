@@ -231,6 +231,28 @@ def test_cli_bad_input_exits_2(tmp_path, capsys):
     assert main(["eval", "--ref", str(tmp_path / "none.rttm"), "--hyp", str(bad)]) == 2
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("folder", "folder: is a directory, expected a file"),
+        ("gone.txt", "gone.txt: no such file"),
+        ("call.flac", "call.flac: unknown annotation format '.flac'; expected .cha, .csv, .eaf, "
+         ".json, .rttm, .srt, .textgrid, .vtt (to score a recording, diarize it first: "
+         "talkover diarize {tmp}/call.flac -o call.rttm)"),
+    ],
+)
+def test_cli_says_what_is_wrong_with_a_file_that_is_no_annotation(
+    tmp_path, capsys, name, expected
+):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "call.flac").write_bytes(b"fLaC")
+    ref = tmp_path / "ref.rttm"
+    write_rttm(SpeakerTimeline.from_tuples([(0, 10, "A")], uri="f"), ref)
+    assert main(["eval", "--ref", str(ref), "--hyp", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/{expected.format(tmp=tmp_path)}" in err
+
+
 @pytest.mark.parametrize("case", real_case_params(3), ids=lambda p: p.name)
 def test_real_reference_against_itself(case):
     ref = read_rttm(case / f"{case.name}.rttm")
