@@ -9,6 +9,7 @@ Exit codes: 0 all went well, 1 some inputs failed (listed at the end), 2 bad usa
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -36,8 +37,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _WarningsToStderr(logging.Handler):
+    """talkover's logged warnings as ``talkover: warning: ...`` lines on stderr, like its errors
+    (``sys.stderr`` is looked up at each message)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"talkover: warning: {record.getMessage()}\n")
+        except Exception:  # logging's own policy for a handler that fails
+            self.handleError(record)
+
+
+def _show_warnings() -> None:
+    log = logging.getLogger("talkover")
+    if not any(isinstance(h, _WarningsToStderr) for h in log.handlers):
+        log.addHandler(_WarningsToStderr(logging.WARNING))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _show_warnings()
     try:
         return int(args.run(args))
     except InputError as exc:

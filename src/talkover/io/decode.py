@@ -120,7 +120,7 @@ def _iter_frames(
     if damaged and decoded == 0:
         raise DecodeError(path, f"all {damaged} audio packets failed to decode (corrupt stream)")
     if damaged:
-        logger.warning("%s: skipped %d undecodable audio packets", path, damaged)
+        logger.warning("%s: skipped %d undecodable audio packet(s)", path, damaged)
 
 
 def _channels_of(frame: av.AudioFrame, *, mono: bool) -> np.ndarray:
