@@ -194,6 +194,16 @@ def test_empty_file_gives_valid_empty_analysis(tmp_path: Path, capsys) -> None:
     assert doc["speakers"] == [] and doc["events"] == []
 
 
+def test_help_says_the_speaker_counts_are_for_recordings(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    diarization = capsys.readouterr().out.split(
+        "diarization (only when INPUT is an audio or video recording):\n"
+    )[1].split("\n\n")[0]
+    for flag in ("--num-speakers N", "--min-speakers N", "--max-speakers N", "-q, --quiet"):
+        assert flag in diarization
+
+
 @pytest.mark.parametrize("module", ["talkover.cli", "talkover"])
 def test_console_script_runs(rttm: Path, module: str) -> None:
     proc = subprocess.run(

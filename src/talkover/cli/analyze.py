@@ -77,7 +77,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_multichannel_flags(parser)
     add_threshold_flags(parser)
-    add_diarization_flags(parser)
+    add_diarization_flags(
+        parser.add_argument_group("diarization (only when INPUT is an audio or video recording)")
+    )
     add_cast_flags(parser)
     parser.set_defaults(run=run)
 

@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def add_diarization_flags(parser: argparse.ArgumentParser) -> None:
+def add_diarization_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """``--num-speakers``, ``--min-speakers``, ``--max-speakers`` and ``--quiet``."""
     parser.add_argument("--num-speakers", type=int, metavar="N", help="exact number of speakers")
     parser.add_argument("--min-speakers", type=int, metavar="N", help="at least N speakers")
