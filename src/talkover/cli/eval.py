@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
-from talkover.errors import FormatError
+from talkover.errors import ConfigError, FormatError
 from talkover.events.types import EVENT_TYPES
 from talkover.files import check_file
 from talkover.formats import ANNOTATION_READERS, is_annotation, read_annotation
@@ -94,6 +94,10 @@ def run(args: argparse.Namespace) -> int:
     from talkover.evaluation import evaluate
 
     config = config_from_args(args)
+    if not 0.0 <= args.onset_tolerance_s <= 3600.0:  # before the files are read; also nan
+        raise ConfigError(
+            f"--onset-tolerance must be between 0 and 3600 seconds, got {args.onset_tolerance_s}"
+        )
     reference = _read(args.ref)
     hypothesis = _read(args.hyp)
     result = evaluate(
