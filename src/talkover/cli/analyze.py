@@ -100,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
         check_output(out, inputs=[args.input, args.media, *(args.tracks or [])])
+    if args.media and Path(args.media).is_dir():
+        raise InputError(f"{args.media}: is a directory, expected an audio or video file (--media)")
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
     cast = named_cast(args)

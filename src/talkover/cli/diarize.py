@@ -9,6 +9,7 @@ from pathlib import Path
 from talkover.cli.common import EXIT_OK
 from talkover.errors import ConfigError, InputError
 from talkover.files import check_output, writing
+from talkover.formats import is_annotation
 from talkover.formats.rttm import format_rttm, write_rttm
 
 __all__ = [
@@ -103,6 +104,11 @@ def run(args: argparse.Namespace) -> int:
     from talkover.pipeline import diarize_media
 
     check_diarization_flags(args)
+    if is_annotation(args.media):
+        raise InputError(
+            f"{args.media}: is an annotation ({Path(args.media).suffix}), expected an audio or "
+            f"video file to diarize; talkover analyze {args.media} reads it as it is"
+        )
     if args.output and Path(args.output).suffix.lower() != ".rttm":
         raise InputError(f"{args.output}: diarize writes RTTM; give an .rttm output path")
     if args.output:
