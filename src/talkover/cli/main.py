@@ -3,7 +3,8 @@
 Each command lives in its own module with ``register(commands)`` (adds its parser and sets
 ``run``) and ``run(args) -> exit code``.
 
-Exit codes: 0 all went well, 1 some inputs failed (listed at the end), 2 bad usage or input.
+Exit codes (as README.md says): 0 all went well, 1 a failure inside talkover, 2 bad usage or
+bad input (an output path that cannot be written included).
 """
 
 from __future__ import annotations
