@@ -49,8 +49,9 @@ class DecodeError(InputError):
 
 
 class OutputError(InputError):
-    """An output path cannot be written: its folder is missing, it is a folder, it is one of
-    the inputs, or the system refuses the write. The message starts with the path."""
+    """An output path cannot be written: it is a folder, a file stands where its folder should
+    be, it is one of the inputs, or the system refuses the write. The message starts with the
+    path."""
 
     def __init__(self, path: object, message: str) -> None:
         self.path = str(path)

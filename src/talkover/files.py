@@ -2,7 +2,8 @@
 
 Every reading fault is a :class:`~talkover.errors.FormatError` whose message starts with the path
 (and the line where one is known): ``speakers.toml: no such file``; every writing fault an
-:class:`~talkover.errors.OutputError`: ``out/report.html: folder out does not exist``.
+:class:`~talkover.errors.OutputError`: ``notes.txt/report.html: notes.txt is a file, expected
+a folder to write into``.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 
 def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> None:
     """Refuse an output path that cannot be written, before any slow work and before anything
-    is written (so that no existing file is touched when a run is refused).
+    is written (so that no existing file is touched when a run is refused). Missing folders
+    are fine: :func:`writing` creates them.
 
     Parameters
     ----------
@@ -84,17 +86,13 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) 
     Raises
     ------
     OutputError
-        The path is a folder, its folder does not exist or is not writable, it is a read-only
-        file, or it is one of ``inputs``.
+        The path is a folder, a file stands where a folder is needed, the folder is not
+        writable, the path is a read-only file, or it is one of ``inputs``.
     """
     out = Path(path)
-    folder = out.parent
     if out.is_dir():
         raise OutputError(out, "is a directory, expected the name of a file to write")
-    if not folder.is_dir():
-        if folder.exists():
-            raise OutputError(out, f"{folder} is a file, expected a folder to write into")
-        raise OutputError(out, f"folder {folder} does not exist (create it first)")
+    folder = _nearest_folder(out)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(out, f"folder {folder} is not writable")
     if not out.exists():
@@ -109,11 +107,30 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) 
             )
 
 
+def _nearest_folder(out: Path) -> Path:
+    """The nearest existing ancestor of ``out`` (the folders below it are to be created).
+
+    Raises
+    ------
+    OutputError
+        That ancestor is a file, not a folder.
+    """
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(out, f"{folder} is a file, expected a folder to write into")
+    return folder
+
+
 @contextmanager
 def writing(path: str | Path) -> Iterator[None]:
-    """Turn an :class:`OSError` raised while ``path`` is written into an :class:`OutputError`
-    naming it (``report.json: cannot write (No space left on device)``)."""
+    """Write ``path`` inside this block: its missing folders are created first, and an
+    :class:`OSError` becomes an :class:`OutputError` naming it
+    (``report.json: cannot write (No space left on device)``)."""
+    _nearest_folder(Path(path))
     try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         yield
     except OSError as exc:
         why = exc.strerror or str(exc)

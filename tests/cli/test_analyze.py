@@ -117,9 +117,8 @@ def test_bad_options_exit_2(rttm: Path, args: list[str], expected: str, capsys) 
 @pytest.mark.parametrize(
     ("out", "expected"),
     [
-        ("missing/r.json", "missing/r.json: folder {tmp}/missing does not exist"),
-        ("missing/r.html", "missing/r.html: folder {tmp}/missing does not exist"),
         ("afile/r.csv", "afile/r.csv: {tmp}/afile is a file, expected a folder"),
+        ("afile/sub/r.html", "afile/sub/r.html: {tmp}/afile is a file, expected a folder"),
         ("folder.json", "folder.json: is a directory, expected the name of a file"),
     ],
 )
@@ -130,12 +129,23 @@ def test_unwritable_outputs_exit_2_naming_the_path(
     (tmp_path / "folder.json").mkdir()
     kept = tmp_path / "kept.json"
     kept.write_text("mine")
-    # the good output comes first: nothing is written when any output is refused
-    assert main(["analyze", str(rttm), "-o", str(kept), "-o", str(tmp_path / out)]) == 2
+    new = tmp_path / "new" / "r.json"
+    # the good outputs come first: nothing is written when any output is refused
+    args = ["analyze", str(rttm), "-o", str(kept), "-o", str(new), "-o", str(tmp_path / out)]
+    assert main(args) == 2
     err = capsys.readouterr().err
     assert expected.format(tmp=tmp_path) in err and "Traceback" not in err
     assert kept.read_text() == "mine"
-    assert not (tmp_path / "missing").exists()
+    assert not new.parent.exists()
+
+
+@pytest.mark.parametrize("name", ["r.json", "r.txt", "r.png", "r.html"])
+def test_missing_output_folders_are_created(
+    rttm: Path, tmp_path: Path, capsys, name: str
+) -> None:
+    out = tmp_path / "results" / "call" / name
+    assert main(["analyze", str(rttm), "-o", str(out)]) == 0
+    assert out.stat().st_size > 0
 
 
 def test_an_input_is_never_overwritten(tmp_path: Path, capsys) -> None:
@@ -149,8 +159,12 @@ def test_an_input_is_never_overwritten(tmp_path: Path, capsys) -> None:
 
 def test_write_output_names_the_path_it_cannot_write(rttm: Path, tmp_path: Path) -> None:
     analysis = analyze_timeline(read_annotation(rttm))
-    with pytest.raises(OutputError, match=r"r\.json: cannot write \(No such file or directory\)"):
-        write_output(analysis, tmp_path / "missing" / "r.json")
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(OutputError, match=r"afile/r\.json: .*afile is a file, expected a folder"):
+        write_output(analysis, tmp_path / "afile" / "r.json")
+    (tmp_path / "r.json").mkdir()
+    with pytest.raises(OutputError, match=r"r\.json: cannot write \(Is a directory\)"):
+        write_output(analysis, tmp_path / "r.json")
 
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"

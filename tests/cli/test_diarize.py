@@ -46,13 +46,21 @@ def test_undecodable_media_exits_2_naming_the_file(tmp_path, capsys):
     assert "broken.mp3" in capsys.readouterr().err
 
 
-def test_diarize_refuses_a_missing_output_folder_before_decoding(tmp_path, capsys):
+def test_diarize_refuses_an_unwritable_output_before_decoding(tmp_path, capsys):
     bad = tmp_path / "broken.mp3"
     bad.write_bytes(b"this is not audio")
-    out = tmp_path / "missing" / "call.rttm"
+    (tmp_path / "notes").write_text("")
+    out = tmp_path / "notes" / "call.rttm"
     assert main(["diarize", str(bad), "-o", str(out), "-q"]) == 2
     err = capsys.readouterr().err
-    assert f"{out}: folder {out.parent} does not exist" in err and "Traceback" not in err
+    assert f"{out}: {out.parent} is a file, expected a folder" in err and "Traceback" not in err
+
+
+def test_diarize_creates_a_missing_output_folder(tmp_path, capsys):
+    silent = _wav(tmp_path / "silent.wav", np.zeros(16_000))
+    out = tmp_path / "missing" / "call.rttm"
+    assert main(["diarize", str(silent), "-o", str(out), "-q"]) == 0
+    assert out.read_text() == ""
 
 
 def test_diarize_says_an_annotation_is_no_recording(tmp_path, capsys):
