@@ -18,6 +18,7 @@ from talkover.errors import (
     FormatError,
     InputError,
     ModelError,
+    OutputError,
     TalkoverError,
 )
 from talkover.events import EVENT_TYPES, Event, EventType, detect_events
@@ -40,6 +41,7 @@ __all__ = [
     "FormatError",
     "DecodeError",
     "ConfigError",
+    "OutputError",
     "ModelError",
     "Event",
     "EventType",

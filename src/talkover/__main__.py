@@ -1,4 +1,4 @@
-"""``python -m talkover``: the ``talkover`` command, for environments without its script."""
+"""``python -m talkover``: the ``talkover`` command (as ``python -m talkover.cli``)."""
 
 import sys
 

@@ -2,7 +2,8 @@
 
 Every error talkover raises on purpose derives from :class:`TalkoverError`, so a caller can catch
 one type. Errors caused by the user's input (a malformed file, an undecodable recording, a bad
-option) derive from :class:`InputError`; the CLI maps those to exit code 2.
+option, an output path that cannot be written) derive from :class:`InputError`; the CLI maps
+those to exit code 2.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ __all__ = [
     "InputError",
     "FormatError",
     "DecodeError",
+    "OutputError",
     "ConfigError",
     "ModelError",
 ]
@@ -40,6 +42,16 @@ class FormatError(InputError):
 
 class DecodeError(InputError):
     """A media file cannot be decoded to audio."""
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")
+
+
+class OutputError(InputError):
+    """An output path cannot be written: it is a folder, a file stands where its folder should
+    be, it is one of the inputs, or the system refuses the write. The message starts with the
+    path."""
 
     def __init__(self, path: object, message: str) -> None:
         self.path = str(path)

@@ -1,18 +1,23 @@
-"""Reading input files (text, TOML) with errors that name the file.
+"""Reading input files (text, TOML) and checking output paths, with errors that name the file.
 
-Every fault is a :class:`~talkover.errors.FormatError` whose message starts with the path (and
-the line where one is known): ``speakers.toml: no such file``.
+Every reading fault is a :class:`~talkover.errors.FormatError` whose message starts with the path
+(and the line where one is known): ``speakers.toml: no such file``; every writing fault an
+:class:`~talkover.errors.OutputError`: ``notes.txt/report.html: notes.txt is a file, expected
+a folder to write into``.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from talkover.errors import FormatError
+from talkover.errors import FormatError, OutputError
 
-__all__ = ["check_file", "read_text", "read_toml"]
+__all__ = ["check_file", "check_output", "read_text", "read_toml", "writing"]
 
 _MISSING = "no such file"
 _DIRECTORY = "is a directory, expected a file"
@@ -65,3 +70,70 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(path, f"not valid TOML ({exc})") from None
+
+
+def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> None:
+    """Refuse an output path that cannot be written, before any slow work and before anything
+    is written (so that no existing file is touched when a run is refused). Missing folders
+    are fine: :func:`writing` creates them.
+
+    Parameters
+    ----------
+    inputs
+        The run's input files (``None`` entries are skipped): writing over one of them would
+        lose it.
+
+    Raises
+    ------
+    OutputError
+        The path is a folder, a file stands where a folder is needed, the folder is not
+        writable, the path is a read-only file, or it is one of ``inputs``.
+    """
+    out = Path(path)
+    if out.is_dir():
+        raise OutputError(out, "is a directory, expected the name of a file to write")
+    folder = _nearest_folder(out)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(out, f"folder {folder} is not writable")
+    if not out.exists():
+        return
+    if not os.access(out, os.W_OK):
+        raise OutputError(out, "file is read-only")
+    for given in inputs:
+        if given is not None and Path(given).exists() and out.samefile(given):
+            raise OutputError(
+                out, "is also an input of this run; writing it would overwrite the input "
+                "(choose another output name)"
+            )
+
+
+def _nearest_folder(out: Path) -> Path:
+    """The nearest existing ancestor of ``out`` (the folders below it are to be created).
+
+    Raises
+    ------
+    OutputError
+        That ancestor is a file, not a folder.
+    """
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(out, f"{folder} is a file, expected a folder to write into")
+    return folder
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Write ``path`` inside this block: its missing folders are created first, and an
+    :class:`OSError` becomes an :class:`OutputError` naming it
+    (``report.json: cannot write (No space left on device)``)."""
+    _nearest_folder(Path(path))
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        yield
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        if exc.filename is not None and Path(os.fsdecode(exc.filename)) != Path(path):
+            why = f"{why}: {os.fsdecode(exc.filename)}"
+        raise OutputError(path, f"cannot write ({why})") from exc

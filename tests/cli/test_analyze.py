@@ -2,15 +2,21 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from talkover.analysis import analyze_timeline
 from talkover.cli import main
+from talkover.errors import OutputError
+from talkover.formats import read_annotation, write_output
 from talkover.testing import real_cases
 from tests.conftest import real_case_params
+
+FIXTURES = Path(__file__).resolve().parents[1] / "formats" / "fixtures"
 
 RTTM = (
     "SPEAKER call 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n"
@@ -108,6 +114,59 @@ def test_bad_options_exit_2(rttm: Path, args: list[str], expected: str, capsys) 
     assert expected in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        ("afile/r.csv", "afile/r.csv: {tmp}/afile is a file, expected a folder"),
+        ("afile/sub/r.html", "afile/sub/r.html: {tmp}/afile is a file, expected a folder"),
+        ("folder.json", "folder.json: is a directory, expected the name of a file"),
+    ],
+)
+def test_unwritable_outputs_exit_2_naming_the_path(
+    rttm: Path, tmp_path: Path, capsys, out: str, expected: str
+) -> None:
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "folder.json").mkdir()
+    kept = tmp_path / "kept.json"
+    kept.write_text("mine")
+    new = tmp_path / "new" / "r.json"
+    # the good outputs come first: nothing is written when any output is refused
+    args = ["analyze", str(rttm), "-o", str(kept), "-o", str(new), "-o", str(tmp_path / out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert expected.format(tmp=tmp_path) in err and "Traceback" not in err
+    assert kept.read_text() == "mine"
+    assert not new.parent.exists()
+
+
+@pytest.mark.parametrize("name", ["r.json", "r.txt", "r.png", "r.html"])
+def test_missing_output_folders_are_created(
+    rttm: Path, tmp_path: Path, capsys, name: str
+) -> None:
+    out = tmp_path / "results" / "call" / name
+    assert main(["analyze", str(rttm), "-o", str(out)]) == 0
+    assert out.stat().st_size > 0
+
+
+def test_an_input_is_never_overwritten(tmp_path: Path, capsys) -> None:
+    transcript = tmp_path / "call.json"
+    shutil.copy(FIXTURES / "whisperx.json", transcript)
+    before = transcript.read_bytes()
+    assert main(["analyze", str(transcript), "-o", str(transcript)]) == 2
+    assert f"{transcript}: is also an input of this run" in capsys.readouterr().err
+    assert transcript.read_bytes() == before
+
+
+def test_write_output_names_the_path_it_cannot_write(rttm: Path, tmp_path: Path) -> None:
+    analysis = analyze_timeline(read_annotation(rttm))
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(OutputError, match=r"afile/r\.json: .*afile is a file, expected a folder"):
+        write_output(analysis, tmp_path / "afile" / "r.json")
+    (tmp_path / "r.json").mkdir()
+    with pytest.raises(OutputError, match=r"r\.json: cannot write \(Is a directory\)"):
+        write_output(analysis, tmp_path / "r.json")
+
+
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"
 
 
@@ -149,7 +208,17 @@ def test_empty_file_gives_valid_empty_analysis(tmp_path: Path, capsys) -> None:
     assert doc["speakers"] == [] and doc["events"] == []
 
 
-@pytest.mark.parametrize("module", ["talkover", "talkover.cli"])
+def test_help_says_the_speaker_counts_are_for_recordings(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["analyze", "--help"])
+    diarization = capsys.readouterr().out.split(
+        "diarization (only when INPUT is an audio or video recording):\n"
+    )[1].split("\n\n")[0]
+    for flag in ("--num-speakers N", "--min-speakers N", "--max-speakers N", "-q, --quiet"):
+        assert flag in diarization
+
+
+@pytest.mark.parametrize("module", ["talkover.cli", "talkover"])
 def test_console_script_runs(rttm: Path, module: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", module, "analyze", str(rttm), "--json"],

@@ -46,6 +46,39 @@ def test_undecodable_media_exits_2_naming_the_file(tmp_path, capsys):
     assert "broken.mp3" in capsys.readouterr().err
 
 
+def test_diarize_refuses_an_unwritable_output_before_decoding(tmp_path, capsys):
+    bad = tmp_path / "broken.mp3"
+    bad.write_bytes(b"this is not audio")
+    (tmp_path / "notes").write_text("")
+    out = tmp_path / "notes" / "call.rttm"
+    assert main(["diarize", str(bad), "-o", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{out}: {out.parent} is a file, expected a folder" in err and "Traceback" not in err
+
+
+def test_diarize_creates_a_missing_output_folder(tmp_path, capsys):
+    silent = _wav(tmp_path / "silent.wav", np.zeros(16_000))
+    out = tmp_path / "missing" / "call.rttm"
+    assert main(["diarize", str(silent), "-o", str(out), "-q"]) == 0
+    assert out.read_text() == ""
+
+
+def test_diarize_says_an_annotation_is_no_recording(tmp_path, capsys):
+    rttm = tmp_path / "call.rttm"
+    rttm.write_text("SPEAKER call 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n")
+    assert main(["diarize", str(rttm)]) == 2
+    assert (f"{rttm}: is an annotation (.rttm), expected an audio or video file to diarize; "
+            f"talkover analyze {rttm} reads it as it is") in capsys.readouterr().err
+
+
+def test_a_folder_as_media_is_said_to_be_one(tmp_path, capsys):
+    rttm = tmp_path / "call.rttm"
+    rttm.write_text("SPEAKER call 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n")
+    assert main(["analyze", str(rttm), "--media", str(tmp_path)]) == 2
+    assert (f"{tmp_path}: is a directory, expected an audio or video file (--media)"
+            in capsys.readouterr().err)
+
+
 def test_diarize_refuses_a_non_rttm_output(tmp_path, capsys):
     assert main(["diarize", str(SAMPLE), "-o", str(tmp_path / "x.txt")]) == 2
     assert "x.txt" in capsys.readouterr().err

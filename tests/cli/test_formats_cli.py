@@ -23,6 +23,15 @@ def test_analyze_reads_each_format(name: str, capsys) -> None:
     assert sum(s["talk_share"] for s in doc["speakers"]) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_warnings_are_prefixed_like_errors(capsys) -> None:
+    path = FIXTURES / "interview.cha"  # one utterance without a time bullet
+    assert main(["analyze", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert err == f"talkover: warning: {path}: skipped 1 utterance(s) without a time bullet\n"
+    assert main(["analyze", str(path)]) == 0  # said once, however often main() runs
+    assert capsys.readouterr().err.count("warning") == 1
+
+
 def test_every_output_at_once(tmp_path: Path, capsys) -> None:
     names = ["r.TextGrid", "r.eaf", "r.cha", "r.vtt", "r.srt", "r.csv", "r.events.csv",
              "events.csv", "r.json"]

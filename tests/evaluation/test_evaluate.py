@@ -13,6 +13,7 @@ from pyannote.metrics.diarization import DiarizationErrorRate, JaccardErrorRate
 from talkover.analysis import analyze_timeline
 from talkover.cli import main
 from talkover.config import EventConfig
+from talkover.errors import ConfigError
 from talkover.evaluation import EvaluationResult, evaluate, match_events
 from talkover.evaluation.diarization import jaccard_counts
 from talkover.evaluation.events import event_detection
@@ -229,6 +230,40 @@ def test_cli_bad_input_exits_2(tmp_path, capsys):
     assert main(["eval", "--ref", str(bad), "--hyp", str(bad)]) == 2
     assert "bad.rttm:1" in capsys.readouterr().err
     assert main(["eval", "--ref", str(tmp_path / "none.rttm"), "--hyp", str(bad)]) == 2
+
+
+@pytest.mark.parametrize("tolerance", ["-1", "nan", "inf"])
+def test_cli_refuses_an_impossible_onset_tolerance(tmp_path, capsys, tolerance):
+    ref = tmp_path / "ref.rttm"
+    write_rttm(SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")], uri="f"), ref)
+    args = ["eval", "--ref", str(ref), "--hyp", str(ref), "--onset-tolerance", tolerance]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"--onset-tolerance must be between 0 and 3600 seconds, got {float(tolerance)}" in err
+    with pytest.raises(ConfigError, match="onset_tolerance_s must be between 0 and 3600"):
+        evaluate(read_rttm(ref), read_rttm(ref), onset_tolerance_s=float(tolerance))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("folder", "folder: is a directory, expected a file"),
+        ("gone.txt", "gone.txt: no such file"),
+        ("call.flac", "call.flac: unknown annotation format '.flac'; expected .cha, .csv, .eaf, "
+         ".json, .rttm, .srt, .textgrid, .vtt (to score a recording, diarize it first: "
+         "talkover diarize {tmp}/call.flac -o call.rttm)"),
+    ],
+)
+def test_cli_says_what_is_wrong_with_a_file_that_is_no_annotation(
+    tmp_path, capsys, name, expected
+):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "call.flac").write_bytes(b"fLaC")
+    ref = tmp_path / "ref.rttm"
+    write_rttm(SpeakerTimeline.from_tuples([(0, 10, "A")], uri="f"), ref)
+    assert main(["eval", "--ref", str(ref), "--hyp", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/{expected.format(tmp=tmp_path)}" in err
 
 
 @pytest.mark.parametrize("case", real_case_params(3), ids=lambda p: p.name)

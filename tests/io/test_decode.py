@@ -126,6 +126,15 @@ def test_random_bytes(tmp_path):
     assert "not a readable audio or video file" in _error(tmp_path / "noise.wav")
 
 
+def test_unreadable_file_message_is_plain(tmp_path):
+    path = tmp_path / "notes.mp3"
+    path.write_text("this is not audio\n" * 50)
+    assert _error(path) == (
+        f"{path}: not a readable audio or video file (corrupt or unsupported format: "
+        "Invalid data found when processing input)"
+    )  # not "[Errno 1094995529] ...: '<the path again>'"
+
+
 def test_truncated_mp4_without_index(tmp_path):
     path = _tone_file(tmp_path / "cut.mp4", (440.0,), duration_s=1.0, rate_hz=44_100,
                       audio_codec="aac", video_codec="libx264")

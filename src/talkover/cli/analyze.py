@@ -27,6 +27,7 @@ from talkover.cli.multichannel import (
     multichannel_timeline_from_args,
 )
 from talkover.errors import InputError
+from talkover.files import check_output, writing
 from talkover.formats import (
     INPUT_FORMATS,
     OUTPUT_WRITERS,
@@ -76,7 +77,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_multichannel_flags(parser)
     add_threshold_flags(parser)
-    add_diarization_flags(parser)
+    add_diarization_flags(
+        parser.add_argument_group("diarization (only when INPUT is an audio or video recording)")
+    )
     add_cast_flags(parser)
     parser.set_defaults(run=run)
 
@@ -96,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
+        check_output(out, inputs=[args.input, args.media, *(args.tracks or [])])
+    if args.media and Path(args.media).is_dir():
+        raise InputError(f"{args.media}: is a directory, expected an audio or video file (--media)")
     if args.media and not Path(args.media).is_file():
         raise InputError(f"{args.media}: media file not found (--media)")
     cast = named_cast(args)
@@ -112,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
     )
     for out in args.output:
         if args.link_media and Path(out).suffix.lower() == ".html":
-            write_html_report(analysis, out, link_media=True)
+            with writing(out):
+                write_html_report(analysis, out, link_media=True)
         else:
             write_output(analysis, out)
     if args.json:

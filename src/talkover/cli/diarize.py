@@ -8,6 +8,8 @@ from pathlib import Path
 
 from talkover.cli.common import EXIT_OK
 from talkover.errors import ConfigError, InputError
+from talkover.files import check_output, writing
+from talkover.formats import is_annotation
 from talkover.formats.rttm import format_rttm, write_rttm
 
 __all__ = [
@@ -34,7 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def add_diarization_flags(parser: argparse.ArgumentParser) -> None:
+def add_diarization_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """``--num-speakers``, ``--min-speakers``, ``--max-speakers`` and ``--quiet``."""
     parser.add_argument("--num-speakers", type=int, metavar="N", help="exact number of speakers")
     parser.add_argument("--min-speakers", type=int, metavar="N", help="at least N speakers")
@@ -102,14 +104,22 @@ def run(args: argparse.Namespace) -> int:
     from talkover.pipeline import diarize_media
 
     check_diarization_flags(args)
+    if is_annotation(args.media):
+        raise InputError(
+            f"{args.media}: is an annotation ({Path(args.media).suffix}), expected an audio or "
+            f"video file to diarize; talkover analyze {args.media} reads it as it is"
+        )
     if args.output and Path(args.output).suffix.lower() != ".rttm":
         raise InputError(f"{args.output}: diarize writes RTTM; give an .rttm output path")
+    if args.output:
+        check_output(args.output, inputs=[args.media])
     timeline = diarize_media(
         args.media, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
         max_speakers=args.max_speakers, progress=progress_for(args),
     )
     if args.output:
-        write_rttm(timeline, args.output)
+        with writing(args.output):
+            write_rttm(timeline, args.output)
     else:
         sys.stdout.write(format_rttm(timeline))
     return EXIT_OK

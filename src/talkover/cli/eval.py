@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
+from talkover.errors import ConfigError, FormatError
 from talkover.events.types import EVENT_TYPES
-from talkover.formats import ANNOTATION_READERS, read_annotation
+from talkover.files import check_file
+from talkover.formats import ANNOTATION_READERS, is_annotation, read_annotation
+from talkover.timeline import SpeakerTimeline
 
 if TYPE_CHECKING:  # talkover.evaluation imports pyannote.metrics (~2 s): only when eval runs
     from talkover.evaluation import EvaluationResult
@@ -74,12 +78,28 @@ def format_evaluation(result: EvaluationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _read(path: str) -> SpeakerTimeline:
+    """:func:`read_annotation`, saying what to do with a recording (eval reads annotations)."""
+    check_file(path)
+    if not is_annotation(path):
+        known = ", ".join(sorted(ANNOTATION_READERS))
+        raise FormatError(
+            path, f"unknown annotation format {Path(path).suffix!r}; expected {known} (to score "
+            f"a recording, diarize it first: talkover diarize {path} -o {Path(path).stem}.rttm)"
+        )
+    return read_annotation(path)
+
+
 def run(args: argparse.Namespace) -> int:
     from talkover.evaluation import evaluate
 
     config = config_from_args(args)
-    reference = read_annotation(args.ref)
-    hypothesis = read_annotation(args.hyp)
+    if not 0.0 <= args.onset_tolerance_s <= 3600.0:  # before the files are read; also nan
+        raise ConfigError(
+            f"--onset-tolerance must be between 0 and 3600 seconds, got {args.onset_tolerance_s}"
+        )
+    reference = _read(args.ref)
+    hypothesis = _read(args.hyp)
     result = evaluate(
         reference, hypothesis, config=config, onset_tolerance_s=args.onset_tolerance_s
     )

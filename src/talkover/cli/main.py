@@ -3,12 +3,14 @@
 Each command lives in its own module with ``register(commands)`` (adds its parser and sets
 ``run``) and ``run(args) -> exit code``.
 
-Exit codes: 0 all went well, 1 some inputs failed (listed at the end), 2 bad usage or input.
+Exit codes (as README.md says): 0 all went well, 1 a failure inside talkover, 2 bad usage or
+bad input (an output path that cannot be written included).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -36,8 +38,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _WarningsToStderr(logging.Handler):
+    """talkover's logged warnings as ``talkover: warning: ...`` lines on stderr, like its errors
+    (``sys.stderr`` is looked up at each message)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"talkover: warning: {record.getMessage()}\n")
+        except Exception:  # logging's own policy for a handler that fails
+            self.handleError(record)
+
+
+def _show_warnings() -> None:
+    log = logging.getLogger("talkover")
+    if not any(isinstance(h, _WarningsToStderr) for h in log.handlers):
+        log.addHandler(_WarningsToStderr(logging.WARNING))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _show_warnings()
     try:
         return int(args.run(args))
     except InputError as exc:

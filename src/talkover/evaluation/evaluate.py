@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from talkover.analysis import analyze_timeline
 from talkover.config import EventConfig
+from talkover.errors import ConfigError
 from talkover.evaluation.diarization import AnnotatedPair
 from talkover.evaluation.events import event_detection
 from talkover.evaluation.overlap import overlap_detection
@@ -35,6 +36,11 @@ def evaluate(
     frame_s
         Frame step, in seconds, of the overlapped-speech scoring.
 
+    Raises
+    ------
+    ConfigError
+        ``onset_tolerance_s`` is not between 0 and 3600 s.
+
     Examples
     --------
     >>> ref = SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")])
@@ -43,6 +49,10 @@ def evaluate(
     >>> result.diarization.der, result.events["interruption"].f1, result.mapping["spk0"]
     (0.0, 1.0, 'B')
     """
+    if not 0.0 <= onset_tolerance_s <= 3600.0:  # also refuses nan
+        raise ConfigError(
+            f"onset_tolerance_s must be between 0 and 3600 seconds, got {onset_tolerance_s}"
+        )
     config = config or EventConfig()
     annotated = AnnotatedPair.of(reference, hypothesis)
     mapping = annotated.optimal_mapping()

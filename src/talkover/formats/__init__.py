@@ -12,6 +12,7 @@ from pathlib import Path
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
+from talkover.files import check_file, writing
 from talkover.formats.cha import read_cha, write_cha
 from talkover.formats.csv import write_events_csv
 from talkover.formats.eaf import read_eaf, write_eaf
@@ -101,8 +102,16 @@ def is_annotation(path: str | Path) -> bool:
 
 def read_annotation(path: str | Path, *, input_format: str | None = None) -> SpeakerTimeline:
     """Read a speaker timeline from an annotation file, by extension (or ``input_format``, a
-    key of :data:`INPUT_FORMATS`)."""
+    key of :data:`INPUT_FORMATS`).
+
+    Raises
+    ------
+    FormatError
+        The file is missing or a directory (said first, whatever its extension), its format is
+        unknown, or it does not follow its format.
+    """
     path = Path(path)
+    check_file(path)
     if input_format is not None:
         if input_format not in INPUT_FORMATS:
             known = ", ".join(INPUT_FORMATS)
@@ -116,10 +125,19 @@ def read_annotation(path: str | Path, *, input_format: str | None = None) -> Spe
 
 
 def write_output(analysis: Analysis, path: str | Path) -> None:
-    """Write an analysis in the format the extension names."""
+    """Write an analysis in the format the extension names.
+
+    Raises
+    ------
+    FormatError
+        The extension names no output format.
+    OutputError
+        The file cannot be written (missing folder, no permission, ...).
+    """
     path = Path(path)
     writer = OUTPUT_WRITERS.get(path.suffix.lower())
     if writer is None:
         known = ", ".join(sorted(OUTPUT_WRITERS))
         raise FormatError(path, f"unknown output format {path.suffix!r}; expected {known}")
-    writer(analysis, path)
+    with writing(path):
+        writer(analysis, path)

@@ -64,12 +64,19 @@ def _check_path(path: Path) -> None:
         raise DecodeError(path, "file is empty (0 bytes)")
 
 
+def _reason(exc: BaseException) -> str:
+    """FFmpeg's words for a failure, without the errno and the path ``str(exc)`` repeats
+    (``Invalid data found when processing input``)."""
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def _open(path: Path) -> av.container.InputContainer:
     try:
         return av.open(str(path), mode="r")
     except _FFMPEG_ERRORS as exc:
         raise DecodeError(
-            path, f"not a readable audio or video file (corrupt or unsupported format): {exc}"
+            path, f"not a readable audio or video file (corrupt or unsupported format: "
+            f"{_reason(exc)})"
         ) from exc
 
 
@@ -105,14 +112,15 @@ def _iter_frames(
                 yield frame
     except av.FFmpegError as exc:  # demuxing stopped early: a truncated or damaged container
         if decoded == 0:
-            raise DecodeError(path, f"audio stream could not be read: {exc}") from exc
+            raise DecodeError(path, f"audio stream could not be read: {_reason(exc)}") from exc
         logger.warning(
-            "%s: container damaged after %d frames (%s); kept the rest", path, decoded, exc
+            "%s: container damaged after %d frames (%s); kept the rest", path, decoded,
+            _reason(exc),
         )
     if damaged and decoded == 0:
         raise DecodeError(path, f"all {damaged} audio packets failed to decode (corrupt stream)")
     if damaged:
-        logger.warning("%s: skipped %d undecodable audio packets", path, damaged)
+        logger.warning("%s: skipped %d undecodable audio packet(s)", path, damaged)
 
 
 def _channels_of(frame: av.AudioFrame, *, mono: bool) -> np.ndarray:
@@ -139,7 +147,7 @@ def _decode(path: Path, sample_rate_hz: int, *, mono: bool) -> tuple[list[np.nda
             for out in resampler.resample(None):
                 buffer.append(_channels_of(out, mono=mono))
         except (ValueError, av.FFmpegError) as exc:
-            raise DecodeError(path, f"audio could not be resampled: {exc}") from exc
+            raise DecodeError(path, f"audio could not be resampled: {_reason(exc)}") from exc
     return buffer.channels(), num_channels
 
 
