@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
-from talkover.errors import ConfigError, FormatError
+from talkover.errors import FormatError, InputError
 from talkover.events.types import EVENT_TYPES
-from talkover.files import check_file
 from talkover.formats import ANNOTATION_READERS, is_annotation, read_annotation
 from talkover.timeline import SpeakerTimeline
 
@@ -79,25 +78,23 @@ def format_evaluation(result: EvaluationResult) -> str:
 
 
 def _read(path: str) -> SpeakerTimeline:
-    """:func:`read_annotation`, saying what to do with a recording (eval reads annotations)."""
-    check_file(path)
-    if not is_annotation(path):
-        known = ", ".join(sorted(ANNOTATION_READERS))
-        raise FormatError(
-            path, f"unknown annotation format {Path(path).suffix!r}; expected {known} (to score "
-            f"a recording, diarize it first: talkover diarize {path} -o {Path(path).stem}.rttm)"
-        )
-    return read_annotation(path)
+    """:func:`read_annotation`; a recording (eval reads annotations) is told how to get one."""
+    try:
+        return read_annotation(path)
+    except FormatError as exc:
+        if Path(path).is_file() and not is_annotation(path):  # the extension is not ours
+            raise InputError(
+                f"{exc} (to score a recording, diarize it first: "
+                f"talkover diarize {path} -o {Path(path).stem}.rttm)"
+            ) from exc
+        raise
 
 
 def run(args: argparse.Namespace) -> int:
-    from talkover.evaluation import evaluate
+    from talkover.evaluation import check_onset_tolerance, evaluate
 
     config = config_from_args(args)
-    if not 0.0 <= args.onset_tolerance_s <= 3600.0:  # before the files are read; also nan
-        raise ConfigError(
-            f"--onset-tolerance must be between 0 and 3600 seconds, got {args.onset_tolerance_s}"
-        )
+    check_onset_tolerance(args.onset_tolerance_s, name="--onset-tolerance")  # before reading
     reference = _read(args.ref)
     hypothesis = _read(args.hyp)
     result = evaluate(

@@ -11,7 +11,24 @@ from talkover.evaluation.overlap import overlap_detection
 from talkover.evaluation.result import EvaluationResult
 from talkover.timeline import SpeakerTimeline
 
-__all__ = ["evaluate"]
+__all__ = ["MAX_ONSET_TOLERANCE_S", "check_onset_tolerance", "evaluate"]
+
+MAX_ONSET_TOLERANCE_S = 3600.0
+
+
+def check_onset_tolerance(value: float, *, name: str = "onset_tolerance_s") -> None:
+    """Refuse an onset tolerance outside [0, :data:`MAX_ONSET_TOLERANCE_S`] (``nan`` too);
+    ``name`` is how the caller's user gave it (e.g. a CLI flag).
+
+    Raises
+    ------
+    ConfigError
+        ``value`` is out of range.
+    """
+    if not 0.0 <= value <= MAX_ONSET_TOLERANCE_S:
+        raise ConfigError(
+            f"{name} must be between 0 and {MAX_ONSET_TOLERANCE_S:g} seconds, got {value}"
+        )
 
 
 def evaluate(
@@ -49,10 +66,7 @@ def evaluate(
     >>> result.diarization.der, result.events["interruption"].f1, result.mapping["spk0"]
     (0.0, 1.0, 'B')
     """
-    if not 0.0 <= onset_tolerance_s <= 3600.0:  # also refuses nan
-        raise ConfigError(
-            f"onset_tolerance_s must be between 0 and 3600 seconds, got {onset_tolerance_s}"
-        )
+    check_onset_tolerance(onset_tolerance_s)
     config = config or EventConfig()
     annotated = AnnotatedPair.of(reference, hypothesis)
     mapping = annotated.optimal_mapping()
