@@ -9,6 +9,7 @@ than letters, digits, ``_``, ``-`` and spaces removed, each space turned into a 
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,8 @@ def github_slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
 
 
-def anchors(path: Path) -> set[str]:
+@cache
+def anchors(path: Path) -> frozenset[str]:
     seen: dict[str, int] = {}
     out = set()
     for _, line in _prose_lines(path.read_text(encoding="utf-8")):
@@ -47,7 +49,7 @@ def anchors(path: Path) -> set[str]:
             count = seen.get(slug, 0)
             seen[slug] = count + 1
             out.add(slug if count == 0 else f"{slug}-{count}")
-    return out
+    return frozenset(out)
 
 
 def broken_links(path: Path) -> list[str]:
