@@ -15,7 +15,7 @@ import pytest
 
 from talkover import analyze_timeline, read_rttm
 from talkover.cli import main
-from talkover.formats.json import format_json
+from talkover.export.json import format_json
 from talkover.store import TABLES, Store
 from tests.batch.conversations import write_conversations
 

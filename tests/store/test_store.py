@@ -9,7 +9,7 @@ import pytest
 
 from talkover import analyze_timeline, read_rttm
 from talkover.cast import Cast
-from talkover.formats.json import format_json
+from talkover.export.json import format_json
 from talkover.store import (
     MARKER,
     TABLES,
