@@ -237,7 +237,7 @@ class Runner:
             sha, size, mtime = self._content(request.path)
         except OSError as exc:
             return Planned(uri, request, "unreadable", error=_why(request.path, exc))
-        d_hash, e_hash = job_hashes(kind=request.kind, sha256=sha, path=request.path,
+        d_hash, e_hash = job_hashes(kind=request.kind, sha256=sha, path=request.path, uri=uri,
                                     options=request.options)
         row = self.store.get(uri)
         item = Planned(uri, request, "full", "full", d_hash, e_hash)
@@ -252,7 +252,7 @@ class Runner:
                 and dict(row.options) == request.options.to_dict()):
             return replace(item, action="failed", stage=None)
         if (request.kind == "audio" and row.has_analysis and row.diarization_hash == d_hash
-                and self.store.timeline_path(uri).is_file()):
+                and self.store.analysis_path(uri).is_file()):
             return replace(item, action="events", stage="events")
         return item
 
@@ -292,13 +292,13 @@ class Runner:
     def _submit(self, item: Planned) -> None:
         assert item.stage is not None and item.diarization_hash and item.events_hash
         request = item.request
-        timeline = None
+        kept = None
         if item.stage == "events":
-            timeline = self.store.timeline_path(item.uri).read_text(encoding="utf-8")
+            kept = self.store.analysis_path(item.uri).read_text(encoding="utf-8")
         job = Job(
             uri=item.uri, path=request.path, kind=request.kind, stage=item.stage,
             options=request.options, diarization_hash=item.diarization_hash,
-            events_hash=item.events_hash, timeline_json=timeline,
+            events_hash=item.events_hash, analysis_json=kept,
         )
         self._inflight[item.uri] = job
         self.executor.submit(job)
@@ -327,8 +327,8 @@ class Runner:
                                    timings=result.timings, worker=result.worker)
             return
         self.store.commit(result.uri, CommittedResult(
-            analysis_json=result.analysis_json, timeline_json=result.timeline_json,
-            diarization_hash=result.diarization_hash, events_hash=result.events_hash,
+            analysis_json=result.analysis_json, diarization_hash=result.diarization_hash,
+            events_hash=result.events_hash,
             diarized=result.diarized, duration_s=result.duration_s, timings=result.timings,
             worker=result.worker,
         ))
