@@ -194,7 +194,7 @@ def test_uris_from_file_names_are_safe_and_unique() -> None:
     assert uri_from_stem("Été 2024 — take 1") == "Été_2024_take_1"
     assert uri_from_stem("...") == "recording"
     assert uri_from_stem("..\\..\\etc") == "etc"
-    taken = {"call", "CALL.rttm"}
+    taken = {"call", "call.rttm"}
     uri = unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)
     assert uri.startswith("call-") and len(uri) == len("call-") + 8
     assert uri == unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)  # stable

@@ -204,7 +204,10 @@ class Runner:
     def _assign_uris(self, requests: Sequence[Request]) -> list[str]:
         """Given uris as they are; others from the file name, unique and stable (a path that
         already has a row keeps its uri)."""
-        existing = {r.uri: r for r in self.store.recordings()}
+        existing = {r.uri: r.path for r in self.store.recordings()}
+        by_path: dict[str, list[str]] = {}
+        for uri, path in existing.items():
+            by_path.setdefault(path, []).append(uri)
         taken: dict[str, str] = {}  # lower-case uri -> who claimed it, in this plan
         out: list[str | None] = [None] * len(requests)
         for i, request in enumerate(requests):
@@ -220,14 +223,13 @@ class Runner:
         for i in order:
             request = requests[i]
             path = Path(request.path)
-            own = [u for u, row in existing.items() if row.path == request.path
-                   and u.lower() not in taken and u in _candidates(path)]
+            mine = by_path.get(request.path, [])
+            own = [u for u in mine if u.lower() not in taken and u in _candidates(path)]
             if own:
                 uri = own[0]
             else:
-                others = {u for u, row in existing.items() if row.path != request.path}
-                uri = unique_uri(path.stem, request.path, suffix=path.suffix,
-                                 taken=others | set(taken))
+                others = _Excluding(existing, set(mine), taken)
+                uri = unique_uri(path.stem, request.path, suffix=path.suffix, taken=others)
             taken[uri.lower()] = request.where or request.path
             out[i] = uri
         return [u for u in out if u is not None]
@@ -332,6 +334,18 @@ class Runner:
             diarized=result.diarized, duration_s=result.duration_s, timings=result.timings,
             worker=result.worker,
         ))
+
+
+class _Excluding:
+    """The lower-case uris a new path may not take: the store's (but the path's own) and those
+    claimed in this plan; a view, not a copy per request."""
+
+    def __init__(self, existing: dict[str, str], mine: set[str], taken: dict[str, str]):
+        self._lower = {u.lower() for u in existing if u not in mine}
+        self._taken = taken
+
+    def __contains__(self, uri: object) -> bool:
+        return isinstance(uri, str) and (uri.lower() in self._lower or uri.lower() in self._taken)
 
 
 def _candidates(path: Path) -> set[str]:
