@@ -53,6 +53,19 @@ def format_corpus_evaluation(evaluation: CorpusEvaluation) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _hypotheses(folder: str) -> dict[str, str]:
+    """``{uri: path}``: a store's done analyses, or a folder's annotation files."""
+    from pathlib import Path
+
+    from talkover.evaluation.corpus import annotation_files
+    from talkover.store import MARKER, Store
+
+    if not (Path(folder) / MARKER).is_file():
+        return annotation_files(folder)
+    with Store.open(folder, readonly=True) as store:
+        return {r.uri: str(store.analysis_path(r.uri)) for r in store.recordings(status="done")}
+
+
 def run_corpus(args: argparse.Namespace) -> int:
     """Score the folders ``--ref`` and ``--hyp``; exit 1 when a reference has no readable
     hypothesis (listed on stderr)."""
@@ -62,7 +75,7 @@ def run_corpus(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     check_onset_tolerance(args.onset_tolerance_s, name="--onset-tolerance")
-    references, hypotheses = annotation_files(args.ref), annotation_files(args.hyp)
+    references, hypotheses = annotation_files(args.ref), _hypotheses(args.hyp)
     evaluation = evaluate_corpus(references, hypotheses, config=config,
                                  onset_tolerance_s=args.onset_tolerance_s)
     if args.json:

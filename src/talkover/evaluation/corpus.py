@@ -6,9 +6,8 @@ confusion over seconds of reference speech for DER, as pyannote.metrics accumula
 overlapped seconds; matched events), so a pooled rate is that of the corpus taken as one
 recording, not a mean of per-file rates.
 
-A folder is searched recursively for annotation files; a file's uri is its stem. A store (a
-folder made by ``talkover batch``) gives the timeline of each done recording's Analysis JSON,
-under the recording's uri.
+A folder is searched recursively for annotation files; a file's uri is its stem. (The CLI
+also takes a store as the hypothesis: each done recording's Analysis JSON under its uri.)
 """
 
 from __future__ import annotations
@@ -63,22 +62,16 @@ class CorpusEvaluation:
 
 def annotation_files(folder: str | Path) -> dict[str, str]:
     """``{uri: path}`` of the annotation files under ``folder`` (recursive; hidden files and
-    folders skipped), or of the done analyses when ``folder`` is a store.
+    folders skipped).
 
     Raises
     ------
     InputError
         Two files with the same stem (the message names both), or not a folder.
     """
-    from talkover.store import MARKER, Store
-
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{folder}: is not a folder")
-    if (root / MARKER).is_file():
-        with Store.open(root, readonly=True) as store:
-            return {r.uri: str(store.analysis_path(r.uri))
-                    for r in store.recordings(status="done")}
     found: dict[str, str] = {}
     for path in sorted(root.rglob("*")):
         hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
