@@ -126,3 +126,13 @@ def test_a_dead_ray_actor_has_its_recording_retried(
         row = store.get("call")
     assert any(isinstance(u, JobRetried) and "Actor" in u.reason for u in seen)
     assert (row.status, row.attempts, row.diarizations) == ("done", 2, 1)
+
+
+def test_the_ray_flag_of_the_command(ray_instance, inputs: Path, tmp_path: Path, capsys) -> None:
+    rttms = [str(p) for p in sorted(inputs.glob("*.rttm"))]
+    assert main(["batch", *rttms, "--store", str(tmp_path / "s"), "--ray", "--workers", "2"]) == 0
+    assert capsys.readouterr().out.startswith("4 recording(s)")
+    with Store.open(tmp_path / "s", readonly=True) as store:
+        assert {r.worker.split(":")[0] for r in store.recordings()} != {"local"}
+        assert store.counts()["done"] == 4
+    assert ray_instance.is_initialized()  # the command leaves a Ray it did not start running

@@ -36,3 +36,22 @@ def test_silence_is_checked_without_a_full_size_copy() -> None:
     assert _is_silent(quiet, block=1 << 16)
     quiet[2_999_999] = 0.01
     assert not _is_silent(quiet, block=1 << 16)
+
+
+def test_past_max_clustered_a_spread_subset_founds_the_clusters(monkeypatch) -> None:
+    from talkover.diarize import clustering
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 192))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    truth = rng.integers(0, 3, size=(600, 1))  # one local speaker per window
+    embeddings = centres[truth[:, 0]][:, None, :] + rng.normal(scale=0.05, size=(600, 1, 192))
+    embeddings /= np.linalg.norm(embeddings, axis=2, keepdims=True)
+    reliable = np.ones((600, 1), bool)
+    full = clustering.cluster_speakers(embeddings, reliable, threshold=1.0, min_cluster_size=2)
+    monkeypatch.setattr(clustering, "MAX_CLUSTERED", 50)
+    subset = clustering.cluster_speakers(embeddings, reliable, threshold=1.0, min_cluster_size=2)
+    assert len(np.unique(full)) == len(np.unique(subset)) == 3
+    # the same partition (cluster numbers may differ)
+    pairs = {(int(a), int(b)) for a, b in zip(full[:, 0], subset[:, 0], strict=True)}
+    assert len(pairs) == 3

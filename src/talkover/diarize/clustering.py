@@ -4,6 +4,10 @@
    the *reliable* embeddings, cut at ``threshold``, or at exactly ``num_speakers`` clusters; the
    count is clamped to ``[min_speakers, max_speakers]``. Two local speakers of one window are
    set ``2.0`` apart (the largest possible distance): the segmentation model heard two voices.
+   Past :data:`MAX_CLUSTERED` reliable embeddings (about 3 hours of dense speech) an evenly
+   spaced subset of that many is clustered, so that memory stays bounded (the pair distances of
+   all the reliable embeddings of a 6-hour recording take over 0.5 GB, twice over in the
+   linkage); every embedding still goes to a centroid in step 3.
 2. Clusters smaller than ``min_cluster_size`` (at most a tenth of the embeddings, so a short
    clip keeps its speakers) join their nearest large cluster.
 3. Every local speaker (reliable or not) of every window goes to a cluster centroid by a
@@ -20,7 +24,11 @@ from scipy.spatial.distance import pdist
 
 from talkover.errors import ConfigError
 
-__all__ = ["cluster_speakers", "check_speaker_counts"]
+__all__ = ["cluster_speakers", "check_speaker_counts", "MAX_CLUSTERED"]
+
+#: Most reliable embeddings clustered (an evenly spaced subset past it): 4000 take 64 MB of
+#: pair distances.
+MAX_CLUSTERED = 4000
 
 #: What :func:`check_speaker_counts` calls the three counts unless told otherwise.
 COUNT_NAMES = ("num_speakers", "min_speakers", "max_speakers")
@@ -102,6 +110,9 @@ def cluster_speakers(
         return np.full(present.shape, -1, dtype=np.int64)
     train = embeddings[train_mask]
     windows = np.nonzero(train_mask)[0]
+    if len(train) > MAX_CLUSTERED:  # evenly spaced, in window order
+        keep = np.unique(np.linspace(0, len(train) - 1, MAX_CLUSTERED).round().astype(np.int64))
+        train, windows = train[keep], windows[keep]
     labels = _agglomerate(
         train, windows, threshold=threshold, num_speakers=num_speakers,
         min_speakers=min_speakers, max_speakers=max_speakers,
