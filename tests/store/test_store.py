@@ -198,3 +198,24 @@ def test_uris_from_file_names_are_safe_and_unique() -> None:
     uri = unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)
     assert uri.startswith("call-") and len(uri) == len("call-") + 8
     assert uri == unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)  # stable
+
+
+def test_a_server_may_use_the_store_from_several_threads(tmp_path: Path, rttms) -> None:
+    import threading
+
+    with Store.open(tmp_path / "s", create=True) as store:
+        errors = []
+
+        def write(i: int) -> None:
+            try:
+                _add(store, f"rec{i}", rttms[i % len(rttms)])
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            store.counts()  # a request handler reading meanwhile
+        assert errors == []
+        assert store.counts()["done"] == 6

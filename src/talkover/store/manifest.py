@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -148,13 +149,20 @@ class Manifest:
     :meth:`close` (or use it as a context manager).
 
     Only the store's one writing process calls the writing methods; any number of readers may
-    open it with ``readonly=True`` at the same time (WAL mode).
+    open it with ``readonly=True`` at the same time (WAL mode). Within a process the connection
+    may be used from several threads (a server's request handlers and its writer thread): a
+    lock serialises every statement and transaction.
     """
 
     def __init__(self, connection: sqlite3.Connection, *, readonly: bool) -> None:
         self._db = connection
         self.readonly = readonly
         self._depth = 0
+        self._lock = threading.RLock()
+
+    def _fetch(self, query: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(query, args).fetchall()
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> Manifest:
@@ -168,9 +176,11 @@ class Manifest:
             The manifest was written by a newer talkover (its schema version is higher).
         """
         if readonly:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0)
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0,
+                                 check_same_thread=False)
         else:
-            db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            db = sqlite3.connect(path, timeout=30.0, isolation_level=None,
+                                 check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(_SCHEMA)
@@ -199,34 +209,35 @@ class Manifest:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group writes into one transaction (nested blocks join the outer one)."""
-        if self._depth:
-            self._depth += 1
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
             finally:
-                self._depth -= 1
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
-        finally:
-            self._depth = 0
+                self._depth = 0
 
     # --- reading -------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        rows = self._fetch("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if not rows else str(rows[0][0])
 
     def get(self, uri: str) -> RecordingRow | None:
-        row = self._db.execute("SELECT * FROM recordings WHERE uri = ?", (uri,)).fetchone()
-        return None if row is None else _row(row)
+        rows = self._fetch("SELECT * FROM recordings WHERE uri = ?", (uri,))
+        return None if not rows else _row(rows[0])
 
     def rows(self, *, status: Status | Sequence[Status] | None = None) -> tuple[RecordingRow, ...]:
         """Every row (or those with ``status``), by uri."""
@@ -237,18 +248,19 @@ class Manifest:
             marks = ",".join("?" * len(wanted))
             query = f"SELECT * FROM recordings WHERE status IN ({marks}) ORDER BY uri"
             args = wanted
-        return tuple(_row(r) for r in self._db.execute(query, args))
+        return tuple(_row(r) for r in self._fetch(query, args))
 
     def with_path(self, path: str) -> tuple[RecordingRow, ...]:
-        rows = self._db.execute("SELECT * FROM recordings WHERE path = ? ORDER BY uri", (path,))
+        rows = self._fetch("SELECT * FROM recordings WHERE path = ? ORDER BY uri", (path,))
         return tuple(_row(r) for r in rows)
 
     def uris(self) -> set[str]:
-        return {str(r[0]) for r in self._db.execute("SELECT uri FROM recordings")}
+        return {str(r[0]) for r in self._fetch("SELECT uri FROM recordings")}
 
     def counts(self) -> dict[Status, int]:
         """How many rows have each status (every status present, 0 when none)."""
-        found = dict(self._db.execute("SELECT status, COUNT(*) FROM recordings GROUP BY status"))
+        found = {str(r[0]): r[1] for r in self._fetch(
+            "SELECT status, COUNT(*) FROM recordings GROUP BY status")}
         return {s: int(found.get(s, 0)) for s in STATUSES}
 
     # --- writing -------------------------------------------------------------------------

@@ -30,9 +30,11 @@ did). Tables exist exactly for the ``done`` recordings.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +140,17 @@ class CommittedResult:
     worker: str | None = None
 
 
+def _serialised(method):  # noqa: ANN001, ANN202 - a decorator of Store's writing methods
+    """Run a writing method under the store's write lock (threads of one writing process)."""
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        with self._writing:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class Store:
     """A store folder: its manifest, Analysis JSONs and tables.
 
@@ -148,6 +161,7 @@ class Store:
         self.path = path
         self.manifest = manifest
         self._lock = lock
+        self._writing = threading.RLock()  # one write at a time within the writing process
         self.repair: Repair = Repair()
 
     # --- opening ---------------------------------------------------------------------------
@@ -307,6 +321,7 @@ class Store:
 
     # --- writing (the one writing process) -------------------------------------------------
 
+    @_serialised
     def queue(
         self,
         uri: str,
@@ -328,6 +343,7 @@ class Store:
         )
         self._remove_tables(uri)
 
+    @_serialised
     def mark_running(self, uri: str, *, worker: str | None = None) -> None:
         """The job of ``uri`` was handed to a worker (one more attempt)."""
         self._writable()
@@ -335,16 +351,19 @@ class Store:
             self.manifest.update(uri, status="running", progress=0.0, error=None, worker=worker)
             self.manifest.increment(uri, "attempts")
 
+    @_serialised
     def set_progress(self, uri: str, fraction: float) -> None:
         """How far the running job of ``uri`` is, 0..1."""
         self._writable()
         self.manifest.update(uri, progress=min(1.0, max(0.0, float(fraction))))
 
+    @_serialised
     def mark_queued(self, uri: str) -> None:
         """Put the job of ``uri`` back in the queue (e.g. its worker died and it is retried)."""
         self._writable()
         self.manifest.update(uri, status="queued", progress=0.0)
 
+    @_serialised
     def mark_failed(
         self, uri: str, error: str, *, timings: Timings | None = None, worker: str | None = None
     ) -> None:
@@ -357,6 +376,7 @@ class Store:
         )
         self._remove_tables(uri)
 
+    @_serialised
     def commit(self, uri: str, result: CommittedResult) -> None:
         """Make ``result`` the recording's analysis: staged files, one transaction, renames,
         tables (see the module docstring). The row must exist."""
@@ -380,6 +400,7 @@ class Store:
         replace_durably(staged_analysis, self.analysis_path(uri))
         self._write_tables(uri, json.loads(result.analysis_json), row.metadata_dict)
 
+    @_serialised
     def set_metadata(self, uri: str, metadata: Sequence[tuple[str, str]]) -> None:
         """Replace the metadata of ``uri`` and, when it is done, rewrite its tables."""
         self._writable()
@@ -388,6 +409,7 @@ class Store:
         if row.status == "done":
             self._write_tables(uri, self.read_analysis(uri), row.metadata_dict)
 
+    @_serialised
     def forget_analysis(self, uri: str) -> None:
         """Drop the analysis kept for ``uri`` (its JSON and hashes); the row stays, ``queued``
         if it was done."""
