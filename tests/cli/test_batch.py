@@ -142,3 +142,25 @@ def test_kill_9_then_rerun_does_every_recording_exactly_once(tmp_path: Path) -> 
     assert not events.duplicated().any()
     hidden = [p for p in store_path.rglob(".*") if p.name != ".lock"]
     assert hidden == []
+
+
+def test_progress_bar_line() -> None:
+    import io
+
+    from talkover.batch import JobResult, JobStarted
+    from talkover.cli.batch import ProgressBar
+    from talkover.store import Timings
+
+    stream = io.StringIO()
+    bar = ProgressBar(4, stream, enabled=True)
+    bar.update(JobStarted("a", "local:1"))
+    for uri, error in (("a", None), ("b", "b.wav: file is empty (0 bytes)")):
+        bar.update(JobResult(uri, "d", "e", None if error else "{}", error, True, 1800.0,
+                             Timings(), "local:1"))
+    bar.finish()
+    line = stream.getvalue().rstrip("\n").split("\r")[-1]
+    assert line.startswith("[############............] 2/4 | 1.00 h audio | ")
+    assert "/min | ETA " in line and line.rstrip().endswith("| 1 failed")
+    quiet = io.StringIO()
+    ProgressBar(4, quiet, enabled=False).update(JobStarted("a", "local:1"))
+    assert quiet.getvalue() == ""
