@@ -20,7 +20,8 @@ the local runner's.
 ``memory``: builds an N-hour 16 kHz WAV by looping the shared recordings (written under
 ``--out``, deleted afterwards, never committed) and runs :func:`talkover.batch.run_job` on it in a
 fresh process, one worker with the default threads; reports that process's peak resident memory
-(``ru_maxrss``), its wall time and the number of speakers and events found.
+(``ru_maxrss``) and each phase's (decode, segment+embed, cluster+reconstruct, events, sampled
+every 0.2 s), its wall time and the number of speakers and events found.
 
 Prints a JSON summary (also written to ``--out``/batch-<part>.json).
 """
@@ -134,9 +135,33 @@ def _long_wav(path: Path, hours: float) -> float:
 
 
 _MEASURE = """
-import json, resource, sys, time
+import json, resource, sys, threading, time
 from talkover.batch import AnalysisOptions, Job, Models, run_job
 from talkover.batch.worker import threads_per_worker
+import talkover.analysis, talkover.sources
+from talkover.diarize import pipeline
+
+# the peak resident memory of each phase, sampled every 0.2 s (VmRSS)
+phase, peaks = ["decode"], {}
+def sample():
+    while True:
+        with open("/proc/self/status") as f:
+            rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
+        peaks[phase[0]] = max(peaks.get(phase[0], 0), rss / 1024)
+        time.sleep(0.2)
+threading.Thread(target=sample, daemon=True).start()
+def marked(name, function):
+    def run(*args, **kwargs):
+        phase[0] = name
+        try:
+            return function(*args, **kwargs)
+        finally:
+            phase[0] = "after " + name
+    return run
+pipeline.Diarizer._windows = marked("segment+embed", pipeline.Diarizer._windows)
+pipeline.Diarizer._timeline = marked("cluster+reconstruct", pipeline.Diarizer._timeline)
+talkover.sources.analyze_timeline = marked("events", talkover.sources.analyze_timeline)
+
 path = sys.argv[1]
 job = Job(uri="long", path=path, kind="audio", stage="full", options=AnalysisOptions(),
           diarization_hash="-", events_hash="-")
@@ -146,6 +171,7 @@ analysis = json.loads(result.analysis_json) if result.ok else None
 print(json.dumps({
     "error": result.error, "wall_s": time.perf_counter() - started,
     "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "phase_peak_rss_mib": {k: round(v) for k, v in peaks.items()},
     "speakers": len(analysis["speakers"]) if analysis else None,
     "events": len(analysis["events"]) if analysis else None,
     "timings": result.timings.__repr__(),

@@ -67,15 +67,25 @@ def aggregate_activity(
         scores[span] += weight[:, None] * mapped
     coverage = np.maximum(coverage, 1e-8)
     rounded = np.floor(count / coverage + 0.5 + count_offset).astype(np.int64)
-    return scores / coverage[:, None], rounded
+    scores /= coverage[:, None]  # in place: on a 6-hour recording with 20 speakers, 100 MB
+    return scores, rounded
 
 
-def binarize(scores: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """Keep, in each frame, the ``count`` speakers with the highest (positive) score."""
-    order = np.argsort(-scores, axis=1)
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(scores.shape[1])[None, :], axis=1)
-    return (rank < count[:, None]) & (scores > 0)
+def binarize(scores: np.ndarray, count: np.ndarray, *, block: int = 1 << 16) -> np.ndarray:
+    """Keep, in each frame, the ``count`` speakers with the highest (positive) score.
+
+    Frames are ranked ``block`` at a time, so that the temporaries (ranks are int64) stay small
+    however long the recording: all at once they took 0.6 GB on 6 hours with 20 speakers.
+    """
+    active = np.zeros(scores.shape, dtype=bool)
+    speakers = np.arange(scores.shape[1])[None, :]
+    for start in range(0, len(scores), block):
+        part = scores[start : start + block]
+        order = np.argsort(-part, axis=1)
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, speakers, axis=1)
+        active[start : start + block] = (rank < count[start : start + block, None]) & (part > 0)
+    return active
 
 
 def to_timeline(
