@@ -136,8 +136,9 @@ def _long_wav(path: Path, hours: float) -> float:
 
 _MEASURE = """
 import json, resource, sys, threading, time
+from talkover.batch.worker import prepare_worker_process, threads_per_worker
+prepare_worker_process(threads_per_worker(1))  # as a batch worker does, before torch loads
 from talkover.batch import AnalysisOptions, Job, Models, run_job
-from talkover.batch.worker import threads_per_worker
 import talkover.analysis, talkover.sources
 from talkover.diarize import pipeline
 

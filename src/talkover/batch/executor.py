@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Protocol, runtime_checkable
 
 from talkover.batch.jobs import Job, JobProgress, JobResult, JobRetried, JobStarted, Update
-from talkover.batch.worker import Models, run_job, threads_per_worker
+from talkover.batch.worker import Models, prepare_worker_process, run_job, threads_per_worker
 from talkover.store.manifest import Timings
 
 __all__ = ["Executor", "LocalExecutor", "MAX_ATTEMPTS", "died_result"]
@@ -255,7 +255,7 @@ def _worker_main(conn: Connection, threads: int, parent_pid: int) -> None:
     _die_with_parent()
     if os.getppid() != parent_pid:  # the driver died before we could ask
         return
-    os.environ["OMP_NUM_THREADS"] = str(threads)
+    prepare_worker_process(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     models = Models(threads)
     while True:

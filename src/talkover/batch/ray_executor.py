@@ -27,7 +27,7 @@ from typing import Any
 
 from talkover.batch.executor import MAX_ATTEMPTS, died_result
 from talkover.batch.jobs import Job, JobProgress, JobResult, JobRetried, JobStarted, Update
-from talkover.batch.worker import Models, run_job, threads_per_worker
+from talkover.batch.worker import Models, prepare_worker_process, run_job, threads_per_worker
 from talkover.errors import ConfigError
 
 __all__ = ["RayExecutor", "require_ray"]
@@ -57,7 +57,7 @@ class _Worker:
     """The actor: keeps its models between jobs; answers ``progress`` while a job runs."""
 
     def __init__(self, threads: int) -> None:
-        os.environ["OMP_NUM_THREADS"] = str(threads)
+        prepare_worker_process(threads)
         self.models = Models(threads)
         self.fraction = 0.0
 
