@@ -1,18 +1,17 @@
 """``talkover batch`` against one ``talkover analyze`` process per file; workers 2 against 1;
 Ray local against the local runner; peak memory of a 6-hour recording through the worker.
 
-    PYTHONPATH=src python benchmarks/batch.py speed  [--copies 40] [--out DIR]
+    PYTHONPATH=src python benchmarks/batch.py speed  [--copies 40] [--repeats 3] [--out DIR]
     PYTHONPATH=src python benchmarks/batch.py memory [--hours 6] [--out DIR]
 
 ``speed``: the shared real recordings (``$TALKOVER_SHARED_REAL`` or ../shared/bench/real, 9
 cases) repeated under new uris by a manifest CSV up to ``--copies`` recordings; each command
 runs as its own process in the same run, one after the other, on fresh stores:
 
-1. ``talkover batch manifest.csv --store S`` (default workers);
-2. ``talkover analyze FILE --json -q`` once per manifest row, one process each;
-3. ``talkover batch ... --workers 1`` and ``--workers 2``;
-4. ``talkover batch ... --ray`` with the default workers (a local Ray instance, started and
-   stopped by the command; its start is part of the time).
+1. ``talkover batch manifest.csv --store S --workers 1`` (the default on 2 cores),
+   ``--workers 2`` and ``--ray --workers 1`` (a local Ray instance, started and stopped by the
+   command; its start is part of the time), interleaved, ``--repeats`` times each (medians);
+2. ``talkover analyze FILE --json -q`` once per manifest row, one process each.
 
 Every batch must end with all recordings done, and the Ray store's Analysis JSONs must equal
 the local runner's.
@@ -89,29 +88,43 @@ def _batch(manifest: Path, store: Path, *extra: str) -> float:
     return seconds
 
 
-def speed(out: Path, copies: int) -> dict:
+def speed(out: Path, copies: int, repeats: int) -> dict:
+    """Batch configurations interleaved ``repeats`` times (the machine may be shared: medians
+    of interleaved runs are fairer than one run each), one analyze process per file once."""
+    from statistics import median
+
     manifest, files, audio_s = _manifest(out, copies)
-    default = _batch(manifest, out / "store-default")
+    configs = {
+        "workers_1": ("--workers", "1"),  # the default on 2 cores
+        "workers_2": ("--workers", "2"),
+        "ray_workers_1": ("--ray", "--workers", "1"),
+    }
+    walls: dict[str, list[float]] = {name: [] for name in configs}
+    loads = [os.getloadavg()[0]]
+    for i in range(repeats):
+        for name, extra in configs.items():
+            walls[name].append(_batch(manifest, out / f"store-{name}-{i}", *extra))
+            loads.append(os.getloadavg()[0])
     started = time.perf_counter()
     for path in files:
         subprocess.run([*TALKOVER, "analyze", str(path), "--json", "-q"], check=True,
                        env=_env(), stdout=subprocess.DEVNULL)
     per_file = time.perf_counter() - started
-    one = _batch(manifest, out / "store-w1", "--workers", "1")
-    two = _batch(manifest, out / "store-w2", "--workers", "2")
-    ray = _batch(manifest, out / "store-ray", "--ray")
-    same = all(
-        (out / "store-ray" / "analyses" / p.name).read_bytes() == p.read_bytes()
-        for p in (out / "store-default" / "analyses").glob("*.json")
-    )
+    loads.append(os.getloadavg()[0])
+    local, ray = out / "store-workers_1-0", out / "store-ray_workers_1-0"
+    same = all((ray / "analyses" / p.name).read_bytes() == p.read_bytes()
+               for p in (local / "analyses").glob("*.json"))
+    m = {name: median(values) for name, values in walls.items()}
     return {
-        "recordings": copies, "audio_s": round(audio_s, 1),
-        "batch_default_s": round(default, 1), "analyze_per_file_s": round(per_file, 1),
-        "speedup_batch_vs_per_file": round(per_file / default, 2),
-        "workers_1_s": round(one, 1), "workers_2_s": round(two, 1),
-        "workers_2_over_1": round(one / two, 2),
-        "ray_local_s": round(ray, 1), "ray_overhead": round(ray / default - 1, 3),
+        "recordings": copies, "audio_s": round(audio_s, 1), "repeats": repeats,
+        "walls_s": {k: [round(v, 1) for v in vs] for k, vs in walls.items()},
+        "median_s": {k: round(v, 1) for k, v in m.items()},
+        "analyze_per_file_s": round(per_file, 1),
+        "speedup_batch_vs_per_file": round(per_file / m["workers_1"], 2),
+        "workers_2_over_1": round(m["workers_1"] / m["workers_2"], 2),
+        "ray_overhead": round(m["ray_workers_1"] / m["workers_1"] - 1, 3),
         "ray_json_equal_to_local": same,
+        "load_average_1min": [round(x, 1) for x in loads],
     }
 
 
@@ -202,6 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", choices=["speed", "memory"])
     parser.add_argument("--copies", type=int, default=40)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--hours", type=float, default=6.0)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -209,7 +223,8 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="talkover-bench-batch-"))
     out.mkdir(parents=True, exist_ok=True)
     try:
-        result = speed(out, args.copies) if args.part == "speed" else memory(out, args.hours)
+        result = (speed(out, args.copies, args.repeats) if args.part == "speed"
+                  else memory(out, args.hours))
         summary = {"part": args.part, "machine": machine(), **result}
         text = json.dumps(summary, indent=2)
         print(text)

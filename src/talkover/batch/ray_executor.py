@@ -135,6 +135,7 @@ class RayExecutor:
         self._attempts: dict[str, int] = {}
         self._updates: list[Update] = []
         self._last_progress = 0.0
+        self._asked: list[tuple[Any, _Actor, Job]] = []  # progress queries in flight
 
     @property
     def capacity(self) -> int:
@@ -161,10 +162,10 @@ class RayExecutor:
             for actor in busy:
                 if any(actor.ref == r for r in ready):
                     self._collect(actor)
-            self._ask_progress()
         elif not busy and not self._updates:
             time.sleep(min(timeout_s, 0.05))
         self._dispatch()
+        self._ask_progress()
         updates, self._updates = self._updates, []
         return updates
 
@@ -236,18 +237,26 @@ class RayExecutor:
             self._updates.append(JobRetried(job.uri, reason))
 
     def _ask_progress(self) -> None:
-        now = time.monotonic()
-        if now - self._last_progress < PROGRESS_EVERY_S:
-            return
-        self._last_progress = now
-        busy = [a for a in self._actors if a.job is not None]
-        refs = [a.handle.progress.remote() for a in busy]
-        ready, _ = self._ray.wait(refs, num_returns=len(refs), timeout=0.2)
-        for actor, ref in zip(busy, refs, strict=True):
-            if ref in ready and actor.job is not None:
+        """Report the answers to earlier progress queries that have come, and ask the busy
+        actors again every :data:`PROGRESS_EVERY_S`; never waits (a query must not hold up
+        the dispatch of the next job)."""
+        if self._asked:
+            refs = [ref for ref, _, _ in self._asked]
+            ready, _ = self._ray.wait(refs, num_returns=len(refs), timeout=0)
+            still = []
+            for ref, actor, job in self._asked:
+                if ref not in ready:
+                    still.append((ref, actor, job))
+                    continue
                 try:
                     fraction = self._ray.get(ref)
                 except self._ray.exceptions.RayError:
                     continue
-                if fraction > 0:
-                    self._updates.append(JobProgress(actor.job.uri, float(fraction)))
+                if fraction > 0 and actor.job is job:  # still on that job
+                    self._updates.append(JobProgress(job.uri, float(fraction)))
+            self._asked = still
+        now = time.monotonic()
+        if now - self._last_progress >= PROGRESS_EVERY_S and not self._asked:
+            self._last_progress = now
+            self._asked = [(a.handle.progress.remote(), a, a.job) for a in self._actors
+                           if a.job is not None]
