@@ -87,7 +87,7 @@ class _BlockQueue:
     in their place, so stream time has no holes.
     """
 
-    _END = object()
+    _END = "end"
 
     def __init__(self, *, num_channels: int, capacity: int) -> None:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, capacity))
@@ -100,11 +100,12 @@ class _BlockQueue:
         except queue.Full:
             self.dropped += 1
 
-    def end(self, stop: threading.Event) -> None:
-        """Tell the consumer the audio ended (waits for room, unless ``stop`` is set)."""
+    def end(self, stop: threading.Event, *, num_samples: int) -> None:
+        """Tell the consumer the audio ended after ``num_samples`` (waits for room, unless
+        ``stop`` is set)."""
         while not stop.is_set():
             try:
-                self._queue.put(self._END, timeout=0.1)
+                self._queue.put((self._END, num_samples), timeout=0.1)
                 return
             except queue.Full:
                 continue
@@ -116,12 +117,13 @@ class _BlockQueue:
                 item = self._queue.get(timeout=0.1)
             except queue.Empty:
                 continue
-            if item is self._END:
-                return
-            first = round(item.start_s * SAMPLE_RATE_HZ)
+            ended = isinstance(item, tuple)
+            first = item[1] if ended else round(item.start_s * SAMPLE_RATE_HZ)
             if first > expected_sample:  # blocks were dropped: silence in their place
                 gap = np.zeros((self.num_channels, first - expected_sample), np.float32)
                 yield AudioBlock(expected_sample / SAMPLE_RATE_HZ, gap, dropped=True)
+            if ended:
+                return
             expected_sample = first + item.samples.shape[1]
             yield item
 
@@ -175,6 +177,9 @@ class FileSource:
             yield block
 
     def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
+        """The blocks, paced by a clock that starts now (not when the source was made: the
+        models load in between)."""
+        self.clock = SimulatedClock() if self.speed == 0 else RealClock(speed=self.speed)
         if self.speed == 0:
             for block in self._paced():
                 if stop.is_set():
@@ -189,7 +194,7 @@ class FileSource:
                 if stop.is_set() or left.is_set():
                     return
                 self._queue.put(block)
-            self._queue.end(left)
+            self._queue.end(left, num_samples=self.samples.shape[1])
 
         thread = threading.Thread(target=produce, name="talkover-file-source", daemon=True)
         thread.start()

@@ -7,7 +7,8 @@ speakers, so that "you" is known from the first word.
 For one window (at most three local speakers), with ``d`` the Euclidean distance between unit
 vectors (``sqrt(2 - 2 cos)``, as the offline clustering measures):
 
-1. cost of local ``k`` -> speaker ``g``: ``d(embedding_k, centroid_g)``, less ``stitch_bonus``
+1. cost of local ``k`` -> speaker ``g``: ``d(embedding_k, centroid_g)`` (less
+   ``enrolled_slack`` for an enrolled voice), less ``stitch_bonus``
    when ``k`` continues ``g`` from the previous window; a local speaker without an embedding
    (too little speech yet) can only continue its previous speaker;
 2. one-to-one assignment minimising the total cost (Hungarian; two local speakers of one window
@@ -62,6 +63,9 @@ class TrackingConfig:
         Most speakers tracked.
     enrolled_weight
         How many reliable embeddings an enrolled voice counts for in its centroid.
+    enrolled_slack
+        Subtracted from the distance to an enrolled voice (recorded elsewhere, with another
+        microphone and room, it sits farther from the session's own embeddings).
     """
 
     new_speaker_distance: float = 1.0
@@ -72,6 +76,7 @@ class TrackingConfig:
     update_distance: float = 0.9
     max_speakers: int = 8
     enrolled_weight: float = 10.0
+    enrolled_slack: float = 0.15
 
     def __post_init__(self) -> None:
         if not 0 < self.new_speaker_distance <= self.loose_distance < 2:
@@ -98,6 +103,7 @@ class SpeakerTracker:
         self.config = config or TrackingConfig()
         self.names: list[str] = []
         self._sums: list[np.ndarray] = []
+        self._enrolled = len(profiles)
         for profile in profiles:
             self.names.append(profile.name)
             self._sums.append(profile.embedding.astype(np.float64) * self.config.enrolled_weight)
@@ -153,10 +159,14 @@ class SpeakerTracker:
         return out
 
     def _distances(self, embeddings: np.ndarray) -> np.ndarray:
+        """Distance of each local embedding to each speaker, enrolled ones ``enrolled_slack``
+        nearer."""
         centroids = self.centroids
         safe = np.nan_to_num(embeddings)
         cosine = np.clip(safe @ centroids.T, -1.0, 1.0)
-        return np.sqrt(np.maximum(0.0, 2.0 - 2.0 * cosine))  # (local, speakers)
+        distance = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * cosine))  # (local, speakers)
+        distance[:, : self._enrolled] -= self.config.enrolled_slack
+        return distance
 
     def _costs(self, distance: np.ndarray, has: np.ndarray, previous: np.ndarray) -> np.ndarray:
         cost = np.where(has[:, None], distance, _NEVER)

@@ -65,6 +65,9 @@ class StreamConfig:
         A local speaker's pause at least this long ends its run: its embedding is computed
         from its current run only, and a new run is not assumed to be the same voice (the
         segmentation model can give two voices taking turns one local speaker).
+    count_offset
+        Added to the mean number of speakers a frame's windows heard before rounding
+        (> 0 favours overlap).
     tracking
         Speaker matching (:class:`~talkover.live.speakers.TrackingConfig`).
     """
@@ -75,6 +78,7 @@ class StreamConfig:
     min_embedding_s: float = 0.3
     max_embedding_s: float = 2.0
     run_gap_s: float = 0.25
+    count_offset: float = 0.0
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
 
     def __post_init__(self) -> None:
@@ -296,6 +300,7 @@ class StreamingDiarizer:
             np.array([(w.first_frame - origin) * FRAME_STEP_SAMPLES for w in windows]),
             np.stack([w.assignment for w in windows]),
             num_speakers=num_speakers, edge_weighting=False,
+            count_offset=self.config.count_offset,
         )  # (frames, K), (frames,)
         lo, hi = self._committed - origin, last_frame - origin
         active = binarize(scores[lo:hi], count[lo:hi])[:, : len(self.speakers.names)]
