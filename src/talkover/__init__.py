@@ -22,12 +22,14 @@ from talkover.errors import (
     TalkoverError,
 )
 from talkover.events import EVENT_TYPES, Event, EventType, detect_events
-from talkover.formats import read_annotation, write_output
-from talkover.formats.json import analysis_to_dict
+from talkover.export.json import analysis_to_dict
+from talkover.formats import read_annotation
 from talkover.formats.rttm import read_rttm, write_rttm
 from talkover.metrics import EventMatrix, SpeakerStats
+from talkover.outputs import write_output
 from talkover.timeline import Segment, Span, SpeakerTimeline, Word
-from talkover.turns import IPU, Turn, build_ipus, build_turns
+from talkover.turns import Turn, build_turns
+from talkover.units import IPU, build_ipus
 
 __all__ = [
     "__version__",

@@ -15,7 +15,8 @@ from talkover.metrics import EventMatrix, SpeakerStats, build_matrix, compute_sp
 from talkover.metrics.groups import GroupComparison, compare_groups
 from talkover.metrics.sensitivity import Sensitivity, SensitivityGrid, measure_sensitivity
 from talkover.timeline import SpeakerTimeline
-from talkover.turns import IPU, Turn, build_ipus, build_turns
+from talkover.turns import Turn, build_turns
+from talkover.units import IPU, build_ipus
 from talkover.voices import VoiceMatch
 
 __all__ = ["Analysis", "TimelineSource", "analyze_timeline"]

@@ -12,7 +12,8 @@ import pytest
 from talkover.analysis import analyze_timeline
 from talkover.cli import main
 from talkover.errors import OutputError
-from talkover.formats import read_annotation, write_output
+from talkover.formats import read_annotation
+from talkover.outputs import write_output
 from talkover.testing import real_cases
 from tests.conftest import real_case_params
 

@@ -16,11 +16,11 @@ from talkover.events.confidence import (
     _last_ended,
     _spoken_over,
 )
-from talkover.formats.json import format_json
+from talkover.export.json import format_json
 from talkover.report.text import format_summary, trust_lines
 from talkover.testing import TimelineBuilder
 from talkover.timeline import SpeakerTimeline
-from talkover.turns import IPU, build_ipus
+from talkover.units import IPU, build_ipus
 
 
 def conversation() -> TimelineBuilder:

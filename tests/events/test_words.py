@@ -4,7 +4,7 @@ import pytest
 
 from talkover import EventConfig, SpeakerTimeline, analyze_timeline
 from talkover.events.words import is_backchannel_text, is_cut_off
-from talkover.formats.json import analysis_to_dict
+from talkover.export.json import analysis_to_dict
 from talkover.timeline import Segment
 
 
@@ -97,7 +97,7 @@ def test_refine_is_the_identity_without_text() -> None:
 
     from talkover.config import EventConfig
     from talkover.events import detect_events, refine_events
-    from talkover.turns import build_ipus
+    from talkover.units import build_ipus
 
     rng = random.Random(7)
     for _ in range(50):

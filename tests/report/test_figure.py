@@ -7,7 +7,7 @@ import pytest
 
 from talkover.analysis import analyze_timeline
 from talkover.errors import FormatError
-from talkover.formats import write_output
+from talkover.outputs import write_output
 from talkover.report.figure import write_timeline_figure
 from talkover.timeline import SpeakerTimeline
 from tests.report.conftest import planted_timeline

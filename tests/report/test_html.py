@@ -6,7 +6,7 @@ from pathlib import Path
 
 from talkover.analysis import analyze_timeline
 from talkover.cli import main
-from talkover.formats.json import analysis_to_dict
+from talkover.export.json import analysis_to_dict
 from talkover.report.html import write_html_report
 from talkover.timeline import SpeakerTimeline
 from tests.report.conftest import planted_timeline, write_tone_wav

@@ -27,15 +27,10 @@ from talkover.cli.multichannel import (
     multichannel_timeline_from_args,
 )
 from talkover.errors import InputError
+from talkover.export.json import format_json
 from talkover.files import check_output, writing
-from talkover.formats import (
-    INPUT_FORMATS,
-    OUTPUT_WRITERS,
-    is_annotation,
-    read_annotation,
-    write_output,
-)
-from talkover.formats.json import format_json
+from talkover.formats import INPUT_FORMATS, is_annotation, read_annotation
+from talkover.outputs import OUTPUT_WRITERS, write_output
 from talkover.report import format_summary
 from talkover.report.html import write_html_report
 from talkover.timeline import SpeakerTimeline

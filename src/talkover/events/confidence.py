@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from talkover.config import EventConfig
 from talkover.events.types import Event
 from talkover.timeline import SpeakerTimeline
-from talkover.turns.ipus import IPU, ipus_by_speaker
+from talkover.units.ipus import IPU, ipus_by_speaker
 
 __all__ = [
     "FEATURE_NAMES",

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from talkover.config import EventConfig
 from talkover.events.types import Event, EventType
-from talkover.turns.ipus import IPU
+from talkover.units.ipus import IPU
 
 __all__ = ["detect_events"]
 

@@ -27,7 +27,8 @@ from talkover.events import detect_events, refine_events
 from talkover.metrics.groups import compare_groups
 from talkover.metrics.speakers import SpeakerStats
 from talkover.timeline import SpeakerTimeline
-from talkover.turns import IPU, build_ipus, build_turns
+from talkover.turns import build_turns
+from talkover.units import IPU, build_ipus
 
 __all__ = ["SensitivityGrid", "HeadlineRange", "Sensitivity", "measure_sensitivity"]
 

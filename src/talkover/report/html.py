@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from talkover.analysis import Analysis
-from talkover.formats.json import analysis_to_dict
+from talkover.export.json import analysis_to_dict
 from talkover.report.media import ReportMedia, prepare_media
 from talkover.report.text import plain_language_summary, trust_lines
 
