@@ -58,17 +58,17 @@ class ReviewedAnalysis:
         )
 
 
-def cast_of(state: ReviewState, base: Analysis) -> Cast:
-    """The names and groups of ``state`` as a :class:`Cast` (speakers by id), with the
-    automatic analysis' voice matches."""
+def cast_of(state: ReviewState, base: Analysis, *, groups: bool = True) -> Cast:
+    """The names (and, with ``groups``, the group attributes) of ``state`` as a
+    :class:`Cast` (speakers by id), with the automatic analysis' voice matches."""
     present = set(state.timeline.speakers)
     members = tuple(
         CastMember(name, id=sid) for sid, name in state.names.items() if sid in present
     )
     assignments = tuple(
         GroupAssignment(attribute, sid, value)
-        for sid, groups in state.groups.items() if sid in present
-        for attribute, value in sorted(groups.items())
+        for sid, values in state.groups.items() if sid in present and groups
+        for attribute, value in sorted(values.items())
     )
     return Cast(members, assignments, base.voice_matches)
 
@@ -79,12 +79,14 @@ def recompute(base: Analysis, state: ReviewState, *, sensitivity: bool = False) 
     ``sensitivity``: also recompute the threshold sensitivity (when ``base`` has one) on the
     corrected timeline, over ``base``'s grid.
     """
+    # Groups are compared once, below, on the counts the verdicts leave (the comparison's
+    # bootstrap is the costly part of the figures); everything else is analyze_timeline's.
     full = analyze_timeline(
         state.timeline,
         config=base.config,
         input_path=base.input_path,
         media_path=base.media_path,
-        cast=cast_of(state, base),
+        cast=cast_of(state, base, groups=False),
         source=base.source,
     )
     verdicts, unmatched = match_verdicts(full.events, state.verdicts)
@@ -93,7 +95,7 @@ def recompute(base: Analysis, state: ReviewState, *, sensitivity: bool = False) 
         for e, v in zip(full.events, verdicts, strict=True)
     )
     kept = tuple(e for e, v in zip(events, verdicts, strict=True) if v != "rejected")
-    corrected = _recount(replace(full, events=events), kept)
+    corrected = _recount(replace(full, events=events), kept, state)
     if sensitivity and base.sensitivity is not None:
         spread = measure_sensitivity(corrected.timeline, corrected.speakers,
                                      chosen=base.config, grid=base.sensitivity.grid)
@@ -101,22 +103,19 @@ def recompute(base: Analysis, state: ReviewState, *, sensitivity: bool = False) 
     return ReviewedAnalysis(corrected, events, verdicts, unmatched)
 
 
-def _recount(full: Analysis, kept: tuple[Event, ...]) -> Analysis:
-    """``full`` with only ``kept`` events: turns, speakers, matrix and groups follow."""
-    if len(kept) == len(full.events) and kept == full.events:
-        return full
-    turns = build_turns(full.ipus, kept)
-    labels = {s.id: s for s in full.speakers}
+def _recount(full: Analysis, kept: tuple[Event, ...], state: ReviewState) -> Analysis:
+    """``full`` with only the ``kept`` events (turns, speakers and matrix follow) and the
+    groups of ``state`` compared on them."""
+    turns, speakers, matrix = full.turns, full.speakers, full.matrix
+    if len(kept) != len(full.events):
+        turns = build_turns(full.ipus, kept)
+        names = {s.id: s.name for s in full.speakers}
+        speakers = tuple(replace(s, name=names[s.id])
+                         for s in compute_speaker_stats(full.timeline, turns, kept))
+        matrix = build_matrix(kept, full.timeline.speakers)
     speakers = tuple(
-        replace(s, name=labels[s.id].name, groups=labels[s.id].groups)
-        for s in compute_speaker_stats(full.timeline, turns, kept)
+        replace(s, groups=tuple(sorted(state.groups.get(s.id, {}).items())))
+        for s in speakers
     )
-    return replace(
-        full,
-        events=kept,
-        turns=turns,
-        speakers=speakers,
-        matrix=build_matrix(kept, full.timeline.speakers),
-        groups=compare_groups(speakers, turns, kept),
-    )
-
+    return replace(full, events=kept, turns=turns, speakers=speakers, matrix=matrix,
+                   groups=compare_groups(speakers, turns, kept))
