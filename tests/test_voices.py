@@ -11,7 +11,7 @@ import pytest
 from talkover.cli import main
 from talkover.errors import FormatError, InputError
 from talkover.formats import read_annotation
-from talkover.formats.rttm import write_rttm
+from talkover.formats.rttm import read_rttm, write_rttm
 from talkover.io import Waveform, decode_audio
 from talkover.timeline import Segment, Span, SpeakerTimeline
 from talkover.voices import (
@@ -134,10 +134,25 @@ def test_profiles_round_trip_and_bad_files(tmp_path: Path) -> None:
         load_profiles(tmp_path / "bad.npz")
 
 
-def test_too_short_a_clip_is_refused(embedder: VoiceEmbedder) -> None:
-    short = Waveform(np.zeros(8000, np.float32), path="short.wav")
-    with pytest.raises(InputError, match="short.wav: 0.5 s of audio for 'Ann'; at least 1 s"):
-        enroll_voice("Ann", short, embedder=embedder)
+def test_a_clip_without_speech_is_refused(embedder: VoiceEmbedder) -> None:
+    silence = Waveform(np.zeros(48_000, np.float32), path="silence.wav")
+    with pytest.raises(InputError, match="silence.wav: no speech found for 'Ann'; at least 1 s"):
+        enroll_voice("Ann", silence, embedder=embedder)
+    noise = Waveform(
+        np.random.default_rng(0).normal(0, 0.1, 48_000).astype(np.float32), path="noise.wav"
+    )
+    with pytest.raises(InputError, match="noise.wav: (no speech|0.\\d s of speech) found"):
+        enroll_voice("Ann", noise, embedder=embedder)
+
+
+def test_too_short_a_clip_of_speech_is_refused(shared_real: Path, embedder: VoiceEmbedder) -> None:
+    case = "pyannote_sample_call"
+    waveform = decode_audio(shared_real / case / f"{case}.wav")
+    speech = read_rttm(shared_real / case / f"{case}.rttm").speech_of("speaker90")[0]
+    start = int(speech.start_s * 16_000)
+    clip = Waveform(waveform.samples[start : start + 9_600], path="short.wav")  # 0.6 s
+    with pytest.raises(InputError, match=r"short.wav: 0\.\d s of speech found for 'Ann'"):
+        enroll_voice("Ann", clip, embedder=embedder)
 
 
 def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> None:
@@ -159,7 +174,9 @@ def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> N
     assert all(m["matched"] for m in doc["voice_matches"])
     assert main(["analyze", str(tmp_path / "second.rttm"), "--enroll",
                  str(tmp_path / "voices.npz")]) == 2
-    assert "give --media FILE" in capsys.readouterr().err
+    assert "voice matching needs the recording: give the media file (--media FILE)" in (
+        capsys.readouterr().err
+    )
 
 
 def test_analyze_media_with_enroll_loads_cam_once(

@@ -8,6 +8,7 @@ a folder to write into``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,7 @@ from typing import Any
 
 from talkover.errors import FormatError, OutputError
 
-__all__ = ["check_file", "check_output", "read_text", "read_toml", "writing"]
+__all__ = ["check_file", "check_output", "read_text", "read_toml", "sha256_file", "writing"]
 
 _MISSING = "no such file"
 _DIRECTORY = "is a directory, expected a file"
@@ -56,6 +57,21 @@ def read_text(path: str | Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise FormatError(path, "expected UTF-8 text", line=line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks (memory stays flat).
+
+    Raises
+    ------
+    OSError
+        The file cannot be read (callers that name the file catch it).
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

@@ -216,6 +216,7 @@ class LocalExecutor:
     def _lost(self, slot: _Slot) -> None:
         job = slot.job
         assert job is not None
+        slot.process.join(5.0)  # the sentinel fired: reap it, so that exitcode is known
         code = slot.process.exitcode
         reason = _exit_reason(code)
         self._replace(slot)

@@ -209,7 +209,7 @@ class _local_copy:  # noqa: N801 - used as a context manager, like open()
 
 
 def _format_json(analysis: Analysis) -> str:
-    from talkover.formats.json import format_json
+    from talkover.export.json import format_json
 
     return format_json(analysis)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["SEGMENT_COLUMNS", "read_segments_csv", "parse_time"]
@@ -63,6 +64,7 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     return found
 
 
+@stamps('csv')
 def read_segments_csv(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a segments CSV.
 

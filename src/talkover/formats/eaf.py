@@ -15,10 +15,10 @@ import logging
 import xml.parsers.expat
 from pathlib import Path
 
-import pympi
-
 from talkover.errors import FormatError
+from talkover.formats.stamp import stamps
 from talkover.formats.tiers import EVENT_TYPE_REF, EVENTS_TIER
+from talkover.optional import require
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_eaf"]
@@ -65,6 +65,7 @@ def _validate(path: Path) -> None:
             raise FormatError(path, f"expected a TIME_SLOT with id {ref!r}", line=line)
 
 
+@stamps('eaf')
 def read_eaf(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of an ELAN file (top-level tiers = speakers).
 
@@ -75,6 +76,7 @@ def read_eaf(path: str | Path) -> SpeakerTimeline:
     """
     path = Path(path)
     _validate(path)
+    pympi = require("pympi", package="pympi-ling", purpose="reading .eaf")
     try:
         eaf = pympi.Elan.Eaf(str(path))
     except Exception as exc:  # pympi raises many types; all mean a malformed file

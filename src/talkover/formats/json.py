@@ -8,28 +8,54 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
-__all__ = ["read_json_timeline"]
+__all__ = ["read_json_timeline", "load_json", "timeline_from_dict"]
 
 
+@stamps('json')
 def read_json_timeline(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a talkover JSON file (its ``segments``)."""
+    return timeline_from_dict(load_json(path), path)
+
+
+def load_json(path: str | Path) -> Any:
+    """A JSON file's data.
+
+    Raises
+    ------
+    FormatError
+        The file cannot be read, or is not JSON (``path:line: not valid JSON (...)``).
+    """
     try:
-        data = json.loads(read_text(path))
+        return json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise FormatError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+
+
+def timeline_from_dict(data: Any, path: str | Path) -> SpeakerTimeline:
+    """The timeline of a talkover JSON document (``segments``, ``input.duration_s``; its
+    name: ``provenance.uri``, else the stem of ``input.path``, else of ``path``).
+
+    Raises
+    ------
+    FormatError
+        Not a talkover JSON object, or a malformed segment (naming ``path`` and where).
+    """
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise FormatError(path, 'expected a talkover JSON object with a "segments" list')
     segments = [_segment(path, i, row) for i, row in enumerate(data["segments"])]
     info = data.get("input") if isinstance(data.get("input"), dict) else {}
     duration = info.get("duration_s")
     duration_s = float(duration) if isinstance(duration, (int, float)) else None
-    uri = Path(str(info.get("path") or path)).stem
-    return SpeakerTimeline(tuple(segments), duration_s=duration_s, uri=uri)
+    stamp = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
+    uri = stamp.get("uri") or Path(str(info.get("path") or path)).stem
+    return SpeakerTimeline(tuple(segments), duration_s=duration_s, uri=str(uri))
 
 
 def _segment(path: str | Path, index: int, row: object) -> Segment:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import srt as srt_lib
-import webvtt
-
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
+from talkover.optional import require
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_vtt", "read_srt"]
@@ -92,6 +91,7 @@ def _validate_vtt(path: Path) -> list[int]:
     return timings
 
 
+@stamps('vtt')
 def read_vtt(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a WebVTT file with speaker names.
 
@@ -103,6 +103,7 @@ def read_vtt(path: str | Path) -> SpeakerTimeline:
     path = Path(path)
     timings = _validate_vtt(path)
     try:
+        webvtt = require("webvtt", package="webvtt-py", purpose="reading .vtt")
         captions = webvtt.read(str(path)).captions
     except Exception as exc:  # webvtt-py raises its own error types
         raise FormatError(path, f"expected WebVTT ({type(exc).__name__}: {exc})") from None
@@ -113,6 +114,7 @@ def read_vtt(path: str | Path) -> SpeakerTimeline:
     return SpeakerTimeline(tuple(_segments(path, cues)), uri=path.stem)
 
 
+@stamps('srt')
 def read_srt(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of an SRT file with ``Name:`` prefixes.
 
@@ -123,6 +125,7 @@ def read_srt(path: str | Path) -> SpeakerTimeline:
     """
     path = Path(path)
     text = read_text(path)
+    srt_lib = require("srt", package="srt", purpose="reading .srt")
     try:
         subtitles = list(srt_lib.parse(text))
     except srt_lib.SRTParseError as exc:

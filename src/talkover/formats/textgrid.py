@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from praatio import textgrid as praat_textgrid
-from praatio.data_classes.interval_tier import IntervalTier
+from typing import Any
 
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
 from talkover.formats.tiers import EVENTS_TIER
+from talkover.optional import require
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_textgrid"]
@@ -91,6 +91,7 @@ def _is_number(value: str) -> bool:
     return True
 
 
+@stamps('textgrid')
 def read_textgrid(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a TextGrid (interval tiers = speakers).
 
@@ -101,14 +102,15 @@ def read_textgrid(path: str | Path) -> SpeakerTimeline:
     """
     path = Path(path)
     _validate(path, _decode(path))
+    praatio = _praatio()
     try:
-        grid = praat_textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
+        grid = praatio.textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
     except Exception as exc:  # praatio raises many types; all mean a malformed file
         reason = f"{type(exc).__name__}: {exc}"
         raise FormatError(path, f"expected a Praat TextGrid ({reason})") from None
     segments = []
     for tier in grid.tiers:
-        if not isinstance(tier, IntervalTier) or tier.name.startswith(EVENTS_TIER):
+        if tier.tierType != "IntervalTier" or tier.name.startswith(EVENTS_TIER):
             continue
         aligner = _MFA_TIER.match(tier.name)
         if aligner and aligner["kind"] == "phones":
@@ -121,3 +123,9 @@ def read_textgrid(path: str | Path) -> SpeakerTimeline:
             known = text if text and text.lower() not in NO_TEXT_LABELS else None
             segments.append(Segment(float(start), float(end), speaker, known))
     return SpeakerTimeline(tuple(segments), duration_s=float(grid.maxTimestamp), uri=path.stem)
+
+
+def _praatio() -> Any:
+    """The praatio package with its ``textgrid`` module loaded."""
+    require("praatio.textgrid", package="praatio", purpose="reading .TextGrid")
+    return require("praatio", package="praatio", purpose="reading .TextGrid")

@@ -129,13 +129,15 @@ def _channels_of(frame: av.AudioFrame, *, mono: bool) -> np.ndarray:
 
 
 def _decode(path: Path, sample_rate_hz: int, *, mono: bool) -> tuple[list[np.ndarray], int]:
-    """Decode to float32 arrays (one per channel, or one mix) at ``sample_rate_hz``."""
+    """Decode to float32 arrays (one per channel, or one mix) at ``sample_rate_hz``; also the
+    number of channels the stream has."""
     if sample_rate_hz <= 0:
         raise ValueError(f"sample_rate_hz must be positive, got {sample_rate_hz}")
     _check_path(path)
     with _open(path) as container:
         stream = _audio_stream(container, path)
-        num_channels = 1 if mono else max(stream.codec_context.channels, 1)
+        stream_channels = max(stream.codec_context.channels, 1)
+        num_channels = 1 if mono else stream_channels
         capacity = int(_duration_hint_s(container, stream) * sample_rate_hz * 1.02) + sample_rate_hz
         buffer = _GrowingBuffer(num_channels, capacity)
         # keep the input layout (no FFmpeg downmix matrix, which is not a plain average)
@@ -148,7 +150,7 @@ def _decode(path: Path, sample_rate_hz: int, *, mono: bool) -> tuple[list[np.nda
                 buffer.append(_channels_of(out, mono=mono))
         except (ValueError, av.FFmpegError) as exc:
             raise DecodeError(path, f"audio could not be resampled: {_reason(exc)}") from exc
-    return buffer.channels(), num_channels
+    return buffer.channels(), stream_channels
 
 
 def decode_audio(path: str | os.PathLike[str], *, sample_rate_hz: int = SAMPLE_RATE_HZ) -> Waveform:
@@ -165,7 +167,8 @@ def decode_audio(path: str | os.PathLike[str], *, sample_rate_hz: int = SAMPLE_R
     Returns
     -------
     Waveform
-        ``samples`` of shape ``(num_samples,)``, float32, roughly in [-1, 1].
+        ``samples`` of shape ``(num_samples,)``, float32, roughly in [-1, 1];
+        ``source_channels`` the number of channels averaged into it.
 
     Raises
     ------
@@ -173,8 +176,10 @@ def decode_audio(path: str | os.PathLike[str], *, sample_rate_hz: int = SAMPLE_R
         The file is missing, a directory, empty, unreadable/corrupt, or has no audio stream.
     """
     path = Path(path)
-    (samples,), _ = _decode(path, sample_rate_hz, mono=True)
-    return Waveform(samples=samples, sample_rate_hz=sample_rate_hz, path=str(path))
+    (samples,), channels = _decode(path, sample_rate_hz, mono=True)
+    return Waveform(
+        samples=samples, sample_rate_hz=sample_rate_hz, path=str(path), source_channels=channels
+    )
 
 
 def decode_channels(

@@ -24,11 +24,14 @@ class Waveform:
         Samples per second (16 000 after :func:`decode_audio`).
     path
         The file it was decoded from, if any.
+    source_channels
+        How many channels were averaged into it (2 for a stereo file decoded as mono).
     """
 
     samples: np.ndarray
     sample_rate_hz: int = SAMPLE_RATE_HZ
     path: str | None = None
+    source_channels: int = 1
 
     @property
     def duration_s(self) -> float:

@@ -17,7 +17,7 @@ from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.events.types import SIMULTANEOUS_TYPES
 from talkover.report.text import display_name
 
 __all__ = ["write_timeline_figure", "EVENT_COLORS"]
@@ -62,14 +62,14 @@ def write_timeline_figure(analysis: Analysis, path: str | Path, *, dpi: int = 15
         raise FormatError(path, f"unknown figure format {path.suffix!r}; expected .png or .svg")
     from matplotlib.figure import Figure
 
-    speakers = [s.id for s in analysis.speakers]
+    speakers = [s.speaker for s in analysis.speakers]
     lanes = max(1, len(speakers))
     fig = Figure(figsize=(12, 1.4 + 0.55 * lanes + 0.5 + 0.45 * lanes), layout="constrained")
     grid = fig.add_gridspec(2, 2, height_ratios=[1.4 + 0.55 * lanes, 0.5 + 0.45 * lanes])
     _draw_timeline(fig.add_subplot(grid[0, :]), analysis, speakers)
     _draw_matrix(fig.add_subplot(grid[1, 0]), analysis, speakers, ("interruption",),
                  "Interruptions (row over column)")
-    _draw_matrix(fig.add_subplot(grid[1, 1]), analysis, speakers, OVERLAP_EVENT_TYPES,
+    _draw_matrix(fig.add_subplot(grid[1, 1]), analysis, speakers, SIMULTANEOUS_TYPES,
                  "All overlapping events (row over column)")
     fig.savefig(path, format=kind, dpi=dpi, metadata=_metadata(analysis, kind))
 
@@ -88,7 +88,7 @@ def _draw_timeline(ax: Any, analysis: Analysis, speakers: list[str]) -> None:
         bars = [(s.start_s, s.duration_s) for s in analysis.timeline if s.speaker == speaker]
         ax.broken_barh(bars, (lane_of[speaker] - 0.3, 0.6),
                        facecolors=_SPEAKER_COLORS[i % len(_SPEAKER_COLORS)], gid=f"lane-{i}")
-    for kind in ("switch", *OVERLAP_EVENT_TYPES):
+    for kind in ("switch", *SIMULTANEOUS_TYPES):
         chosen = [e for e in analysis.events if e.type == kind]
         if not chosen:
             continue
