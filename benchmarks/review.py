@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from talkover.analysis import Analysis, analyze_timeline
 from talkover.cast import Cast
+from talkover.provenance import Provenance
 from talkover.review import (
     AddSegment,
     DeleteSegment,
@@ -71,7 +73,8 @@ def plant_meeting(seed: int = 3, hour_s: float = 3600.0) -> SpeakerTimeline:
 
 def meeting_analysis(seed: int) -> Analysis:
     groups = ",".join(f"{s}={'woman' if i % 2 else 'man'}" for i, s in enumerate(SPEAKERS))
-    return analyze_timeline(plant_meeting(seed), source="diarization",
+    timeline = plant_meeting(seed)
+    return analyze_timeline(timeline.stamped(Provenance("audio", uri=timeline.uri)),
                             cast=Cast().with_groups([f"gender:{groups}"]))
 
 
@@ -134,12 +137,13 @@ def main() -> None:
             payload_ms.append((t2 - t1) * 1000)
             kinds[edit.op] = kinds.get(edit.op, 0) + 1
         t = time.perf_counter()
-        Review(base, Path(tmp) / "review").result  # reopening replays the whole log
+        _ = Review(base, Path(tmp) / "review").result  # reopening replays the whole log
         reopen_ms = (time.perf_counter() - t) * 1000
     total = [a + p for a, p in zip(apply_ms, payload_ms, strict=True)]
     q = statistics.quantiles
     print(json.dumps({
-        "machine": f"{platform.processor() or platform.machine()}, python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                   f"python {platform.python_version()}",
         "segments": len(base.timeline), "events": len(base.events), "event_types": counts,
         "edits_timed": len(apply_ms), "edit_kinds": kinds,
         "apply_ms_median": round(statistics.median(apply_ms), 1),

@@ -6,6 +6,7 @@ import pytest
 
 from talkover.analysis import Analysis, analyze_timeline
 from talkover.cast import Cast
+from talkover.provenance import Provenance
 from talkover.testing import TimelineBuilder
 from talkover.timeline import SpeakerTimeline
 
@@ -36,4 +37,6 @@ def planted() -> Analysis:
 @pytest.fixture
 def diarized() -> Analysis:
     """The same timeline as if talkover's diarizer had made it: events carry a confidence."""
-    return analyze_timeline(planted_timeline(), input_path="planted.flac", source="diarization")
+    timeline = planted_timeline()
+    return analyze_timeline(timeline.stamped(Provenance("audio", uri=timeline.uri)),
+                            input_path="planted.flac")

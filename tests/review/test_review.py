@@ -16,6 +16,7 @@ import pytest
 
 from talkover.analysis import analyze_timeline
 from talkover.export.json import analysis_to_dict
+from talkover.export.read_json import read_analysis
 from talkover.formats import read_annotation
 from talkover.formats.json import read_json_timeline
 from talkover.report.text import plain_language_summary
@@ -33,7 +34,6 @@ from talkover.review import (
     SetVerdict,
     SplitSegment,
     StaleEditError,
-    read_base_analysis,
 )
 from talkover.review.recompute import cast_of
 from talkover.timeline import Segment, SpeakerTimeline
@@ -48,7 +48,7 @@ def ref(review: Review, type: str, at: float) -> EventRef:
 
 
 def speaker(analysis, sid):
-    return next(s for s in analysis.speakers if s.id == sid)
+    return next(s for s in analysis.speakers if s.speaker == sid)
 
 
 def types(review: Review) -> list[tuple[str, str, str, float]]:
@@ -106,7 +106,7 @@ def test_merging_two_speakers(planted) -> None:
     review = Review(planted)
     result = review.apply(MergeSpeakers("Cy", "Ann"))
     assert result.corrected.timeline.speakers == ("Ann", "Bob")
-    assert [s.id for s in result.corrected.speakers] == ["Ann", "Bob"]
+    assert [s.speaker for s in result.corrected.speakers] == ["Ann", "Bob"]
     assert all(e.by != "Cy" and e.of != "Cy" for e in result.events)
     with pytest.raises(EditError, match="into itself"):
         review.apply(MergeSpeakers("Ann", "Ann"))
@@ -306,7 +306,7 @@ def test_versions_the_automatic_analysis_is_kept(planted, tmp_path) -> None:
     auto = tmp_path / "auto.json"
     auto.write_text(json.dumps(analysis_to_dict(planted)))
     before = auto.read_bytes()
-    base = read_base_analysis(auto)
+    base = read_analysis(auto)
     assert analysis_to_dict(base) == analysis_to_dict(planted)
     review = Review(base, tmp_path / "review")
     review.apply(SetVerdict(ref(review, "interruption", 4.6), "rejected"))

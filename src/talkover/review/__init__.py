@@ -11,7 +11,6 @@ No web code here: ``talkover serve`` (:mod:`talkover.web`) is one user of this p
 ['overlap']
 """
 
-from talkover.review.base import read_base_analysis
 from talkover.review.diff import AnalysisDiff, diff_analyses
 from talkover.review.edits import (
     EDIT_TYPES,
@@ -47,7 +46,6 @@ __all__ = [
     "QueueItem",
     "recompute",
     "apply_edit",
-    "read_base_analysis",
     "diff_analyses",
     "AnalysisDiff",
     "EditLog",

@@ -69,8 +69,8 @@ def diff_analyses(old: Analysis, new: Analysis, *, tolerance_s: float = 0.5) -> 
     )
     old_segments = Counter(_segment_key(s) for s in old.timeline)
     new_segments = Counter(_segment_key(s) for s in new.timeline)
-    old_names = {s.id: s.name for s in old.speakers}
-    new_names = {s.id: s.name for s in new.speakers}
+    old_names = {s.speaker: s.name for s in old.speakers}
+    new_names = {s.speaker: s.name for s in new.speakers}
     renamed = tuple(
         (sid, old_names[sid], new_names[sid])
         for sid in new_names if sid in old_names and old_names[sid] != new_names[sid]

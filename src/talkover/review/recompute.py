@@ -87,8 +87,7 @@ def recompute(base: Analysis, state: ReviewState, *, sensitivity: bool = False) 
         input_path=base.input_path,
         media_path=base.media_path,
         cast=cast_of(state, base, groups=False),
-        source=base.source,
-    )
+    )  # the timeline keeps the automatic one's provenance: confidence iff it was diarized
     verdicts, unmatched = match_verdicts(full.events, state.verdicts)
     events = tuple(
         replace(e, confidence=1.0) if v == "confirmed" and e.confidence is not None else e
@@ -109,12 +108,12 @@ def _recount(full: Analysis, kept: tuple[Event, ...], state: ReviewState) -> Ana
     turns, speakers, matrix = full.turns, full.speakers, full.matrix
     if len(kept) != len(full.events):
         turns = build_turns(full.ipus, kept)
-        names = {s.id: s.name for s in full.speakers}
-        speakers = tuple(replace(s, name=names[s.id])
+        names = {s.speaker: s.name for s in full.speakers}
+        speakers = tuple(replace(s, name=names[s.speaker])
                          for s in compute_speaker_stats(full.timeline, turns, kept))
         matrix = build_matrix(kept, full.timeline.speakers)
     speakers = tuple(
-        replace(s, groups=tuple(sorted(state.groups.get(s.id, {}).items())))
+        replace(s, groups=tuple(sorted(state.groups.get(s.speaker, {}).items())))
         for s in speakers
     )
     return replace(full, events=kept, turns=turns, speakers=speakers, matrix=matrix,

@@ -67,8 +67,8 @@ class ReviewState:
         cls, timeline: SpeakerTimeline, speakers: Sequence[SpeakerStats] = ()
     ) -> ReviewState:
         """The state before any edit: ``timeline`` with the names and groups of ``speakers``."""
-        names = {s.id: s.name for s in speakers if s.name}
-        groups = {s.id: dict(s.groups) for s in speakers if s.groups}
+        names = {s.speaker: s.name for s in speakers if s.name}
+        groups = {s.speaker: dict(s.groups) for s in speakers if s.groups}
         return cls(timeline, names, groups, {})
 
 
@@ -280,4 +280,4 @@ def _with_segments(state: ReviewState, index: int, new: Sequence[Segment]) -> Re
 
 
 def _timeline(like: SpeakerTimeline, segments: Sequence[Segment]) -> SpeakerTimeline:
-    return SpeakerTimeline(tuple(segments), duration_s=like.duration_s, uri=like.uri)
+    return like.with_segments(segments)  # same recording: duration, uri, provenance

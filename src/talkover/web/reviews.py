@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from talkover.review import Review, read_base_analysis
+from talkover.export.read_json import read_analysis
+from talkover.review import Review
 
 __all__ = ["ReviewRegistry"]
 
@@ -50,7 +51,7 @@ class ReviewRegistry:
         with self._lock(uri):
             cached = self._reviews.get(uri)
             if cached is None or cached[0] != analysis_sha256:
-                base = read_base_analysis(self.store_path / "analyses" / f"{uri}.json")
+                base = read_analysis(self.store_path / "analyses" / f"{uri}.json")
                 cached = (analysis_sha256, Review(base, self.folder(uri)))
                 self._reviews[uri] = cached
             yield cached[1]

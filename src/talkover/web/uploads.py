@@ -27,6 +27,9 @@ __all__ = ["UploadError", "ReceivedUpload", "receive_upload", "TEMP_PREFIX", "re
 MAX_FIELD_BYTES = 64 * 1024
 #: Multipart framing and text fields allowed on top of the files' own limit.
 OVERHEAD_BYTES = 1024 * 1024
+#: After refusing a body that grew too large, this much more of it is read and dropped (never
+#: written) so that the client, still sending, receives the 413 instead of a reset connection.
+DRAIN_BYTES = 16 * 1024 * 1024
 TEMP_PREFIX = ".upload"
 
 
@@ -96,9 +99,11 @@ async def receive_upload(
         parser.finalize()
         if sink.error is not None:
             raise sink.error
-    except UploadError:
+    except UploadError as exc:
         sink.close()
         sink.result.discard()
+        if exc.status == 413:
+            await _drain(request)
         raise
     except Exception as exc:  # a malformed body (the parser's own errors) or a dropped client
         sink.close()
@@ -106,6 +111,18 @@ async def receive_upload(
         raise UploadError(400, f"malformed multipart body ({exc})") from exc
     sink.close()
     return sink.result
+
+
+async def _drain(request: Request) -> None:
+    """Read and drop up to :data:`DRAIN_BYTES` more of the body (nothing is kept)."""
+    dropped = 0
+    try:
+        async for chunk in request.stream():
+            dropped += len(chunk)
+            if dropped > DRAIN_BYTES:
+                return
+    except Exception:  # noqa: BLE001 - the client went away: nothing to drain
+        return
 
 
 def _too_large(max_bytes: int) -> str:

@@ -12,7 +12,7 @@ import json
 from importlib import resources
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from talkover._version import __version__
 from talkover.report.html import render_page
@@ -43,6 +43,11 @@ def home() -> HTMLResponse:
                        "__VERSION__": html.escape(__version__)}.items():
         page = page.replace(f"/*{key}*/" if key != "__VERSION__" else key, value)
     return HTMLResponse(page, headers=HEADERS)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
 
 
 @router.get("/recordings/{id}")
