@@ -354,7 +354,7 @@
     down: function (ev, p, hit) {
       if (!state.on || ev.button !== 0) return false;
       var lane = laneAt(p.y);
-      if (lane < 0) return false;
+      if (lane < 0 || hit.event != null) return false; // a marker: the report selects it
       var edge = R.edgeAt(p.x, lane, 6);
       if (edge) {
         var s = R.data.segments[edge.segment];
@@ -398,8 +398,9 @@
   });
   scroller.addEventListener("pointermove", function (ev) {
     if (!state.on || state.drag) return;
-    var rect = $("canvas").getBoundingClientRect(), y = ev.clientY - rect.top, lane = laneAt(y);
-    scroller.classList.toggle("edge", lane >= 0 && !!R.edgeAt(ev.clientX - rect.left, lane, 6));
+    var rect = $("canvas").getBoundingClientRect(), x = ev.clientX - rect.left, y = ev.clientY - rect.top;
+    var lane = laneAt(y), onMarker = R.hitTest(x, y).event != null;
+    scroller.classList.toggle("edge", lane >= 0 && !onMarker && !!R.edgeAt(x, lane, 6));
   });
   scroller.addEventListener("click", function (ev) {
     if (!state.on) return;
