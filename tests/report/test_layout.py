@@ -129,10 +129,10 @@ def test_speakers_table_has_a_legend_and_made_received_columns(browser, tmp_path
     analysis = many_speakers(3, events=40)
     page, _ = open_page(browser, analysis, tmp_path / "r.html", width=1280)
     legend = page.locator("#speaker-legend").inner_text()
-    for word in ("Turns", "Longest", "Gap", "made / received"):
+    for word in ("Turns", "Longest", "Gap", "made / recv.", "Failed int.", "Backch."):
         assert word in legend
     groups = page.locator("#speaker-table th.colgroup").all_inner_texts()
-    assert groups == ["Interruptions", "Failed interruptions", "Backchannels", "Overlaps"]
+    assert groups == ["Interruptions", "Failed int.", "Backch.", "Overlaps"]
     page.locator("#speaker-table button[data-key=interruptions_received]").click()
     shown = page.locator("#speaker-table tbody tr td:nth-child(7)").all_inner_texts()
     expected = sorted((s.interruptions_received for s in analysis.speakers), reverse=True)

@@ -9,6 +9,7 @@ included (drawn crossed out, so that a verdict can be taken back).
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePath
 from typing import Any
 
 from talkover.report.html import report_data, summary_lines
@@ -24,6 +25,8 @@ def review_payload(review: Review, title: str) -> dict[str, Any]:
     data = report_data(replace(corrected, events=result.events))
     data["summary"] = summary_lines(corrected)
     data["title"] = title
+    if data["input"].get("path"):  # the upload's name in the store, not the server's folders
+        data["input"]["path"] = PurePath(data["input"]["path"]).name
     for row, event, verdict in zip(data["events"], result.events, result.verdicts, strict=True):
         row["id"] = EventRef.of_event(event).key
         row["verdict"] = verdict

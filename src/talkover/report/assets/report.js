@@ -606,10 +606,10 @@
     ["turns", "Turns", null, null],
     ["longest_turn_s", "Longest", null, function (s) { return fmtSec(s.longest_turn_s); }],
     ["interruptions_made", "made", null, null, "Interruptions"],
-    ["interruptions_received", "received", null, null, "Interruptions"],
-    ["failed_interruptions_made", "made", null, null, "Failed interruptions"],
-    ["failed_interruptions_received", "received", null, null, "Failed interruptions"],
-    ["backchannels_made", "made", null, null, "Backchannels"],
+    ["interruptions_received", "recv.", null, null, "Interruptions"],
+    ["failed_interruptions_made", "made", null, null, "Failed int."],
+    ["failed_interruptions_received", "recv.", null, null, "Failed int."],
+    ["backchannels_made", "made", null, null, "Backch."],
     ["overlaps_made", "made", null, null, "Overlaps"],
     ["mean_response_gap_s", "Gap", null, function (s) { return fmtSec(s.mean_response_gap_s); }]
   ];
@@ -622,6 +622,7 @@
     backchannels_made: "backchannels made",
     overlaps_made: "overlaps made", mean_response_gap_s: "mean gap before taking the turn"
   };
+  var GROUP_TITLE = { "Failed int.": "Failed interruptions", "Backch.": "Backchannels" };
   var sortState = { key: "talk_time_s", dir: -1 };
   function sortButton(c, table) {
     var b = document.createElement("button"); b.type = "button"; b.textContent = c[1];
@@ -646,7 +647,8 @@
       if (!c[4]) { th.rowSpan = 2; top.appendChild(th); return; }
       if (ci === 0 || COLUMNS[ci - 1][4] !== c[4]) {
         var span = COLUMNS.filter(function (d) { return d[4] === c[4]; }).length;
-        var g = el("th", { scope: "colgroup", colspan: String(span), "class": "colgroup" }, c[4]);
+        var g = el("th", { scope: "colgroup", colspan: String(span), "class": "colgroup",
+          title: GROUP_TITLE[c[4]] || c[4] }, c[4]);
         top.appendChild(g);
       }
       sub.appendChild(th);
