@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+
 import pytest
 
 from talkover.analysis import analyze_timeline
