@@ -117,7 +117,34 @@ def test_a_voice_not_enrolled_stays_unmatched(shared_real: Path, embedder: Voice
     matches = {m.speaker: m for m in identify_speakers(waveform, second, [diane],
                                                        embedder=embedder)}
     assert matches["speaker90"].name == "Diane"
+    assert matches["speaker90"].reason == "matched"
     assert not matches["speaker91"].matched  # Sheila was never enrolled: keeps her id
+    # ...and says why: one voice for two speakers, not "no solo speech" (she has seconds of it)
+    assert matches["speaker91"].reason == "no_profile_left"
+    assert matches["speaker91"].speech_s > 5
+
+
+def test_the_summary_says_why_a_speaker_stayed_unmatched(sample_call, tmp_path: Path,
+                                                         capsys) -> None:
+    media, waveform, timeline = sample_call
+    first = clip(timeline, 0, 15)
+    diane = write_solo_clip(tmp_path / "diane.wav", waveform, first, "speaker90")
+    rttm = SAMPLES / "pyannote_sample_call.rttm"
+    assert main(["analyze", str(rttm), "--media", str(media), "--enroll", f"Diane={diane}"]) == 0
+    out = capsys.readouterr().out
+    assert "speaker90 is Diane" in out
+    assert ("speaker91: unmatched, keeps its id (more speakers than enrolled voices: each "
+            "voice went to a closer speaker)") in out
+
+
+def test_enroll_refuses_a_clip_without_speech(tmp_path: Path, capsys) -> None:
+    from scipy.io import wavfile
+
+    silence = tmp_path / "silence.wav"
+    wavfile.write(silence, 16000, np.zeros(48_000, np.float32))
+    assert main(["enroll", f"Ann={silence}", "-o", str(tmp_path / "v.npz")]) == 2
+    assert "no speech found for 'Ann'" in capsys.readouterr().err
+    assert not (tmp_path / "v.npz").exists()
 
 
 def test_profiles_round_trip_and_bad_files(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ timeline first, then calls this.)
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from talkover._version import __version__
@@ -117,6 +117,8 @@ def analyze_timeline(
     """
     config = config or EventConfig()
     provenance = _provenance(timeline, source)
+    if timeline.duration_s is None:  # the analysis records the length it took
+        timeline = replace(timeline, duration_s=timeline.end_s)
     units = Units.build(timeline, min_pause_s=config.min_pause_s)
     found = detect_turn_taking(units, config, assess=provenance.assessed)
     speakers = compute_speaker_stats(timeline, found.turns, found.events)
@@ -155,6 +157,4 @@ def _provenance(timeline: SpeakerTimeline, source: TimelineSource | None) -> Pro
         DeprecationWarning,
         stacklevel=3,
     )
-    from dataclasses import replace
-
     return replace(stamp, kind=_SOURCE_KIND[source])

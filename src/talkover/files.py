@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -111,6 +112,7 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) 
     folder = _nearest_folder(out)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(out, f"folder {folder} is not writable")
+    _probe(out, folder)
     if not out.exists():
         return
     if not os.access(out, os.W_OK):
@@ -121,6 +123,23 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) 
                 out, "is also an input of this run; writing it would overwrite the input "
                 "(choose another output name)"
             )
+
+
+def _probe(out: Path, folder: Path) -> None:
+    """Create and remove an empty file in ``folder``: permissions can say yes where the system
+    says no (``/proc``, a read-only mount, root on a locked folder).
+
+    Raises
+    ------
+    OutputError
+        The folder refuses a new file (naming why).
+    """
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".talkover-probe-", dir=folder)
+    except OSError as exc:
+        raise OutputError(out, f"cannot write in folder {folder} ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _nearest_folder(out: Path) -> Path:

@@ -1,9 +1,10 @@
 """The ``-o`` registry: an analysis written in the format its file extension names.
 
 ``.json`` talkover's JSON; ``.rttm``, ``.TextGrid``, ``.eaf``, ``.cha``, ``.vtt``, ``.srt``;
-``.csv`` the segments, and a name ending in ``events.csv`` (``events.csv``,
-``call.events.csv``) the event list; ``.html`` the interactive report, ``.png``/``.svg`` the
-static figure and ``.txt`` the readable summary.
+``.csv`` the segments, a name ending in ``events.csv`` (``events.csv``,
+``call.events.csv``) the event list and one ending in ``speakers.csv`` the speakers table;
+``.html`` the interactive report, ``.png``/``.svg`` the static figure and ``.txt`` the
+readable summary.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from talkover.export.eaf import write_eaf
 from talkover.export.events_csv import write_events_csv
 from talkover.export.json import write_json
 from talkover.export.segments_csv import write_segments_csv
+from talkover.export.speakers_csv import write_speakers_csv
 from talkover.export.subtitles import write_srt, write_vtt
 from talkover.export.textgrid import write_textgrid
 from talkover.files import writing
@@ -28,9 +30,13 @@ __all__ = ["OUTPUT_WRITERS", "write_output", "output_format"]
 
 
 def _write_csv(analysis: Analysis, path: Path) -> None:
-    """``*events.csv``: the event list; any other ``.csv``: the segments."""
-    if Path(path).name.lower().endswith("events.csv"):
+    """``*events.csv``: the event list; ``*speakers.csv``: the speakers table; any other
+    ``.csv``: the segments."""
+    name = Path(path).name.lower()
+    if name.endswith("events.csv"):
         write_events_csv(analysis, path)
+    elif name.endswith("speakers.csv"):
+        write_speakers_csv(analysis, path)
     else:
         write_segments_csv(analysis, path)
 

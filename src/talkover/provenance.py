@@ -73,7 +73,7 @@ class Provenance:
     inputs
         The files read, in order (one per track for multichannel input; none in memory).
     settings
-        The producer's configuration as sorted ``(name, value)`` pairs: the diarizer's
+        The producer's configuration as ``(name, value)`` pairs (kept sorted): the diarizer's
         :class:`~talkover.diarize.DiarizationConfig` and speaker counts, or the multichannel
         settings; empty for annotations.
     models
@@ -93,6 +93,7 @@ class Provenance:
     def __post_init__(self) -> None:
         if self.kind not in SOURCE_KINDS:
             raise ValueError(f"kind must be one of {', '.join(SOURCE_KINDS)}, got {self.kind!r}")
+        object.__setattr__(self, "settings", tuple(sorted(self.settings)))
 
     @classmethod
     def with_settings(

@@ -182,6 +182,8 @@ def analyze(
     if uri is not None:
         stamp = timeline.provenance or Provenance(kind)
         timeline = timeline.stamped(replace(stamp, uri=uri))
+    if kind == "audio" and cast is not None and _names_in_order(cast, voices):
+        cast = _fit_names(cast, timeline)
     if voices or clips:
         cast = _match_voices(
             timeline, cast or Cast(), [*voices, *clips], recording=waveform or media or source,
@@ -247,6 +249,22 @@ def _names_in_order(
     if any(m.id is not None or m.voice is not None for m in cast.members):
         return None
     return [m.name for m in cast.members]
+
+
+def _fit_names(cast: Cast, timeline: SpeakerTimeline) -> Cast:
+    """The cast without the names the diarization left no speaker for (it was asked for one
+    speaker per name, but clean-up can drop a speaker with only slivers of speech): they are
+    said in a warning, and their group assignments dropped with them."""
+    found = len(timeline.speakers)
+    if found >= len(cast.members):
+        return cast
+    unused = [m.name for m in cast.members[found:]]
+    logger.warning(
+        "%d speaker name(s) given but the diarizer found %d speaker(s); not used: %s",
+        len(cast.members), found, ", ".join(unused),
+    )
+    kept = tuple(a for a in cast.assignments if a.speaker not in unused)
+    return replace(cast, members=cast.members[:found], assignments=kept)
 
 
 def _voice_clips(cast: Cast | None, voices: Sequence[VoiceProfile | VoiceClip]) -> list[VoiceClip]:

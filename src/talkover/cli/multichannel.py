@@ -22,7 +22,7 @@ _TUNING = (
     ("--bleed-max-lag", "bleed_max_lag_s", "largest inter-microphone delay (s)"),
     ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run this share bleed"),
     ("--min-burst", "min_burst_s", "drop VAD blips shorter than this before closing gaps (s)"),
-    ("--min-gap", "min_gap_s", "close pauses shorter than this within a speaker (s)"),
+    ("--vad-min-pause", "min_pause_s", "close pauses shorter than this within a speaker (s)"),
     ("--min-segment", "min_segment_s", "drop speech segments shorter than this (s)"),
     ("--speech-pad", "pad_s", "widen speech by this on each side (s)"),
 )
@@ -53,8 +53,9 @@ def add_multichannel_flags(parser: argparse.ArgumentParser) -> None:
             metavar="X",
             help=f"{text} (default {getattr(defaults, field)})",
         )
-    # the flag's name before 0.2 (deprecated, kept for one release)
+    # the flags' names before 0.2 (deprecated, kept for one release)
     group.add_argument("--min-speech", type=float, dest="mc_min_segment_s", help=argparse.SUPPRESS)
+    group.add_argument("--min-gap", type=float, dest="mc_min_pause_s", help=argparse.SUPPRESS)
 
 
 def is_multichannel(args: argparse.Namespace) -> bool:

@@ -48,8 +48,9 @@ def read_analysis(source: str | os.PathLike[str] | Mapping[str, Any]) -> Analysi
         The file cannot be read or is not a talkover JSON analysis; the message names the file
         (or ``analysis`` for a document given as data) and the field that is wrong.
     """
-    path = _WHERE if isinstance(source, Mapping) else str(source)
-    data = source if isinstance(source, Mapping) else load_json(source)
+    is_path = isinstance(source, (str, os.PathLike))
+    path = str(source) if is_path else _WHERE
+    data = load_json(source) if is_path else source
     if not isinstance(data, Mapping):
         raise FormatError(path, "expected a talkover JSON object")
     try:

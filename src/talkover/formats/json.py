@@ -90,3 +90,22 @@ def _word(path: str | Path, where: str, row: object) -> Word:
     if not ok:
         raise FormatError(path, f"{where}: expected an object with start_s, end_s and text")
     return Word(float(row["start_s"]), float(row["end_s"]), row["text"])
+
+
+_MOVED = {
+    name: "talkover.export.json" for name in ("analysis_to_dict", "format_json", "write_json")
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Names that moved to talkover.export.json (deprecated here, kept for one release)."""
+    if name in _MOVED:
+        import importlib
+        import warnings
+
+        warnings.warn(
+            f"{__name__}.{name} is deprecated; use {_MOVED[name]}.{name}",
+            DeprecationWarning, stacklevel=2,
+        )
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

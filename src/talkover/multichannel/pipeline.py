@@ -6,7 +6,7 @@ Steps (per 32 ms window, all channels at once)::
       --hysteresis (onset/offset)--> (C, W) VAD runs
       --bleed--> drop runs that are mostly another channel's voice leaking in, and the
                  bleed windows of the runs kept
-      --drop blips < min_burst_s--> --close gaps < min_gap_s--> --drop < min_segment_s-->
+      --drop blips < min_burst_s--> --close pauses < min_pause_s--> --drop < min_segment_s-->
       --pad--> segments
 
 The thresholds live in one frozen :class:`MultichannelConfig`; their defaults were tuned on the
@@ -72,9 +72,10 @@ class MultichannelConfig:
     min_burst_s
         VAD runs shorter than this are dropped before gaps are closed (blips and bleed
         leftovers would otherwise be joined into long false segments).
-    min_gap_s
+    min_pause_s
         Pauses shorter than this inside one speaker's speech are closed (segment-level speech,
-        as human annotators mark it).
+        as human annotators mark it). (Was ``min_gap_s``; that name is still
+        accepted by :meth:`updated` and read as a property, for one release.)
     min_segment_s
         Speech segments shorter than this (after closing gaps) are dropped; short enough that a
         0.25 s "mm" backchannel survives. (Was ``min_speech_s``; that name is still accepted
@@ -90,7 +91,7 @@ class MultichannelConfig:
     bleed_max_lag_s: float = 0.01
     bleed_run_fraction: float = 0.5
     min_burst_s: float = 0.16
-    min_gap_s: float = 1.0
+    min_pause_s: float = 1.0
     min_segment_s: float = 0.2
     pad_s: float = 0.0
 
@@ -107,7 +108,7 @@ class MultichannelConfig:
             "bleed_margin_db",
             "bleed_max_lag_s",
             "min_burst_s",
-            "min_gap_s",
+            "min_pause_s",
             "min_segment_s",
             "pad_s",
         ):
@@ -119,14 +120,20 @@ class MultichannelConfig:
         """Deprecated name of :attr:`min_segment_s`."""
         return self.min_segment_s
 
+    @property
+    def min_gap_s(self) -> float:
+        """Deprecated name of :attr:`min_pause_s`."""
+        return self.min_pause_s
+
     def updated(self, **overrides: float | None) -> MultichannelConfig:
         """A copy with the given non-``None`` values replaced."""
-        if "min_speech_s" in overrides:
-            warnings.warn(
-                "MultichannelConfig min_speech_s is deprecated; use min_segment_s",
-                DeprecationWarning, stacklevel=2,
-            )
-            overrides["min_segment_s"] = overrides.pop("min_speech_s")
+        for old, new in (("min_speech_s", "min_segment_s"), ("min_gap_s", "min_pause_s")):
+            if old in overrides:
+                warnings.warn(
+                    f"MultichannelConfig {old} is deprecated; use {new}",
+                    DeprecationWarning, stacklevel=2,
+                )
+                overrides[new] = overrides.pop(old)
         known = {f.name for f in fields(self)}
         unknown = sorted(set(overrides) - known)
         if unknown:
@@ -245,11 +252,11 @@ def _drop_short(mask: np.ndarray, min_windows: int) -> np.ndarray:
     return out
 
 
-def _close_gaps(mask: np.ndarray, min_gap: int) -> np.ndarray:
-    """Fill the inner False runs of a 1-D mask shorter than ``min_gap`` windows."""
+def _close_pauses(mask: np.ndarray, min_pause: int) -> np.ndarray:
+    """Fill the inner False runs of a 1-D mask shorter than ``min_pause`` windows."""
     out = mask.copy()
     for start, end in _runs(~mask):
-        if start > 0 and end < len(mask) and end - start < min_gap:
+        if start > 0 and end < len(mask) and end - start < min_pause:
             out[start:end] = True
     return out
 
@@ -296,11 +303,11 @@ def speech_masks(
         )  # (C, W)
         vad = _remove_bleed(vad, bleed, config.bleed_run_fraction)
     min_burst = round(config.min_burst_s / VAD_HOP_S)
-    min_gap = round(config.min_gap_s / VAD_HOP_S)
+    min_pause = round(config.min_pause_s / VAD_HOP_S)
     min_segment = round(config.min_segment_s / VAD_HOP_S)
     out = np.zeros_like(vad)
     for c, row in enumerate(vad):
-        out[c] = _drop_short(_close_gaps(_drop_short(row, min_burst), min_gap), min_segment)
+        out[c] = _drop_short(_close_pauses(_drop_short(row, min_burst), min_pause), min_segment)
     return out  # (C, W)
 
 

@@ -29,6 +29,11 @@ def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) 
     first), ending it with how many more there are (the HTML report's table lists them all).
     """
     if not analysis.speakers:
+        if analysis.provenance.kind in ("audio", "multichannel"):
+            return [
+                "The speech detector found no speech in this recording (quiet or very short "
+                "speech can be missed; an annotation of it can be analysed instead)."
+            ]
         return ["No speech was found."]
     lines = []
     pairs = sorted(
