@@ -1,11 +1,12 @@
 """Remake the pictures in the docs: docs/report.png (the static report of the bundled sample
-call) and docs/web-review.png (the app's review mode on the same call).
+call), docs/figure.png (its static figure) and docs/web-review.png (the app's review mode on
+the same call).
 
     PYTHONPATH=src python benchmarks/docs_images.py
 
 Needs /usr/bin/chromium. The review shows the sample's reference RTTM uploaded with its
-recording, one event rejected, one confirmed, and the least confident... (annotations have no
-confidence: the queue is in time order) next event selected with its boundary.
+recording and named, one event confirmed, one rejected, the next event of the queue selected
+with its boundary, and the changes listed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def report_png(browser, folder: Path) -> None:
     page.wait_for_timeout(400)
     page.screenshot(path=str(ROOT / "docs" / "report.png"))
     page.close()
+    from talkover.report.figure import write_timeline_figure
+
+    write_timeline_figure(analysis, ROOT / "docs" / "figure.png")
 
 
 def review_png(browser, folder: Path) -> None:
@@ -87,7 +91,7 @@ def main() -> None:
         report_png(browser, Path(tmp))
         review_png(browser, Path(tmp))
         browser.close()
-    for name in ("report.png", "web-review.png"):
+    for name in ("report.png", "figure.png", "web-review.png"):
         print(name, (ROOT / "docs" / name).stat().st_size // 1024, "KiB")
 
 

@@ -109,10 +109,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--server-gc", action="store_true",
+                        help="the garbage-collector settings of talkover serve (cli/serve.py)")
     args = parser.parse_args()
     from talkover.web.review_data import review_payload  # what the page receives
 
     base = meeting_analysis(args.seed)
+    if args.server_gc:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 100)
     counts: dict[str, int] = {}
     for e in base.events:
         counts[e.type] = counts.get(e.type, 0) + 1
@@ -145,6 +153,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"python {platform.python_version()}",
         "segments": len(base.timeline), "events": len(base.events), "event_types": counts,
+        "server_gc": args.server_gc,
         "edits_timed": len(apply_ms),
         "apply_ms_median_by_kind": {k: [len(v), round(statistics.median(v), 1)]
                                     for k, v in sorted(kinds.items())},

@@ -50,7 +50,7 @@ from talkover.review.log import EditLog, LogEntry
 from talkover.review.recompute import ReviewedAnalysis, recompute
 from talkover.review.state import ReviewState, apply_edit, match_verdicts
 
-__all__ = ["Review", "ReviewDiff", "QueueItem", "LOG_NAME", "CORRECTED_NAME"]
+__all__ = ["Review", "ReviewDiff", "QueueItem", "LOG_NAME", "CORRECTED_NAME", "write_version"]
 
 log = logging.getLogger(__name__)
 
@@ -237,23 +237,12 @@ class Review:
         }
         return doc
 
-    def save(self) -> Path | None:
-        """Write the corrected version to ``folder/corrected.json`` (atomically); ``None``
-        without a folder."""
+    def save(self, document: dict[str, Any] | None = None) -> Path | None:
+        """Write the corrected version (``document``, by default :meth:`document`) to
+        ``folder/corrected.json``, atomically; ``None`` without a folder."""
         if self.folder is None:
             return None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / CORRECTED_NAME
-        text = json.dumps(self.document(), ensure_ascii=False, indent=2) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=".corrected-", suffix=".json", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_version(self.folder, document if document is not None else self.document())
 
     def export(self, path: str | Path) -> Path:
         """Write the corrected analysis in the format ``path``'s extension names (``.json``,
@@ -266,3 +255,21 @@ class Review:
             write_output(self.corrected(), path)
         return path
 
+
+def write_version(folder: Path, document: dict[str, Any]) -> Path:
+    """Write a corrected version's document to ``folder/corrected.json`` (temporary file,
+    fsync, rename): readers see the old file or the new one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CORRECTED_NAME
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".corrected-", suffix=".json.tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

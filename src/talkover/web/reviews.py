@@ -17,6 +17,7 @@ from pathlib import Path
 
 from talkover.export.read_json import read_analysis
 from talkover.review import Review
+from talkover.review.session import write_version
 
 __all__ = ["ReviewRegistry"]
 
@@ -92,11 +93,12 @@ class ReviewRegistry:
         with self._guard:
             pending, self._dirty = self._dirty, set()
         for uri in sorted(pending):
-            with self._lock(uri):
+            with self._lock(uri):  # the document of this version, then written unlocked
                 cached = self._reviews.get(uri)
                 if cached is None:
                     continue
-                try:
-                    cached[1].save()
-                except Exception:  # noqa: BLE001 - the log has the edits; retried next edit
-                    log.exception("could not write the corrected version of %s", uri)
+                document = cached[1].document()
+            try:
+                write_version(self.folder(uri), document)
+            except Exception:  # noqa: BLE001 - the log has the edits; retried next edit
+                log.exception("could not write the corrected version of %s", uri)

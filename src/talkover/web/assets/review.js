@@ -13,7 +13,7 @@
   var ID = bar.dataset.id;
   var BASE = "/api/recordings/" + encodeURIComponent(ID);
   var NUDGE_S = 0.05;
-  var state = { on: false, boundary: null, segment: null, speaker: null, busy: false, drag: null };
+  var state = { on: false, boundary: null, segment: null, speaker: null, pending: 0, drag: null };
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -29,24 +29,24 @@
   var queue = Promise.resolve();
   /* Edits are sent one after another (a burst of key presses applies in order). */
   function send(edit) {
+    state.pending++;
     queue = queue.then(function () {
-      state.busy = true;
       return fetch(BASE + "/edits", {
         method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(edit)
       }).then(function (res) {
         return res.json().then(function (body) { return { status: res.status, body: body }; });
       }).then(function (r) {
-        state.busy = false;
+        state.pending--;
         if (r.status !== 200) {
           say(r.body.error || ("refused (" + r.status + ")"));
-          if (r.status === 409) return reload();
+          if (r.status === 409 || !state.pending) return reload(); // back to the server's version
           return null;
         }
         say("");
         afterData(r.body);
         return r.body;
-      }).catch(function (err) { state.busy = false; say("The server did not answer: " + err); });
+      }).catch(function (err) { state.pending--; say("The server did not answer: " + err); });
     });
     return queue;
   }
@@ -57,7 +57,7 @@
   function afterData(data) {
     data.media = R.data.media;
     R.setData(data);
-    refreshBoundary();
+    if (!state.pending) refreshBoundary(); // (edits still on their way moved it already)
     updateBar();
     renderPanel();
     if (!$("changes").hidden) showChanges();
@@ -133,17 +133,25 @@
     return R.data.segments.filter(function (s) { return s.speaker === speaker; });
   }
   function boundaryFor(e, which) {
-    if (which === "of") {
-      var held = segmentsOf(e.of).filter(function (s) {
-        return e.type === "switch" || e.type === "silent_interruption"
-          ? s.end_s <= e.start_s + 1e-6 : s.start_s < e.start_s && s.end_s > e.start_s;
-      });
-      if (!held.length) return null;
-      var s = held.reduce(function (a, b) { return b.end_s > a.end_s ? b : a; });
-      return { speaker: s.speaker, start_s: s.start_s, end_s: s.end_s, edge: "end", which: "of" };
+    // the event's units (inter-pausal units, in the data as indices): the one who acts starts
+    // at their unit's onset; the other's unit ends with one of their segments
+    var units = R.data.units || [], idx = which === "of" ? e.of_unit : e.by_unit;
+    var unit = idx != null ? units[idx] : null;
+    var spk = which === "of" ? e.of : e.by, s;
+    if (unit) {
+      s = segmentsOf(spk).filter(function (x) {
+        return which === "of" ? Math.abs(x.end_s - unit.end_s) < 0.0015 && x.start_s >= unit.start_s - 0.0015
+          : Math.abs(x.start_s - unit.start_s) < 0.0015;
+      })[0];
+    } else if (which === "of") { // data without units: the other's segment around the onset
+      var held = segmentsOf(spk).filter(function (x) { return x.start_s < e.start_s && x.end_s > e.start_s - 0.3; });
+      s = held.length ? held.reduce(function (a, b) { return b.end_s > a.end_s ? b : a; }) : null;
+    } else {
+      s = segmentsOf(spk).filter(function (x) { return Math.abs(x.start_s - e.start_s) < 0.0015; })[0];
     }
-    var own = segmentsOf(e.by).filter(function (s) { return Math.abs(s.start_s - e.start_s) < 0.0015; })[0];
-    return own ? { speaker: own.speaker, start_s: own.start_s, end_s: own.end_s, edge: "start", which: "by" } : null;
+    if (!s) return null;
+    return { speaker: s.speaker, start_s: s.start_s, end_s: s.end_s,
+             edge: which === "of" ? "end" : "start", which: which };
   }
   R.onSelect(function (e) {
     var prefer = e.type === "interruption" || e.type === "overlap" ? "of" : "by";
