@@ -90,3 +90,17 @@ def test_the_page_data_is_the_json_plus_ids_verdicts_and_progress() -> None:
     assert data["review"]["counts"]["interruption"] == [3, 2]
     assert data["title"] == "call"
     json.dumps(data)  # plain JSON
+
+
+def test_the_page_shows_the_automatic_sensitivity_until_an_export_recomputes_it() -> None:
+    from talkover.metrics.sensitivity import SensitivityGrid
+    from talkover.review import MoveBoundary, SegmentRef
+
+    grid = SensitivityGrid(min_pause_s=(0.3,), backchannel_max_s=(1.0,), grace_s=(0.3, 0.5))
+    review = Review(analyze_timeline(planted_timeline(), sensitivity=grid))
+    data = review_payload(review, "call")
+    assert data["sensitivity"]["configs"] == 2 and data["sensitivity_of"] == "current"
+    review.apply(MoveBoundary(SegmentRef("Bob", 4.6, 10.6), "end", 10.2))
+    data = review_payload(review, "call")
+    assert data["sensitivity_of"] == "automatic"
+    assert review.document()["sensitivity"]["configs"] == 2  # recomputed for the export

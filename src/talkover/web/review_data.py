@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
+from talkover.export.json_groups import sensitivity_to_dict
 from talkover.report.html import report_data, summary_lines
 from talkover.review import EventRef, Review
 
@@ -30,6 +31,10 @@ def review_payload(review: Review, title: str) -> dict[str, Any]:
     for row, event, verdict in zip(data["events"], result.events, result.verdicts, strict=True):
         row["id"] = EventRef.of_event(event).key
         row["verdict"] = verdict
+    if data["sensitivity"] is None and review.base.sensitivity is not None:
+        # a grid of recomputations: not redone per edit; exports carry the corrected one
+        data["sensitivity"] = sensitivity_to_dict(review.base.sensitivity)
+        data["sensitivity_of"] = "automatic" if review.edits_in_effect else "current"
     data["review"] = review_status(review)
     return data
 

@@ -754,6 +754,10 @@
     $("sensitivity-section").hidden = !s;
     box.innerHTML = "";
     if (!s) return;
+    if (DATA.sensitivity_of === "automatic") {
+      box.appendChild(el("p", { "class": "caption" }, "Of the automatic analysis: the corrected " +
+        "version's is recomputed for its export."));
+    }
     box.appendChild(el("p", { "class": "caption" },
       "Each headline recomputed over " + s.configs + " threshold settings (min_pause " +
       s.grid.min_pause_s.join(", ") + " s; backchannel_max " + s.grid.backchannel_max_s.join(", ") +
