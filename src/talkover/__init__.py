@@ -52,6 +52,7 @@ from talkover.units import IPU
 from talkover.voices import VoiceClip, VoiceMatch, VoiceProfile, load_profiles
 
 if TYPE_CHECKING:
+    from talkover.corpus import open_corpus
     from talkover.diarize import DiarizationConfig, Diarizer
 
 __all__ = [
@@ -99,6 +100,8 @@ __all__ = [
     "VoiceClip",
     "VoiceMatch",
     "load_profiles",
+    # corpora (talkover batch's stores)
+    "open_corpus",
     # errors
     "TalkoverError",
     "InputError",
@@ -109,8 +112,9 @@ __all__ = [
     "ModelError",
 ]
 
-#: Names that load PyTorch, resolved on first use.
-_LAZY = {"Diarizer": "talkover.diarize", "DiarizationConfig": "talkover.diarize"}
+#: Names that load PyTorch (or pyarrow), resolved on first use.
+_LAZY = {"Diarizer": "talkover.diarize", "DiarizationConfig": "talkover.diarize",
+         "open_corpus": "talkover.corpus"}
 #: Stage functions that left the top level for their packages (kept for one release).
 _MOVED = {
     "detect_events": "talkover.events",

@@ -104,10 +104,10 @@ def test_manifest_csv_names_uris_speakers_groups_and_metadata(tmp_path: Path) ->
     assert rows["gone"].status == "failed" and rows["gone"].error.endswith("no such file")
     with Store.open(tmp_path / "s", readonly=True) as store:
         frames = store.frames()
-    speakers = frames["speakers"].set_index(["uri", "id"])
+    speakers = frames["speakers"].set_index(["uri", "speaker"])
     assert speakers.loc[("meeting-1", "A"), "name"] == "Ann"
-    assert speakers.loc[("meeting-1", "B"), "groups.gender"] == "man"
-    assert speakers.loc[("meeting-1", "A"), "groups.role"] == "chair"
+    assert speakers.loc[("meeting-1", "B"), "group_gender"] == "man"
+    assert speakers.loc[("meeting-1", "A"), "group_role"] == "chair"
     events = frames["events"]
     assert set(events["uri"]) == {"meeting-1", "meeting-2", "meeting-1-again"}
     assert set(events.loc[events.uri == "meeting-1-again", "year"]) == {"2022"}

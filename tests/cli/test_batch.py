@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from talkover import analyze_timeline, read_rttm
+from talkover import analyze
 from talkover.cli import main
 from talkover.export.json import format_json
 from talkover.store import TABLES, Store
@@ -130,7 +130,7 @@ def test_kill_9_then_rerun_does_every_recording_exactly_once(tmp_path: Path) -> 
         assert {r.diarizations for r in rows} == {1}  # each committed exactly once
         assert sum(r.attempts > 1 for r in rows) <= 4  # only what was in flight was redone
         for path in paths:  # the same JSON an uninterrupted run writes
-            expected = format_json(analyze_timeline(read_rttm(path), input_path=str(path)))
+            expected = format_json(analyze(str(path)))
             assert store.analysis_path(path.stem).read_text() == expected
     for table in TABLES:
         frame = pd.read_parquet(store_path / "tables" / table)

@@ -27,7 +27,7 @@ RATES = {("man", "woman"): 2.0, ("woman", "man"): 1.0, ("man", "man"): 0.5,
 def _commit(store: Store, uri: str, analysis, metadata=()) -> None:
     store.queue(uri, path=f"/corpus/{uri}.rttm", kind="annotation", sha256="0" * 64,
                 metadata=metadata)
-    store.commit(uri, CommittedResult(format_json(analysis), None, "d", "e", True,
+    store.commit(uri, CommittedResult(format_json(analysis), "d", "e", True,
                                       analysis.duration_s))
 
 
@@ -63,7 +63,7 @@ def test_counts_and_exposures_are_exact(planted) -> None:
     assert (stats.recordings, stats.done, stats.pending) == (14, 12, ("later",))
     assert stats.failed == (("broken", "broken.wav: not a readable audio or video file"),)
     gender = {u.label: u for u in stats.breakdowns[0].units}
-    assert stats.breakdowns[0].by == "groups.gender"
+    assert stats.breakdowns[0].by == "group_gender"
     for value in ("woman", "man"):
         received = sum(1 for p, _ in recordings for e in p.interruptions
                        if GENDER[e.of] == value)
@@ -137,7 +137,7 @@ def test_corpus_command(planted, capsys) -> None:
     out = capsys.readouterr().out
     assert out.startswith(f"{path}: 14 recording(s), 12 done, 1 failed, 1 pending\n")
     assert "  failed: broken: broken.wav: not a readable audio or video file" in out
-    assert "By groups.gender:" in out and "Who interrupts whom (speaker;" in out
+    assert "By group_gender:" in out and "Who interrupts whom (speaker;" in out
     assert main(["corpus", str(path), "--json", "--by", "site"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["recordings"], data["done"], data["failed"]) == (14, 12, 1)
@@ -146,14 +146,14 @@ def test_corpus_command(planted, capsys) -> None:
         ["north", "south"], ["south", "north"])
     rate = data["speakers"][0]["interruptions_received"]["per_min"]
     assert rate == round(rate, 6) and not math.isnan(rate)
-    assert main(["corpus", str(path), "--by", "gender"]) == 0  # groups.gender, short
-    assert "By groups.gender:" in capsys.readouterr().out
+    assert main(["corpus", str(path), "--by", "gender"]) == 0  # group_gender, short
+    assert "By group_gender:" in capsys.readouterr().out
 
 
 def test_corpus_command_usage_errors(planted, tmp_path: Path, capsys) -> None:
     path, _ = planted
     assert main(["corpus", str(path), "--by", "planet"]) == 2
-    assert "no column 'planet' to break down by; valid: groups.gender, site" in \
+    assert "no column 'planet' to break down by; valid: group_gender, site" in \
         capsys.readouterr().err
     assert main(["corpus", str(tmp_path)]) == 2
     assert "not a talkover store" in capsys.readouterr().err

@@ -34,7 +34,7 @@ def rttms(tmp_path: Path) -> list[Path]:
 def _result(path: Path, *, groups: str | None = None, d: str = "d1", e: str = "e1"):
     cast = Cast.from_names("Ann,Bo,Cy").with_groups([groups]) if groups else None
     analysis = analyze_timeline(read_rttm(path), input_path=str(path), cast=cast)
-    return CommittedResult(format_json(analysis), None, d, e, True, analysis.duration_s,
+    return CommittedResult(format_json(analysis), d, e, True, analysis.duration_s,
                            Timings(total_s=0.1), "test")
 
 
@@ -102,16 +102,16 @@ def test_a_new_metadata_or_group_column_widens_every_table(tmp_path: Path, rttms
         _add(store, "first", rttms[0])
         _add(store, "second", rttms[1], metadata=[("site", "Leeds")],
              groups="gender:Ann=woman,Bo=man,Cy=man")
-        assert store.extra_columns == ("groups.gender", "site")
+        assert store.extra_columns == ("group_gender", "site")
     for table in TABLES:
         frame = pd.read_parquet(tmp_path / "s" / "tables" / table)  # first file's schema
         assert "site" in frame.columns
         assert set(frame.loc[frame.uri == "first", "site"].dropna()) == set()
     speakers = pd.read_parquet(tmp_path / "s" / "tables" / "speakers")
     assert dict(zip(speakers.loc[speakers.uri == "second", "name"],
-                    speakers.loc[speakers.uri == "second", "groups.gender"], strict=True)) == {
+                    speakers.loc[speakers.uri == "second", "group_gender"], strict=True)) == {
         "Ann": "woman", "Bo": "man", "Cy": "man"}
-    assert "groups.gender" not in pd.read_parquet(tmp_path / "s" / "tables" / "events").columns
+    assert "group_gender" not in pd.read_parquet(tmp_path / "s" / "tables" / "events").columns
 
 
 def test_requeue_keeps_the_older_analysis_but_drops_the_tables(tmp_path: Path, rttms) -> None:
@@ -141,7 +141,6 @@ def _kill_states(store: Store, rttms: list[Path]) -> None:
     final.write_text('{"old": true}\n')
     # killed after staging, before the commit
     write_atomic(staged_path(store.analysis_path("uncommitted")), b'{"half": 1}')
-    write_atomic(staged_path(store.timeline_path("uncommitted")), b"{}")
     # killed in the middle of writing temporary files
     (store.path / "analyses" / ".x.json.tmp-1-abcd").write_bytes(b"{")
     (store.tables_dir / "events" / ".x.parquet.tmp-1-abcd").write_bytes(b"PAR")
@@ -160,7 +159,7 @@ def test_open_repairs_what_a_killed_writer_left(tmp_path: Path, rttms) -> None:
         assert repair.requeued == ("was_running",)
         assert repair.rolled_forward == ("committed_not_renamed",)
         assert repair.rebuilt_tables == ("table_missing",)
-        assert repair.removed_files == 5  # 2 tmp, 2 staged, 1 table
+        assert repair.removed_files == 4  # 2 temporary, 1 staged, 1 table
         assert store.get("was_running").status == "queued"
         assert json.loads(store.analysis_path("committed_not_renamed").read_text())["events"]
         assert store.analysis_path("done_ok").read_text() == expected
@@ -195,7 +194,7 @@ def test_uris_from_file_names_are_safe_and_unique() -> None:
     assert uri_from_stem("Été 2024 — take 1") == "Été_2024_take_1"
     assert uri_from_stem("...") == "recording"
     assert uri_from_stem("..\\..\\etc") == "etc"
-    taken = {"call", "CALL.rttm"}
+    taken = {"call", "call.rttm"}
     uri = unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)
     assert uri.startswith("call-") and len(uri) == len("call-") + 8
     assert uri == unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)  # stable

@@ -66,7 +66,7 @@ def died_result(job: Job, reason: str, attempts: int) -> JobResult:
     """The failed result of a job whose workers died ``attempts`` times."""
     return JobResult(
         uri=job.uri, diarization_hash=job.diarization_hash, events_hash=job.events_hash,
-        analysis_json=None, timeline_json=None, diarized=job.stage == "full",
+        analysis_json=None, diarized=job.stage == "full",
         error=f"the worker died while analysing it ({reason}), {attempts} time(s); "
         "it may need more memory than the machine has",
         duration_s=None, timings=Timings(), worker="",

@@ -5,16 +5,18 @@ All are frozen dataclasses that pickle (local processes, Ray) and carry no open 
 Two hashes decide what a rerun must redo (:func:`job_hashes`):
 
 * the **diarization hash** covers what decides who speaks when: the input's content (sha256),
-  its kind and ``--input-format``; for a recording also the speaker counts, the diarizer's
-  settings (:class:`~talkover.diarize.DiarizationConfig`, its thread count aside) and the
-  sha256 of its model weights;
+  its kind and ``--input-format``; for a recording also the speaker counts, ``--speakers`` and
+  the cast file (names in order set the diarizer's speaker count), the diarizer's settings
+  (:class:`~talkover.diarize.DiarizationConfig`, its thread count aside) and the sha256 of its
+  model weights;
 * the **events hash** covers what decides the events and figures from a timeline: the event
   thresholds, ``--speakers``, the cast file's content, ``--groups``, ``--sensitivity``, the
-  input's path (it is written in the Analysis JSON) and the talkover version.
+  input's path and uri (both are written in the Analysis JSON) and the talkover version.
 
 Both unchanged: the recording is skipped. Only the events hash changed: a recording's events
-are re-derived from its kept timeline (no decoding, no model); an annotation is read again
-(as cheap). The diarization hash changed: the recording is analysed again from scratch.
+are re-derived from the timeline of its kept Analysis JSON (no decoding, no model); an
+annotation is read again (as cheap). The diarization hash changed: the recording is analysed
+again from scratch.
 """
 
 from __future__ import annotations
@@ -102,8 +104,9 @@ class Job:
         How to analyse it.
     diarization_hash, events_hash
         What the result will have been made from (:func:`job_hashes`).
-    timeline_json
-        For ``stage="events"``: the kept full-precision timeline (``timelines/<uri>.json``).
+    analysis_json
+        For ``stage="events"``: the kept Analysis JSON, whose timeline the events are
+        re-derived from.
     content
         The file's bytes, when inputs are shipped to workers that cannot read ``path``
         (``--ray ADDRESS --ship-inputs``); ``None``: workers read ``path``.
@@ -116,7 +119,7 @@ class Job:
     options: AnalysisOptions
     diarization_hash: str
     events_hash: str
-    timeline_json: str | None = None
+    analysis_json: str | None = None
     content: bytes | None = None
 
 
@@ -152,8 +155,6 @@ class JobResult:
     ----------
     analysis_json
         The Analysis JSON text (``None`` on error).
-    timeline_json
-        The diarizer's full-precision timeline, for a recording that was diarized.
     error
         ``None``, or why the recording failed: an input error's own message
         (``call.wav: not a readable audio or video file ...``), or the type and message of an
@@ -166,7 +167,6 @@ class JobResult:
     diarization_hash: str
     events_hash: str
     analysis_json: str | None
-    timeline_json: str | None
     error: str | None
     diarized: bool
     duration_s: float | None
@@ -217,19 +217,21 @@ def _file_digest(path: str | None) -> str | None:
 
 
 def job_hashes(
-    *, kind: Kind, sha256: str, path: str, options: AnalysisOptions
+    *, kind: Kind, sha256: str, path: str, uri: str, options: AnalysisOptions
 ) -> tuple[str, str]:
     """``(diarization_hash, events_hash)`` of a job (see the module docstring)."""
+    cast = _file_digest(options.cast)
     diarization: dict[str, Any] = {"sha256": sha256, "kind": kind,
                                    "input_format": options.input_format}
     if kind == "audio":
         diarization |= {
             "num_speakers": options.num_speakers, "min_speakers": options.min_speakers,
-            "max_speakers": options.max_speakers, "diarizer": _diarizer_identity(),
+            "max_speakers": options.max_speakers, "speakers": options.speakers, "cast": cast,
+            "diarizer": _diarizer_identity(),
         }
     events = {
-        "config": options.config.to_dict(), "speakers": options.speakers,
-        "cast": _file_digest(options.cast), "groups": list(options.groups),
-        "sensitivity": options.sensitivity, "path": path, "version": __version__,
+        "config": options.config.to_dict(), "speakers": options.speakers, "cast": cast,
+        "groups": list(options.groups), "sensitivity": options.sensitivity, "path": path,
+        "uri": uri, "version": __version__,
     }
     return _digest(diarization), _digest(events)

@@ -204,7 +204,10 @@ class Runner:
     def _assign_uris(self, requests: Sequence[Request]) -> list[str]:
         """Given uris as they are; others from the file name, unique and stable (a path that
         already has a row keeps its uri)."""
-        existing = {r.uri: r for r in self.store.recordings()}
+        existing = {r.uri: r.path for r in self.store.recordings()}
+        by_path: dict[str, list[str]] = {}
+        for uri, path in existing.items():
+            by_path.setdefault(path, []).append(uri)
         taken: dict[str, str] = {}  # lower-case uri -> who claimed it, in this plan
         out: list[str | None] = [None] * len(requests)
         for i, request in enumerate(requests):
@@ -220,14 +223,13 @@ class Runner:
         for i in order:
             request = requests[i]
             path = Path(request.path)
-            own = [u for u, row in existing.items() if row.path == request.path
-                   and u.lower() not in taken and u in _candidates(path)]
+            mine = by_path.get(request.path, [])
+            own = [u for u in mine if u.lower() not in taken and u in _candidates(path)]
             if own:
                 uri = own[0]
             else:
-                others = {u for u, row in existing.items() if row.path != request.path}
-                uri = unique_uri(path.stem, request.path, suffix=path.suffix,
-                                 taken=others | set(taken))
+                others = _Excluding(existing, set(mine), taken)
+                uri = unique_uri(path.stem, request.path, suffix=path.suffix, taken=others)
             taken[uri.lower()] = request.where or request.path
             out[i] = uri
         return [u for u in out if u is not None]
@@ -237,7 +239,7 @@ class Runner:
             sha, size, mtime = self._content(request.path)
         except OSError as exc:
             return Planned(uri, request, "unreadable", error=_why(request.path, exc))
-        d_hash, e_hash = job_hashes(kind=request.kind, sha256=sha, path=request.path,
+        d_hash, e_hash = job_hashes(kind=request.kind, sha256=sha, path=request.path, uri=uri,
                                     options=request.options)
         row = self.store.get(uri)
         item = Planned(uri, request, "full", "full", d_hash, e_hash)
@@ -252,7 +254,7 @@ class Runner:
                 and dict(row.options) == request.options.to_dict()):
             return replace(item, action="failed", stage=None)
         if (request.kind == "audio" and row.has_analysis and row.diarization_hash == d_hash
-                and self.store.timeline_path(uri).is_file()):
+                and self.store.analysis_path(uri).is_file()):
             return replace(item, action="events", stage="events")
         return item
 
@@ -292,13 +294,13 @@ class Runner:
     def _submit(self, item: Planned) -> None:
         assert item.stage is not None and item.diarization_hash and item.events_hash
         request = item.request
-        timeline = None
+        kept = None
         if item.stage == "events":
-            timeline = self.store.timeline_path(item.uri).read_text(encoding="utf-8")
+            kept = self.store.analysis_path(item.uri).read_text(encoding="utf-8")
         job = Job(
             uri=item.uri, path=request.path, kind=request.kind, stage=item.stage,
             options=request.options, diarization_hash=item.diarization_hash,
-            events_hash=item.events_hash, timeline_json=timeline,
+            events_hash=item.events_hash, analysis_json=kept,
         )
         self._inflight[item.uri] = job
         self.executor.submit(job)
@@ -327,11 +329,23 @@ class Runner:
                                    timings=result.timings, worker=result.worker)
             return
         self.store.commit(result.uri, CommittedResult(
-            analysis_json=result.analysis_json, timeline_json=result.timeline_json,
-            diarization_hash=result.diarization_hash, events_hash=result.events_hash,
+            analysis_json=result.analysis_json, diarization_hash=result.diarization_hash,
+            events_hash=result.events_hash,
             diarized=result.diarized, duration_s=result.duration_s, timings=result.timings,
             worker=result.worker,
         ))
+
+
+class _Excluding:
+    """The lower-case uris a new path may not take: the store's (but the path's own) and those
+    claimed in this plan; a view, not a copy per request."""
+
+    def __init__(self, existing: dict[str, str], mine: set[str], taken: dict[str, str]):
+        self._lower = {u.lower() for u in existing if u not in mine}
+        self._taken = taken
+
+    def __contains__(self, uri: object) -> bool:
+        return isinstance(uri, str) and (uri.lower() in self._lower or uri.lower() in self._taken)
 
 
 def _candidates(path: Path) -> set[str]:

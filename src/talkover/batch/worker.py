@@ -2,31 +2,33 @@
 :class:`~talkover.batch.jobs.JobResult` out. Both executors (local processes, Ray actors) call
 :func:`run_job`; it never writes the store (the driver does).
 
-A worker keeps its :class:`Models` between jobs: the diarizer is loaded on the first recording
-it diarizes and reused for every later one (annotations and re-derived events need no model).
+A full job is :func:`talkover.analyze` of the input, exactly as ``talkover analyze`` runs it
+(so the Analysis JSON is the same); an events job re-derives the events from the timeline of the
+recording's kept Analysis JSON with :func:`~talkover.analysis.analyze_timeline` (no decoding, no
+model). A worker keeps its :class:`Models` between jobs: the diarizer is loaded on the first
+recording it diarizes and reused for every later one.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from talkover.analysis import Analysis, TimelineSource, analyze_timeline
+from talkover.analysis import Analysis, analyze_timeline
 from talkover.batch.jobs import AnalysisOptions, Job, JobResult, error_message
 from talkover.store.manifest import Timings
-from talkover.timeline import Segment, SpeakerTimeline
 
 if TYPE_CHECKING:
     from talkover.cast import Cast
     from talkover.diarize import Diarizer
 
-__all__ = ["Models", "run_job", "timeline_to_json", "timeline_from_json", "threads_per_worker"]
+__all__ = ["Models", "run_job", "threads_per_worker", "worker_name"]
 
 #: Called with how far the job is, 0..1.
 ProgressReport = Callable[[float], None]
@@ -74,68 +76,75 @@ def run_job(job: Job, models: Models, report: ProgressReport | None = None) -> J
     written as ``Type: message``.
     """
     started = time.perf_counter()
-    clock = _Clock()
+    decoded: list[float] = []
     try:
-        analysis, timeline_json, diarized = _analyze(job, models, clock, report)
-        text = _format_json(analysis)
-        error, duration_s = None, analysis.duration_s
+        analysis = _events(job) if job.stage == "events" else _full(job, models, report, decoded)
+        text, error, duration_s = _format_json(analysis), None, analysis.duration_s
     except Exception as exc:  # noqa: BLE001 - a failed recording must not stop the batch
-        text = timeline_json = None
-        error, duration_s, diarized = error_message(exc), None, job.stage == "full"
-    timings = Timings(decode_s=clock.decode_s, diarize_s=clock.diarize_s,
-                      events_s=clock.events_s, total_s=time.perf_counter() - started)
+        text, error, duration_s = None, error_message(exc), None
+    total_s = time.perf_counter() - started
+    decode_s = decoded[0] if decoded else None
+    timings = (
+        Timings(events_s=total_s, total_s=total_s) if job.stage == "events"
+        else Timings(decode_s=decode_s, diarize_s=total_s - (decode_s or 0.0), total_s=total_s)
+    )
     return JobResult(
         uri=job.uri, diarization_hash=job.diarization_hash, events_hash=job.events_hash,
-        analysis_json=text, timeline_json=timeline_json, error=error, diarized=diarized,
-        duration_s=duration_s, timings=timings, worker=worker_name(),
+        analysis_json=text, error=error, diarized=job.stage == "full", duration_s=duration_s,
+        timings=timings, worker=worker_name(),
     )
 
 
-class _Clock:
-    """Seconds spent decoding, diarizing (or reading) and finding events."""
-
-    def __init__(self) -> None:
-        self.decode_s: float | None = None
-        self.diarize_s: float | None = None
-        self.events_s: float | None = None
-
-
-def _analyze(
-    job: Job, models: Models, clock: _Clock, report: ProgressReport | None
-) -> tuple[Analysis, str | None, bool]:
-    """The analysis, the timeline JSON to keep (recordings diarized now) and whether the input
-    was diarized or read."""
-    options = job.options
-    cast = _cast(options)
-    if job.kind == "annotation":
-        t = time.perf_counter()
-        timeline = _read_annotation(job)
-        clock.diarize_s = time.perf_counter() - t
-        return _events(job, timeline, cast, "annotation", clock, media=False), None, True
-    if job.stage == "events":
-        if job.timeline_json is None:
-            raise ValueError(f"{job.uri}: an events job needs the kept timeline")
-        timeline = timeline_from_json(job.timeline_json)
-        return _events(job, timeline, cast, "diarization", clock, media=True), None, False
-    timeline = _diarize(job, models, clock, report)
-    analysis = _events(job, timeline, cast, "diarization", clock, media=True)
-    return analysis, timeline_to_json(timeline), True
-
-
-def _events(
-    job: Job, timeline: SpeakerTimeline, cast: Cast | None, source: TimelineSource,
-    clock: _Clock, *, media: bool,
+def _full(
+    job: Job, models: Models, report: ProgressReport | None, decoded: list[float]
 ) -> Analysis:
+    """:func:`talkover.analyze` of the job's input, as ``talkover analyze`` calls it (a
+    recording decoded first, to time it: ``decoded`` gets the seconds)."""
+    from talkover import analyze
+    from talkover.io import decode_audio
     from talkover.metrics.sensitivity import SensitivityGrid
 
-    t = time.perf_counter()
-    analysis = analyze_timeline(
-        timeline, config=job.options.config, input_path=job.path,
-        media_path=job.path if media else None, source=source, cast=cast,
-        sensitivity=SensitivityGrid() if job.options.sensitivity else None,
-    )
-    clock.events_s = time.perf_counter() - t
+    o = job.options
+    audio = job.kind == "audio"
+    progress = None
+    if report is not None and audio:
+        def progress(done_s: float, total_s: float) -> None:
+            report(done_s / total_s if total_s else 1.0)
+
+    with _local_copy(job) as path:
+        source = path
+        if audio:
+            started = time.perf_counter()
+            source = decode_audio(path)
+            decoded.append(time.perf_counter() - started)
+        analysis = analyze(
+            source, config=o.config, diarizer=models.diarizer if audio else None,
+            num_speakers=o.num_speakers if audio else None,
+            min_speakers=o.min_speakers if audio else None,
+            max_speakers=o.max_speakers if audio else None,
+            cast=_cast(o), sensitivity=SensitivityGrid() if o.sensitivity else None,
+            progress=progress, input_format=o.input_format, uri=job.uri,
+        )
+    if path != job.path:
+        analysis = _renamed(analysis, path, job.path)
     return analysis
+
+
+def _events(job: Job) -> Analysis:
+    """The events of the kept analysis's timeline, found again with the job's options."""
+    from talkover import read_analysis
+    from talkover.metrics.sensitivity import SensitivityGrid
+
+    if job.analysis_json is None:
+        raise ValueError(f"{job.uri}: an events job needs the kept analysis")
+    import json
+
+    kept = read_analysis(json.loads(job.analysis_json))
+    o = job.options
+    return analyze_timeline(
+        kept.timeline, config=o.config, input_path=job.path, media_path=kept.media_path,
+        cast=_cast(o), sensitivity=SensitivityGrid() if o.sensitivity else None,
+    )
 
 
 def _cast(options: AnalysisOptions) -> Cast | None:
@@ -153,38 +162,6 @@ def _cast(options: AnalysisOptions) -> Cast | None:
     if options.groups:
         cast = (cast or Cast()).with_groups(options.groups)
     return cast
-
-
-def _read_annotation(job: Job) -> SpeakerTimeline:
-    from talkover.formats import read_annotation
-
-    with _local_copy(job) as path:
-        return read_annotation(path, input_format=job.options.input_format)
-
-
-def _diarize(
-    job: Job, models: Models, clock: _Clock, report: ProgressReport | None
-) -> SpeakerTimeline:
-    from talkover.diarize.clustering import check_speaker_counts
-    from talkover.io import decode_audio
-    from talkover.pipeline import diarize_waveform
-
-    o = job.options
-    check_speaker_counts(o.num_speakers, o.min_speakers, o.max_speakers)
-    t = time.perf_counter()
-    with _local_copy(job) as path:
-        waveform = decode_audio(path)
-    clock.decode_s = time.perf_counter() - t
-    diarizer = models.diarizer
-    t = time.perf_counter()
-    progress = (lambda done_s, total_s: report(done_s / total_s if total_s else 1.0)) \
-        if report is not None else None
-    timeline = diarize_waveform(
-        waveform, diarizer=diarizer, num_speakers=o.num_speakers, min_speakers=o.min_speakers,
-        max_speakers=o.max_speakers, progress=progress,
-    )
-    clock.diarize_s = time.perf_counter() - t
-    return timeline
 
 
 class _local_copy:  # noqa: N801 - used as a context manager, like open()
@@ -208,23 +185,21 @@ class _local_copy:  # noqa: N801 - used as a context manager, like open()
             self._tmp.cleanup()
 
 
+def _renamed(analysis: Analysis, local: str, original: str) -> Analysis:
+    """An analysis of a shipped copy, naming the original file instead of the copy."""
+    def name(path: str | None) -> str | None:
+        return original if path == local else path
+
+    stamp = analysis.provenance
+    inputs = tuple(replace(f, name=name(f.name)) for f in stamp.inputs)
+    provenance = replace(stamp, inputs=inputs)
+    return replace(
+        analysis, input_path=name(analysis.input_path), media_path=name(analysis.media_path),
+        provenance=provenance, timeline=analysis.timeline.stamped(provenance),
+    )
+
+
 def _format_json(analysis: Analysis) -> str:
     from talkover.export.json import format_json
 
     return format_json(analysis)
-
-
-def timeline_to_json(timeline: SpeakerTimeline) -> str:
-    """A diarizer's timeline at full float precision (``timelines/<uri>.json``)."""
-    return json.dumps({
-        "uri": timeline.uri,
-        "duration_s": timeline.duration_s,
-        "segments": [[s.start_s, s.end_s, s.speaker] for s in timeline],
-    }) + "\n"
-
-
-def timeline_from_json(text: str) -> SpeakerTimeline:
-    """The inverse of :func:`timeline_to_json` (exactly the same timeline)."""
-    data = json.loads(text)
-    segments = tuple(Segment(float(a), float(b), str(s)) for a, b, s in data["segments"])
-    return SpeakerTimeline(segments, duration_s=data["duration_s"], uri=data["uri"])

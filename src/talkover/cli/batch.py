@@ -55,6 +55,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--retry-failed", action="store_true",
                         help="analyse recordings that failed before again")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no plan line and no progress bar on stderr")
     parser.add_argument(
         "--input-format", choices=sorted(INPUT_FORMATS), metavar="NAME",
         help="read every INPUT as this annotation format whatever its extension",

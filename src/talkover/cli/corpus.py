@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the statistics as JSON")
     parser.add_argument(
         "--by", metavar="COLUMN",
-        help="break down by this group attribute (groups.gender, or just gender) or metadata "
+        help="break down by this group attribute (group_gender, or just gender) or metadata "
         "column of the manifest CSV (site); default: every group attribute",
     )
     parser.set_defaults(run=run)
@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
     corpus = open_corpus(args.store)
     by = args.by
     columns = set(corpus.frames()["speakers"].columns)
-    if by is not None and by not in columns and f"groups.{by}" in columns:
-        by = f"groups.{by}"
+    if by is not None and by not in columns and f"group_{by}" in columns:
+        by = f"group_{by}"
     try:
         stats = corpus.statistics(by=by)
     except KeyError as exc:

@@ -47,7 +47,7 @@ class Corpus:
         self, *, by: str | None = None, draws: int = 2000, seed: int = 0, level: float = 0.95
     ) -> CorpusStatistics:
         """Pooled figures per speaker and per group (or per ``by``, a group attribute such as
-        ``groups.gender`` or a metadata column), with cluster-bootstrap intervals.
+        ``group_gender`` or a metadata column), with cluster-bootstrap intervals.
 
         Raises
         ------
@@ -55,7 +55,8 @@ class Corpus:
             ``by`` is not a column of the speakers table.
         """
         return compute_statistics(
-            self._tables["speakers"], self._tables["events"], self.rows, store=str(self.path),
+            self._tables["speakers"], self._tables["turns"], self._tables["events"], self.rows,
+            store=str(self.path),
             by=by, draws=draws, seed=seed, level=level,
         )
 

@@ -2,7 +2,7 @@
 
 A *unit* is what figures are pooled by: a speaker (by name when the manifest or a cast names
 them, so that one person is pooled across recordings; an unnamed speaker is ``uri:id``, one
-recording's speaker), a group attribute's value (``groups.gender`` = ``woman``) or a metadata
+recording's speaker), a group attribute's value (``group_gender`` = ``woman``) or a metadata
 column's value (``site`` = ``Leeds``, every speaker of those recordings).
 
 For each unit, summed over the recordings it appears in:
@@ -81,7 +81,7 @@ class UnitFigures:
 
 @dataclass(frozen=True, slots=True)
 class Breakdown:
-    """The units of one grouping (``by``: ``speaker``, ``groups.<attr>`` or a metadata column),
+    """The units of one grouping (``by``: ``speaker``, ``group_<attr>`` or a metadata column),
     by talk time, most first; ``unassigned`` counts the speakers (per recording) with no value."""
 
     by: str
@@ -172,11 +172,12 @@ def _rounded(value: Any) -> Any:
 def speaker_labels(speakers: Any) -> Any:
     """Each speakers-table row's speaker label: its name, else ``uri:id``."""
     names = speakers["name"].astype(object)
-    return names.where(names.notna(), speakers["uri"].astype(str) + ":" + speakers["id"])
+    return names.where(names.notna(), speakers["uri"].astype(str) + ":" + speakers["speaker"])
 
 
 def compute_statistics(
     speakers: Any,
+    turns: Any,
     events: Any,
     rows: Sequence[RecordingRow],
     *,
@@ -186,8 +187,8 @@ def compute_statistics(
     seed: int = SEED,
     level: float = LEVEL,
 ) -> CorpusStatistics:
-    """The statistics of a corpus from its ``speakers`` and ``events`` tables (pandas) and
-    its manifest rows.
+    """The statistics of a corpus from its ``speakers``, ``turns`` and ``events`` tables
+    (pandas) and its manifest rows.
 
     Raises
     ------
@@ -195,19 +196,18 @@ def compute_statistics(
         ``by`` is not a column of the speakers table (the message lists the valid ones).
     """
     done = [r.uri for r in rows if r.status == "done"]
-    table = _with_exposures(speakers)
-    table["speaker"] = speaker_labels(table)
+    table = _with_exposures(speakers, turns)
+    table[_LABEL] = speaker_labels(table)
     settings = {"draws": draws, "seed": seed, "level": level}
-    per_speaker = _breakdown(table, "speaker", done, **settings)
+    per_speaker = _breakdown(table, _LABEL, done, **settings)
     if by is not None:
-        if by not in table.columns or by in ("uri", "id", "name"):
-            valid = [c for c in table.columns if c.startswith("groups.")
-                     or c not in _FIXED_COLUMNS]
+        valid = sorted(c for c in speakers.columns if c not in _FIXED_COLUMNS)
+        if by not in valid:
             raise KeyError(f"no column {by!r} to break down by; valid: "
-                           f"{', '.join(sorted(valid)) or 'none (give groups or metadata)'}")
+                           f"{', '.join(valid) or 'none (give groups or metadata)'}")
         columns = [by]
     else:
-        columns = sorted(c for c in table.columns if c.startswith("groups."))
+        columns = sorted(c for c in table.columns if c.startswith("group_"))
     breakdowns = tuple(_breakdown(table, c, done, **settings) for c in columns)
     matrix_by = by or "speaker"
     return CorpusStatistics(
@@ -219,22 +219,27 @@ def compute_statistics(
         speakers=per_speaker,
         breakdowns=breakdowns,
         matrix_by=matrix_by,
-        matrix=_matrix(table, events, matrix_by),
+        matrix=_matrix(table, events, by or _LABEL),
         **settings,
     )
 
 
-_FIXED_COLUMNS = {
-    "uri", "id", "name", "talk_time_s", "talk_share", "turns", "longest_turn_s",
-    "mean_response_gap_s", "switches_made", "floor_time_s", "speaker", "floor", "others_floor",
+#: The column of a speaker's label (name, or ``uri:id``) in the working table.
+_LABEL = "speaker_label"
+#: Speakers-table columns that are figures, not ways to group.
+_FIXED_COLUMNS = frozenset({
+    "uri", "speaker", "name", "talk_time_s", "talk_share", "turns", "longest_turn_s",
+    "mean_response_gap_s", "switches_made",
     *(f"{c}_{d}" for c in ("interruptions", "failed_interruptions", "backchannels", "overlaps",
                            "silent_interruptions") for d in ("made", "received")),
-}
+})
 
 
-def _with_exposures(speakers: Any) -> Any:
-    table = speakers.copy()
-    table["floor"] = table["floor_time_s"].astype(float)
+def _with_exposures(speakers: Any, turns: Any) -> Any:
+    """The speakers table with each speaker's floor time and the floor others held."""
+    floor = turns.groupby(["uri", "speaker"])["duration_s"].sum().rename("floor")
+    table = speakers.join(floor, on=["uri", "speaker"])
+    table["floor"] = table["floor"].fillna(0.0).astype(float)
     total = table.groupby("uri")["floor"].transform("sum")
     table["others_floor"] = (total - table["floor"]).clip(lower=0.0)
     return table
@@ -265,7 +270,7 @@ def _breakdown(
         ]
     talk, floor = grid("talk_time_s").sum(axis=0), grid("floor").sum(axis=0)
     recordings = keyed.groupby("_unit")["uri"].nunique()
-    people = keyed.groupby("_unit")["speaker"].nunique()
+    people = keyed.groupby("_unit")[_LABEL].nunique()
     figures = [
         UnitFigures(
             label=unit, recordings=int(recordings[unit]), speakers=int(people[unit]),
@@ -275,7 +280,8 @@ def _breakdown(
         for i, unit in enumerate(units)
     ]
     figures.sort(key=lambda u: (-u.talk_time_s, u.label))
-    return Breakdown(column, tuple(figures), int(len(table) - len(assigned)))
+    by = "speaker" if column == _LABEL else column
+    return Breakdown(by, tuple(figures), int(len(table) - len(assigned)))
 
 
 def _rate(count: float, exposure_s: float, low: float, high: float) -> CorpusRate:
@@ -290,7 +296,8 @@ def _rate(count: float, exposure_s: float, low: float, high: float) -> CorpusRat
 def _matrix(table: Any, events: Any, column: str) -> tuple[MatrixCell, ...]:
     if events.empty:
         return ()
-    label = {(u, i): v for u, i, v in zip(table["uri"], table["id"], table[column], strict=True)}
+    label = {(u, i): v for u, i, v in zip(table["uri"], table["speaker"], table[column],
+                                          strict=True)}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for uri, etype, by, of in zip(events["uri"], events["type"], events["by"], events["of"],
                                   strict=True):

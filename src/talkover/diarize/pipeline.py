@@ -204,13 +204,13 @@ class Diarizer:
             raise ConfigError(
                 f"diarization needs {SAMPLE_RATE_HZ} Hz audio, got {waveform.sample_rate_hz} Hz"
             )
-        samples = np.asarray(waveform.samples, dtype=np.float32)
+        samples = _samples_of(waveform)
         duration_s = len(samples) / SAMPLE_RATE_HZ
         stamp = self.provenance(
             waveform, num_speakers=num_speakers, min_speakers=min_speakers,
             max_speakers=max_speakers,
         )
-        if len(samples) < SAMPLE_RATE_HZ // 10 or not np.any(np.abs(samples) > 1e-4):
+        if len(samples) < SAMPLE_RATE_HZ // 10 or _is_silent(samples):
             return SpeakerTimeline((), duration_s=duration_s, uri=stamp.uri, provenance=stamp)
         activity, probability, embeddings, reliable = self._windows(samples, progress)
         # activity, probability (windows, 589, 3); embeddings (windows, 3, 192);
@@ -351,3 +351,18 @@ def _uri(waveform: Waveform) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name or "recording"
 
 
+
+
+def _samples_of(waveform: Waveform) -> np.ndarray:
+    """The samples as they are when float32 or float16 (a long recording kept compact: each
+    window is converted as it is run), else as float32."""
+    samples = np.asarray(waveform.samples)
+    return samples if samples.dtype in (np.float32, np.float16) else samples.astype(np.float32)
+
+
+def _is_silent(samples: np.ndarray, *, block: int = 1 << 20) -> bool:
+    """Whether no sample exceeds 1e-4 in magnitude, checked a block at a time (no full-size
+    temporary: on a 6-hour recording one would be 1.3 GiB)."""
+    return not any(
+        np.any(np.abs(samples[i : i + block]) > 1e-4) for i in range(0, len(samples), block)
+    )

@@ -19,7 +19,8 @@ class Waveform:
     Parameters
     ----------
     samples
-        Shape ``(num_samples,)``, dtype float32.
+        Shape ``(num_samples,)``, dtype float32 (float16 for recordings decoded past
+        :data:`talkover.io.decode.COMPACT_AFTER_S`: convert slices, not the whole, to float32).
     sample_rate_hz
         Samples per second (16 000 after :func:`decode_audio`).
     path

@@ -4,10 +4,9 @@ Layout (``STORE/``)::
 
     talkover-store.json            marks the folder as a store (format and version)
     manifest.sqlite                one row per recording (:mod:`talkover.store.manifest`)
-    analyses/<uri>.json            the recording's Analysis JSON (talkover's JSON writer)
-    timelines/<uri>.json           the diarizer's timeline at full precision (recordings only),
-                                   so that new event thresholds re-derive exactly what a full
-                                   run would give, without diarizing again
+    analyses/<uri>.json            the recording's Analysis JSON (talkover's JSON writer); its
+                                   timeline is what new event thresholds re-derive events from,
+                                   without diarizing again
     tables/<table>/<uri>.parquet   segments, events, speakers, turns, matrix
                                    (:mod:`talkover.store.tables`)
     media/<uri>.<ext>              uploads (the web app)
@@ -18,10 +17,10 @@ Layout (``STORE/``)::
 writing takes an exclusive lock on ``.lock`` and refuses a second writer. Readers
 (``readonly=True``, ``talkover corpus``, pandas) need no lock.
 
-**A recording becomes done in one SQLite transaction.** Its new files are first written beside
-their targets as hidden staged files (each written to a temporary file, fsynced and renamed), then
-the manifest row is committed ``done`` with the sha256 of the new analysis, then the staged
-files are renamed over their targets and the tables written. A process killed at any moment
+**A recording becomes done in one SQLite transaction.** Its new Analysis JSON is first written
+beside its target as a hidden staged file (written to a temporary file, fsynced and renamed),
+then the manifest row is committed ``done`` with the sha256 of the new analysis, then the staged
+file is renamed over its target and the tables written. A process killed at any moment
 leaves the previous state or the new one: when the store is next opened for writing,
 :meth:`Store.open` rolls forward staged files whose row committed, deletes the others and every
 temporary file, puts ``running`` rows back to ``queued``, removes table files of recordings that
@@ -53,8 +52,9 @@ from talkover.store.manifest import Kind, Manifest, RecordingRow, Status, Timing
 from talkover.store.tables import (
     GROUP_PREFIX,
     TABLES,
-    analysis_frames,
+    analysis_tables,
     group_attributes,
+    table_schema,
     to_parquet_bytes,
 )
 from talkover.store.uris import check_uri
@@ -116,9 +116,6 @@ class CommittedResult:
     ----------
     analysis_json
         The Analysis JSON text, exactly as written to ``analyses/<uri>.json``.
-    timeline_json
-        The diarizer's full-precision timeline (``timelines/<uri>.json``), for recordings;
-        ``None`` keeps the one on disk (events re-derived) or, for annotations, has none.
     diarization_hash, events_hash
         What the analysis was made from (see ``talkover.batch.jobs``).
     diarized
@@ -133,7 +130,6 @@ class CommittedResult:
     """
 
     analysis_json: str
-    timeline_json: str | None
     diarization_hash: str
     events_hash: str
     diarized: bool
@@ -143,7 +139,7 @@ class CommittedResult:
 
 
 class Store:
-    """A store folder: its manifest, Analysis JSONs, timelines and tables.
+    """A store folder: its manifest, Analysis JSONs and tables.
 
     Open one with :meth:`open`; use it as a context manager or call :meth:`close`.
     """
@@ -200,7 +196,7 @@ class Store:
             raise StoreError(root, f"cannot open the manifest ({exc})") from exc
         store = cls(root, manifest, lock)
         if not readonly:
-            for folder in ("analyses", "timelines", "media", "reviews",
+            for folder in ("analyses", "media", "reviews",
                            *(f"tables/{t}" for t in TABLES)):
                 (root / folder).mkdir(parents=True, exist_ok=True)
             store.repair = store._repair()
@@ -250,9 +246,6 @@ class Store:
     def analysis_path(self, uri: str) -> Path:
         return self.path / "analyses" / f"{check_uri(uri)}.json"
 
-    def timeline_path(self, uri: str) -> Path:
-        return self.path / "timelines" / f"{check_uri(uri)}.json"
-
     def table_path(self, table: str, uri: str) -> Path:
         return self.tables_dir / table / f"{check_uri(uri)}.parquet"
 
@@ -280,11 +273,6 @@ class Store:
             There is none.
         """
         return json.loads(self.analysis_path(uri).read_text(encoding="utf-8"))
-
-    def read_timeline(self, uri: str) -> dict[str, Any] | None:
-        """The diarizer's full-precision timeline of ``uri`` (``None``: none kept)."""
-        path = self.timeline_path(uri)
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     @property
     def extra_columns(self) -> tuple[str, ...]:
@@ -376,10 +364,6 @@ class Store:
         row = self._row(uri)
         analysis_bytes = result.analysis_json.encode("utf-8")
         digest = hashlib.sha256(analysis_bytes).hexdigest()
-        staged_timeline = None
-        if result.timeline_json is not None:
-            staged_timeline = staged_path(self.timeline_path(uri))
-            write_atomic(staged_timeline, result.timeline_json.encode("utf-8"))
         staged_analysis = staged_path(self.analysis_path(uri))
         write_atomic(staged_analysis, analysis_bytes)
         t = result.timings
@@ -392,11 +376,7 @@ class Store:
                 worker=result.worker, talkover_version=__version__,
             )
             self.manifest.increment(uri, "diarizations" if result.diarized else "derivations")
-        # committed: from here on, a repair rolls the staged files forward
-        if staged_timeline is not None:
-            replace_durably(staged_timeline, self.timeline_path(uri))
-        elif row.kind == "annotation":
-            self.timeline_path(uri).unlink(missing_ok=True)
+        # committed: from here on, a repair rolls the staged file forward
         replace_durably(staged_analysis, self.analysis_path(uri))
         self._write_tables(uri, json.loads(result.analysis_json), row.metadata_dict)
 
@@ -409,14 +389,14 @@ class Store:
             self._write_tables(uri, self.read_analysis(uri), row.metadata_dict)
 
     def forget_analysis(self, uri: str) -> None:
-        """Drop the analysis kept for ``uri`` (its JSON, timeline and hashes); the row stays."""
+        """Drop the analysis kept for ``uri`` (its JSON and hashes); the row stays, ``queued``
+        if it was done."""
         self._writable()
+        status = self._row(uri).status
         self.manifest.update(uri, diarization_hash=None, events_hash=None, analysis_sha256=None,
-                             status="queued" if self._row(uri).status == "done" else
-                             self._row(uri).status)
+                             status="queued" if status == "done" else status)
         self._remove_tables(uri)
         self.analysis_path(uri).unlink(missing_ok=True)
-        self.timeline_path(uri).unlink(missing_ok=True)
 
     # --- internals -------------------------------------------------------------------------
 
@@ -445,8 +425,8 @@ class Store:
         if new:
             self._widen_tables([*columns, *new], skip=uri)
             columns = list(self.extra_columns)
-        frames = analysis_frames(analysis, uri=uri, metadata=metadata, extra_columns=columns)
-        for table, frame in frames.items():
+        tables = analysis_tables(analysis, uri=uri, metadata=metadata, extra_columns=columns)
+        for table, frame in tables.items():
             write_atomic(self.table_path(table, uri), to_parquet_bytes(frame))
 
     def _widen_tables(self, columns: list[str], *, skip: str | None = None) -> None:
@@ -468,7 +448,7 @@ class Store:
             except FileNotFoundError:
                 continue  # the repair queues it again
             columns = list(self.extra_columns)
-            for table, frame in analysis_frames(
+            for table, frame in analysis_tables(
                 analysis, uri=row.uri, metadata=row.metadata_dict, extra_columns=columns
             ).items():
                 write_atomic(self.table_path(table, row.uri), to_parquet_bytes(frame))
@@ -480,33 +460,21 @@ class Store:
         requeued = tuple(self.manifest.requeue_running())
         rows = {r.uri: r for r in self.recordings()}
         removed, rolled = 0, []
-        for folder in (self.path / "timelines", self.path / "analyses"):
-            # timelines first: a committed analysis rolls its timeline forward with it
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if is_temporary(entry.name):
-                    os.unlink(entry.path)
+        for entry in sorted(os.scandir(self.path / "analyses"), key=lambda e: e.name):
+            if is_temporary(entry.name):
+                os.unlink(entry.path)
+                removed += 1
+            elif is_staged(entry.name):
+                staged = Path(entry.path)
+                uri = target_of_staged(staged).stem
+                row = rows.get(uri)
+                if (row is not None and row.status == "done"
+                        and row.analysis_sha256 == _sha256_file(staged)):
+                    replace_durably(staged, target_of_staged(staged))  # committed: finish it
+                    rolled.append(uri)
+                else:
+                    staged.unlink()
                     removed += 1
-        for staged in sorted((self.path / "analyses").iterdir()):
-            if not is_staged(staged.name):
-                continue
-            target = target_of_staged(staged)
-            uri = target.stem
-            row = rows.get(uri)
-            timeline = staged_path(self.path / "timelines" / target.name)
-            committed = (row is not None and row.status == "done"
-                         and row.analysis_sha256 == _sha256_file(staged))
-            if committed:
-                if timeline.exists():
-                    replace_durably(timeline, self.path / "timelines" / target.name)
-                replace_durably(staged, target)
-                rolled.append(uri)
-            else:
-                staged.unlink()
-                removed += 1
-        for staged in (self.path / "timelines").iterdir():
-            if is_staged(staged.name):  # its analysis was not committed
-                staged.unlink()
-                removed += 1
         lost = []
         for uri, row in rows.items():
             if row.status == "done" and not self.analysis_path(uri).is_file():
@@ -548,10 +516,7 @@ def _sha256_file(path: Path) -> str:
 
 
 def _empty_frame(table: str, extra_columns: Sequence[str], pd: Any) -> Any:
-    from talkover.store.tables import TABLE_COLUMNS, table_extra_columns
-
-    columns = [c for c, _ in TABLE_COLUMNS[table]] + table_extra_columns(table, extra_columns)
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return table_schema(table, extra_columns).empty_table().to_pandas()
 
 
 def _take_lock(root: Path) -> IO[str]:

@@ -1,27 +1,17 @@
-"""The store's Parquet tables: the rows of one recording's analysis, with its uri and metadata.
+"""The store's Parquet tables: the frames of one recording's analysis, with its metadata.
 
 Five tables, one Parquet file per recording each (``STORE/tables/<table>/<uri>.parquet``), so
 that adding a recording never rewrites the others and ``pandas.read_parquet(STORE/tables/events)``
-reads them all:
-
-==========  ==================================================================================
-segments    uri, start_s, end_s, speaker, speaker_name, text
-events      uri, type, start_s, end_s, by, of, by_name, of_name, overlap_s, gap_s, confidence
-speakers    uri, id, name, talk_time_s, talk_share, turns, longest_turn_s, mean_response_gap_s,
-            the counts made/received of each event type, floor_time_s (summed turns)
-turns       uri, speaker, speaker_name, start_s, end_s
-matrix      uri, type, by, of, count (long form; only pairs with a count)
-==========  ==================================================================================
+reads them all. Their rows are :meth:`talkover.analysis.Analysis.to_frames` of the recording's
+Analysis JSON (read back with :func:`talkover.read_analysis`; :mod:`talkover.tables` lists the
+columns), so the tables can be rebuilt from the JSON at any time.
 
 Then every table has one string column per metadata column of the store's manifest CSVs (e.g.
-``site``), and the tables with one speaker per row (segments, speakers, turns) one per group
-attribute of the store's speakers (``groups.<attribute>``, e.g. ``groups.gender``; join events
-and matrix with speakers on ``uri`` and the speaker id). The store keeps the union of those
-names, so that every file of a table has the same columns (a recording without a value has
-null). Values are strings, as in the CSV.
-
-The tables are always derived from a recording's Analysis JSON (:func:`analysis_frames`), so they
-can be rebuilt from it at any time.
+``site``), and ``speakers`` one per group attribute of the store's speakers
+(``group_<attribute>``, e.g. ``group_gender``). The store keeps the union of those names, so that
+every file of a table has the same columns, with the same Arrow types (a recording without a
+value has null); pandas, which reads a folder with its first file's schema, then sees them all.
+Metadata values are strings, as in the CSV.
 """
 
 from __future__ import annotations
@@ -33,40 +23,35 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["TABLES", "TABLE_COLUMNS", "GROUP_PREFIX", "analysis_frames", "to_parquet_bytes",
+__all__ = ["TABLES", "GROUP_PREFIX", "analysis_tables", "to_parquet_bytes", "table_schema",
            "group_attributes", "reserved_columns", "table_extra_columns"]
 
 #: The tables of a store, in the order they are written.
 TABLES = ("segments", "events", "speakers", "turns", "matrix")
 
-#: Prefix of the speaker group columns: ``groups.gender``.
-GROUP_PREFIX = "groups."
+#: Prefix of the speaker group columns (``group_gender``), as :mod:`talkover.tables` names them.
+GROUP_PREFIX = "group_"
 
-_S, _F, _I = pa.string(), pa.float64(), pa.int64()
-_COUNTS = (
-    "interruptions", "failed_interruptions", "backchannels", "overlaps", "silent_interruptions"
-)
+_STRING_COLUMNS = frozenset({"uri", "speaker", "name", "type", "by", "of", "text", "text_by",
+                             "text_of"})
+_FLOAT_COLUMNS = frozenset({"confidence", "talk_share"})
 
-#: The fixed columns of each table and their Arrow types.
-TABLE_COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
-    "segments": (("uri", _S), ("start_s", _F), ("end_s", _F), ("speaker", _S),
-                 ("speaker_name", _S), ("text", _S)),
-    "events": (("uri", _S), ("type", _S), ("start_s", _F), ("end_s", _F), ("by", _S), ("of", _S),
-               ("by_name", _S), ("of_name", _S), ("overlap_s", _F), ("gap_s", _F),
-               ("confidence", _F)),
-    "speakers": (("uri", _S), ("id", _S), ("name", _S), ("talk_time_s", _F), ("talk_share", _F),
-                 ("turns", _I), ("longest_turn_s", _F), ("mean_response_gap_s", _F),
-                 *((f"{c}_{d}", _I) for c in _COUNTS for d in ("made", "received")),
-                 ("switches_made", _I), ("floor_time_s", _F)),
-    "turns": (("uri", _S), ("speaker", _S), ("speaker_name", _S), ("start_s", _F),
-              ("end_s", _F)),
-    "matrix": (("uri", _S), ("type", _S), ("by", _S), ("of", _S), ("count", _I)),
-}
+
+def _arrow_type(column: str) -> pa.DataType:
+    """The Arrow type of a frame column: by its name (seconds and ratios are floats, counts
+    integers, names and text strings)."""
+    if column in _STRING_COLUMNS or column.startswith(GROUP_PREFIX):
+        return pa.string()
+    if column.endswith("_s") or column in _FLOAT_COLUMNS:
+        return pa.float64()
+    return pa.int64()
 
 
 def reserved_columns() -> set[str]:
     """Column names a metadata column may not take."""
-    return {name for cols in TABLE_COLUMNS.values() for name, _ in cols}
+    from talkover.tables import FRAME_COLUMNS
+
+    return {c for columns in FRAME_COLUMNS.values() for c in columns}
 
 
 def group_attributes(analysis: Mapping[str, Any]) -> list[str]:
@@ -74,7 +59,24 @@ def group_attributes(analysis: Mapping[str, Any]) -> list[str]:
     return sorted({a for s in analysis.get("speakers", []) for a in (s.get("groups") or {})})
 
 
-def analysis_frames(
+def table_extra_columns(name: str, extra_columns: Sequence[str]) -> list[str]:
+    """The extra columns table ``name`` carries: metadata in every table, groups in
+    ``speakers`` only (join the others with it on ``uri`` and the speaker id)."""
+    if name == "speakers":
+        return list(extra_columns)
+    return [c for c in extra_columns if not c.startswith(GROUP_PREFIX)]
+
+
+def table_schema(name: str, extra_columns: Sequence[str]) -> pa.Schema:
+    """The Arrow schema every file of table ``name`` has."""
+    from talkover.tables import FRAME_COLUMNS
+
+    fixed = [(c, _arrow_type(c)) for c in FRAME_COLUMNS[name]]
+    extra = [(c, pa.string()) for c in table_extra_columns(name, extra_columns)]
+    return pa.schema([*fixed, *extra])
+
+
+def analysis_tables(
     analysis: Mapping[str, Any],
     *,
     uri: str,
@@ -86,82 +88,33 @@ def analysis_frames(
     Parameters
     ----------
     uri
-        The recording's uri, put in every row.
+        The recording's uri in the store, the ``uri`` of every row (the analysis names itself
+        the same way when the batch made it).
     metadata
         The recording's metadata values (by column name).
     extra_columns
-        Every group (``groups.<attr>``) and metadata column the store's tables carry, in
-        order; the recording's value, or null.
+        Every group (``group_<attr>``) and metadata column the store's tables carry, in order.
     """
-    names = {s["id"]: s.get("name") for s in analysis.get("speakers", [])}
-    groups = {s["id"]: s.get("groups") or {} for s in analysis.get("speakers", [])}
-    floor: dict[str, float] = {}
-    for t in analysis.get("turns", []):
-        floor[t["speaker"]] = floor.get(t["speaker"], 0.0) + (t["end_s"] - t["start_s"])
-    rows = {
-        "segments": [
-            {"start_s": s["start_s"], "end_s": s["end_s"], "speaker": s["speaker"],
-             "speaker_name": names.get(s["speaker"]), "text": s.get("text")}
-            for s in analysis.get("segments", [])
-        ],
-        "events": [
-            {**{k: e.get(k) for k in ("type", "start_s", "end_s", "by", "of", "overlap_s",
-                                      "gap_s", "confidence")},
-             "by_name": names.get(e["by"]), "of_name": names.get(e["of"])}
-            for e in analysis.get("events", [])
-        ],
-        "speakers": [
-            {**s, "floor_time_s": round(floor.get(s["id"], 0.0), 3)}
-            for s in analysis.get("speakers", [])
-        ],
-        "turns": [
-            {**t, "speaker_name": names.get(t["speaker"])} for t in analysis.get("turns", [])
-        ],
-        "matrix": [
-            {"type": t, "by": by, "of": of, "count": n}
-            for t, table in analysis.get("matrix", {}).items()
-            for by, row in table.items()
-            for of, n in row.items()
-            if n
-        ],
-    }
-    return {
-        name: _table(name, rows[name], uri=uri, metadata=metadata, groups=groups,
-                     extra_columns=extra_columns)
-        for name in TABLES
-    }
+    from talkover import read_analysis
 
-
-def _table(
-    name: str,
-    rows: list[dict[str, Any]],
-    *,
-    uri: str,
-    metadata: Mapping[str, str],
-    groups: Mapping[str, Mapping[str, str]],
-    extra_columns: Sequence[str],
-) -> pa.Table:
-    columns = TABLE_COLUMNS[name]
-    data: dict[str, list[Any]] = {c: [r.get(c) for r in rows] for c, _ in columns}
-    data["uri"] = [uri] * len(rows)
-    speaker_key = {"speakers": "id", "segments": "speaker", "turns": "speaker"}.get(name)
-    extra_columns = table_extra_columns(name, extra_columns)
-    for column in extra_columns:
-        if column.startswith(GROUP_PREFIX):
-            attribute = column[len(GROUP_PREFIX):]
-            data[column] = [groups.get(r.get(speaker_key), {}).get(attribute) for r in rows]
-        else:
-            data[column] = [metadata.get(column)] * len(rows)
-    schema = pa.schema([*columns, *((c, _S) for c in extra_columns)])
-    return pa.Table.from_pydict(data, schema=schema)
-
-
-def table_extra_columns(name: str, extra_columns: Sequence[str]) -> list[str]:
-    """The extra columns table ``name`` carries: metadata in every table, groups only in the
-    tables with one speaker per row (speakers, segments, turns)."""
-    if name in ("events", "matrix"):
-        return [c for c in extra_columns if not c.startswith(GROUP_PREFIX)]
-    return list(extra_columns)
+    frames = read_analysis(analysis).to_frames()
+    out = {}
+    for name in TABLES:
+        frame = frames[name]
+        schema = table_schema(name, extra_columns)
+        data = {}
+        for field in schema:
+            if field.name == "uri":
+                data["uri"] = [uri] * len(frame)
+            elif field.name in frame.columns:
+                values = frame[field.name].astype(object)
+                data[field.name] = [None if v != v else v for v in values]  # NaN -> null
+            elif field.name.startswith(GROUP_PREFIX):
+                data[field.name] = [None] * len(frame)
+            else:
+                data[field.name] = [metadata.get(field.name)] * len(frame)
+        out[name] = pa.Table.from_pydict(data, schema=schema)
+    return out
 
 
 def to_parquet_bytes(table: pa.Table) -> bytes:

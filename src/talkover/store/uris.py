@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Container
 
 __all__ = ["MAX_URI_LENGTH", "check_uri", "is_valid_uri", "uri_from_stem", "unique_uri"]
 
@@ -59,9 +59,9 @@ def uri_from_stem(stem: str) -> str:
     return uri if is_valid_uri(uri) else "recording"
 
 
-def unique_uri(stem: str, path: str, *, suffix: str, taken: Collection[str]) -> str:
-    """A uri for the file at ``path`` (stem ``stem``, extension ``suffix``) that is not in
-    ``taken`` (compared without case).
+def unique_uri(stem: str, path: str, *, suffix: str, taken: Container[str]) -> str:
+    """A uri for the file at ``path`` (stem ``stem``, extension ``suffix``) whose lower-case
+    form is not in ``taken`` (which holds lower-case uris).
 
     In order: the stem's uri; the stem with the extension (``call.rttm`` beside ``call.wav``);
     the stem with the first 8 hex digits of the sha256 of the path. The same inputs and store
@@ -72,7 +72,6 @@ def unique_uri(stem: str, path: str, *, suffix: str, taken: Collection[str]) -> 
     >>> unique_uri("call", "/a/call.rttm", suffix=".rttm", taken={"call"})
     'call.rttm'
     """
-    lowered = {t.lower() for t in taken}
     base = uri_from_stem(stem)
     digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:8]
     candidates = [
@@ -81,9 +80,9 @@ def unique_uri(stem: str, path: str, *, suffix: str, taken: Collection[str]) -> 
         f"{base[: MAX_URI_LENGTH - 9]}-{digest}",
     ]
     for uri in candidates:
-        if uri.lower() not in lowered:
+        if uri.lower() not in taken:
             return uri
     n = 2
-    while f"{candidates[-1]}-{n}".lower() in lowered:
+    while f"{candidates[-1]}-{n}".lower() in taken:
         n += 1
     return f"{candidates[-1]}-{n}"
