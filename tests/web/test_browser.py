@@ -89,7 +89,7 @@ def test_upload_a_real_recording_through_the_page(browser, server) -> None:
     page.fill("#num-speakers", "2")
     page.set_input_files("#file-input", str(SAMPLE))
     row = page.locator('#history tr[data-id="pyannote_sample_call"]')
-    row.wait_for(timeout=30_000)
+    row.wait_for(timeout=120_000)
     page.wait_for_selector('#history tr[data-id="pyannote_sample_call"][data-status="done"]',
                            timeout=240_000)
     cells = row.locator("td").all_inner_texts()

@@ -73,15 +73,13 @@ def media_files(store_media: Path, uri: str) -> list[Path]:
 
 
 def delete_recording(store: Store, uri: str) -> None:
-    """Remove ``uri`` from the manifest, then its files (analysis, timeline, tables, uploads,
-    review). The row goes first: a crash in between leaves stray files, never a row without
+    """Remove ``uri`` from the manifest, then its files (analysis, tables, uploads, review). The row goes first: a crash in between leaves stray files, never a row without
     its files."""
     row = store.get(uri)
     if row is None:
         raise KeyError(uri)
     store.manifest.remove(uri)
-    for path in (store.analysis_path(uri), store.timeline_path(uri),
-                 *(store.table_path(t, uri) for t in _tables()),
+    for path in (store.analysis_path(uri), *(store.table_path(t, uri) for t in _tables()),
                  *media_files(store.media_dir, uri)):
         path.unlink(missing_ok=True)
     shutil.rmtree(store.reviews_dir / uri, ignore_errors=True)
