@@ -6,9 +6,12 @@ StoreService.call`). Uploads live in ``STORE/media/``:
 
 ```
 media/<uri><ext>          the upload (recording or annotation), as the manifest's path
-media/<uri>.media<ext>    a recording uploaded with an annotation, to listen to it
-media/<uri>.play.webm     a copy the browser can play, made on first listen when needed
+media/listen/<uri><ext>   a recording uploaded with an annotation, to listen to it
+media/play/<uri>.webm     a copy the browser can play, made on first listen when needed
 ```
+
+(A uri may contain dots, so files of one recording are found by exact name, never by a
+pattern that another uri could also match.)
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from talkover.store import RecordingRow, Store, unique_uri
 from talkover.web.sniff import Sniffed
 
 __all__ = ["NewRecording", "add_recording", "recording_row", "delete_recording", "Summaries",
-           "media_files"]
+           "media_files", "companion", "play_copy"]
 
+LISTEN = "listen"
+PLAY = "play"
 HEADLINE_TYPES = ("interruption", "failed_interruption", "backchannel", "overlap", "switch")
 
 
@@ -60,27 +65,49 @@ def add_recording(store: Store, runner: Runner, new: NewRecording) -> str:
     target = store.media_dir / f"{uri}{new.sniffed.extension}"
     os.replace(new.upload, target)
     if new.media is not None and new.media_sniffed is not None:
-        os.replace(new.media, store.media_dir / f"{uri}.media{new.media_sniffed.extension}")
+        listen = store.media_dir / LISTEN
+        listen.mkdir(exist_ok=True)
+        os.replace(new.media, listen / f"{uri}{new.media_sniffed.extension}")
     runner.add(Request(str(target.resolve()), new.sniffed.kind, new.options, uri=uri))
     return uri
 
 
-def media_files(store_media: Path, uri: str) -> list[Path]:
-    """Every file of ``media/`` that belongs to ``uri``."""
-    return [p for p in store_media.glob(f"{uri}.*")
-            if p.name == f"{uri}{p.suffix}" or p.name.startswith(f"{uri}.media.")
-            or p.name == f"{uri}.play.webm"]
+def companion(media_dir: Path, uri: str) -> Path | None:
+    """The recording uploaded with the annotation ``uri``, if any."""
+    folder = media_dir / LISTEN
+    if not folder.is_dir():
+        return None
+    return next((p for p in sorted(folder.iterdir()) if p.stem == uri), None)
+
+
+def play_copy(media_dir: Path, uri: str) -> Path:
+    """Where the browser-playable copy of ``uri``'s recording is kept."""
+    return media_dir / PLAY / f"{uri}.webm"
+
+
+def media_files(store: Store, row: RecordingRow) -> list[Path]:
+    """The files of ``media/`` that belong to ``row`` (its upload only when it is in media/;
+    a store made by ``talkover batch`` names recordings where they are, and they stay)."""
+    media = store.media_dir.resolve()
+    found = [play_copy(media, row.uri)]
+    upload = Path(row.path).resolve()
+    if upload.parent == media:
+        found.append(upload)
+    if (other := companion(media, row.uri)) is not None:
+        found.append(other)
+    return found
 
 
 def delete_recording(store: Store, uri: str) -> None:
-    """Remove ``uri`` from the manifest, then its files (analysis, tables, uploads, review). The row goes first: a crash in between leaves stray files, never a row without
-    its files."""
+    """Remove ``uri`` from the manifest, then its files (analysis, tables, uploads, review).
+    The row goes first: a crash in between leaves stray files, never a row without its
+    files."""
     row = store.get(uri)
     if row is None:
         raise KeyError(uri)
     store.manifest.remove(uri)
     for path in (store.analysis_path(uri), *(store.table_path(t, uri) for t in _tables()),
-                 *media_files(store.media_dir, uri)):
+                 *media_files(store, row)):
         path.unlink(missing_ok=True)
     shutil.rmtree(store.reviews_dir / uri, ignore_errors=True)
 

@@ -3,9 +3,9 @@
 The upload itself when browsers play it as it is (WAV, FLAC, MP3, Ogg, WebM, MP4/M4A with
 common codecs: :func:`talkover.web.sniff.probe_media`); otherwise a copy re-encoded once as
 mono Opus in WebM (the static report's encoder, at 32 kbit/s) kept as
-``media/<uri>.play.webm``. For an annotation, the recording uploaded with it (field
+``media/play/<uri>.webm``. For an annotation, the recording uploaded with it (field
 ``media``), if any. A store made by ``talkover batch`` names recordings where they are; those
-are played from there.
+are played from there. Files: :mod:`talkover.web.catalog`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 from talkover.io.decode import decode_audio
 from talkover.report.media import encode_speech_audio
 from talkover.store import RecordingRow
+from talkover.web.catalog import companion, play_copy
 from talkover.web.sniff import probe_media
 
 __all__ = ["playable_audio"]
@@ -39,7 +40,8 @@ def playable_audio(media_dir: Path, row: RecordingRow) -> tuple[Path, str] | Non
     playable, mime = _probe(source)
     if playable and mime is not None:
         return source, mime
-    copy = media_dir / f"{row.uri}.play.webm"
+    copy = play_copy(media_dir, row.uri)
+    copy.parent.mkdir(exist_ok=True)
     with _lock(row.uri):
         if not copy.is_file() or copy.stat().st_mtime < source.stat().st_mtime:
             wave = decode_audio(source, sample_rate_hz=PLAY_RATE_HZ)
@@ -56,8 +58,7 @@ def _source(media_dir: Path, row: RecordingRow) -> Path | None:
     if row.kind == "audio":
         path = Path(row.path)
         return path if path.is_file() else None
-    companions = sorted(media_dir.glob(f"{row.uri}.media.*"))
-    return companions[0] if companions else None
+    return companion(media_dir, row.uri)
 
 
 def _probe(path: Path) -> tuple[bool, str | None]:

@@ -9,7 +9,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Response
 
-from talkover.review import Review
+from talkover.outputs import write_output
 from talkover.web.dependencies import Reviews, Row
 from talkover.web.errors import ApiError
 
@@ -38,12 +38,16 @@ def export(row: Row, reviews: Reviews, format: str,
     suffix, name, media_type = FORMATS[format.lower()]
     if row.status != "done":
         raise ApiError(409, f"{row.uri} is {row.status}; there is nothing to export yet")
-    with reviews.open(row.uri, row.analysis_sha256 or "") as review:
-        chosen = review if version == "corrected" else Review(review.base)
-        with tempfile.TemporaryDirectory(prefix="talkover-export-") as tmp:
-            path = chosen.export(Path(tmp) / name)
-            data = path.read_bytes()
-    label = "corrected" if version == "corrected" and len(review.log) else "automatic"
+    with reviews.open(row.uri, row.analysis_sha256 or "") as review, \
+            tempfile.TemporaryDirectory(prefix="talkover-export-") as tmp:
+        corrected = version == "corrected" and len(review.log) > 0
+        if corrected:
+            path = review.export(Path(tmp) / name)
+        else:  # the automatic analysis, as `talkover analyze -o` writes it
+            path = Path(tmp) / name
+            write_output(review.base, path)
+        data = path.read_bytes()
+    label = "corrected" if corrected else "automatic"
     filename = f"{row.uri}.{label}{suffix}"
     return Response(data, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from talkover._version import __version__
 from talkover.report.html import render_page
+from talkover.web.catalog import companion
 from talkover.web.dependencies import Reviews, Row
 from talkover.web.review_data import review_payload
 
@@ -57,7 +58,7 @@ def recording_page(row: Row, reviews: Reviews) -> HTMLResponse:
     with reviews.open(row.uri, row.analysis_sha256 or "") as review:
         data = review_payload(review, row.uri)
         version = review.base.talkover_version
-    has_audio = row.kind == "audio" or _has_companion(reviews, row.uri)
+    has_audio = row.kind == "audio" or companion(reviews.store_path / "media", row.uri) is not None
     data["media"] = {
         "mode": "served" if has_audio else "none",
         "note": "" if has_audio else "No recording was uploaded with this annotation.",
@@ -70,10 +71,6 @@ def recording_page(row: Row, reviews: Reviews) -> HTMLResponse:
     page = render_page(data, version=version, audio_html=audio, tools_html=tools,
                        extra_css=asset("review.css"), extra_js=asset("review.js"))
     return HTMLResponse(page, headers=HEADERS)
-
-
-def _has_companion(reviews, uri: str) -> bool:  # noqa: ANN001 - a ReviewRegistry
-    return any((reviews.store_path / "media").glob(f"{uri}.media.*"))
 
 
 def _status_page(uri: str) -> HTMLResponse:
