@@ -111,6 +111,10 @@ def test_click_an_event_and_hear_it(browser, server, call) -> None:
     page.wait_for_function("() => document.getElementById('audio').currentTime > 17.4",
                            timeout=10_000)
     assert not page.evaluate("document.getElementById('audio').paused")
+    unnamed = page.locator("button, select, input, summary, a, [tabindex='0']").evaluate_all(
+        "els => els.filter(e => e.offsetParent && !(e.getAttribute('aria-label') || "
+        "e.textContent.trim() || e.labels && e.labels.length)).map(e => e.outerHTML)")
+    assert unnamed == []  # every control of the review tools has an accessible name
     assert errors == []
 
 
