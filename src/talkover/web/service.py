@@ -78,7 +78,6 @@ class StoreService:
         self._subscribers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = []
         self._sub_lock = threading.Lock()
         self.progress: dict[str, float] = {}  # fresher than the manifest's (every report)
-        self.listeners: list[Callable[[Update], None]] = []
         self.store: Store | None = None
         self.runner: Runner | None = None
 
@@ -209,8 +208,6 @@ class StoreService:
             self.progress.pop(update.uri, None)
             message.update(status="done" if update.ok else "failed",
                            progress=1.0 if update.ok else 0.0, error=update.error)
-        for listener in self.listeners:
-            listener(update)
         self.broadcast(message)
 
 
