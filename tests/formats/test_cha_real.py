@@ -8,9 +8,10 @@ import pylangacq
 import pytest
 
 from talkover import analyze_timeline
-from talkover.formats import read_annotation, write_output
+from talkover.formats import read_annotation
 from talkover.formats.cha import read_cha
 from talkover.formats.rttm import read_rttm
+from talkover.outputs import write_output
 from tests.formats.helpers import rows
 
 CASE = "talkbank_childes_macwhinney_family_18s"

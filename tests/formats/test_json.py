@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from talkover import EventConfig, FormatError, SpeakerTimeline, analyze_timeline
-from talkover.formats.json import analysis_to_dict, read_json_timeline, write_json
+from talkover.export.json import analysis_to_dict, write_json
+from talkover.formats.json import read_json_timeline
 
 TOP_KEYS = {"talkover_version", "input", "config", "speakers", "segments", "events", "matrix"}
 SPEAKER_KEYS = {

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from talkover import SpeakerTimeline, analyze_timeline
-from talkover.formats import read_annotation, write_output
+from talkover.formats import read_annotation
 from talkover.formats.cha import read_cha
+from talkover.outputs import write_output
 from talkover.timeline import Segment
 from tests.formats.helpers import rows
 

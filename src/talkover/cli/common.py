@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from talkover.config import EventConfig, load_event_config
 
-__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args"]
+__all__ = [
+    "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args", "say",
+]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,3 +47,8 @@ def config_from_args(args: argparse.Namespace) -> EventConfig:
         grace_s=args.grace_s,
         silent_gap_s=args.silent_gap_s,
     )
+
+
+def say(message: str) -> None:
+    """One line for the person at the terminal, on stderr (stdout holds results)."""
+    sys.stderr.write(f"{message}\n")

@@ -15,14 +15,14 @@ import sys
 from collections.abc import Sequence
 
 from talkover._version import __version__
-from talkover.cli import analyze, diarize, enroll, live
+from talkover.cli import analyze, batch, corpus, diarize, enroll, live, serve
 from talkover.cli import eval as eval_command
 from talkover.cli.common import EXIT_FAILED, EXIT_USAGE
 from talkover.errors import InputError, TalkoverError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (analyze, diarize, enroll, eval_command, live)
+COMMANDS = (analyze, diarize, enroll, eval_command, batch, corpus, serve, live)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,36 +1,114 @@
-"""Events as CSV, one row an event (spreadsheets, R, pandas)."""
+"""Segments as CSV: ``start,end,speaker[,text]``, one row a segment.
+
+Reading: the first row is a header when its first two cells are not times (columns are then
+found by name: ``start``/``start_s``/``begin``/``onset``, ``end``/``end_s``/``offset``,
+``speaker``/``spk``/``label``, ``text``/``transcript``); without a header the columns are
+``start, end, speaker[, text]``. Times are seconds (``12.5``) or clock times (``00:00:12.500``,
+``00:12.500``). Comma, semicolon or tab separated; UTF-8, LF or CRLF.
+
+The writer (``-o x.csv``) is :mod:`talkover.export.segments_csv`.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
-from talkover.analysis import Analysis
+from talkover.errors import FormatError
+from talkover.files import read_text
+from talkover.formats.stamp import stamps
+from talkover.timeline import Segment, SpeakerTimeline
 
-__all__ = ["EVENT_COLUMNS", "format_events_csv", "write_events_csv"]
+__all__ = ["SEGMENT_COLUMNS", "read_segments_csv", "parse_time"]
 
-EVENT_COLUMNS = (
-    "type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence", "text_by",
-    "text_of",
-)
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    return f"{value:.3f}" if isinstance(value, float) else value
-
-
-def format_events_csv(analysis: Analysis) -> str:
-    """CSV text with a header row and one row per event."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EVENT_COLUMNS)
-    for event in analysis.events:
-        writer.writerow([_cell(getattr(event, column)) for column in EVENT_COLUMNS])
-    return out.getvalue()
+SEGMENT_COLUMNS = ("start_s", "end_s", "speaker", "text")
+_NAMES = {
+    "start": {"start", "start_s", "begin", "onset", "start_time", "from"},
+    "end": {"end", "end_s", "offset", "stop", "end_time", "to"},
+    "speaker": {"speaker", "spk", "label", "speaker_id", "who", "name"},
+    "text": {"text", "transcript", "utterance", "words"},
+}
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)$")
 
 
-def write_events_csv(analysis: Analysis, path: str | Path) -> None:
-    Path(path).write_text(format_events_csv(analysis), encoding="utf-8")
+def parse_time(value: str) -> float | None:
+    """Seconds from ``12.5``, ``00:00:12.500`` or ``00:12,5``; ``None`` when not a time.
+
+    >>> parse_time("01:02:03.250"), parse_time("7.5"), parse_time("speaker")
+    (3723.25, 7.5, None)
+    """
+    value = value.strip()
+    clock = _CLOCK.match(value)
+    if clock:
+        h, m, s = clock.groups()
+        return int(h or 0) * 3600 + int(m) * 60 + float(s.replace(",", "."))
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds == seconds and abs(seconds) != float("inf") else None
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    found = {}
+    for i, cell in enumerate(header):
+        for key, names in _NAMES.items():
+            if cell.strip().lower() in names and key not in found:
+                found[key] = i
+    missing = [k for k in ("start", "end", "speaker") if k not in found]
+    if missing:
+        raise FormatError(path, f"expected header columns start, end, speaker[, text]; "
+                          f"missing {', '.join(missing)}", line=1)
+    return found
+
+
+@stamps('csv')
+def read_segments_csv(path: str | Path) -> SpeakerTimeline:
+    """The speaker timeline of a segments CSV.
+
+    Raises
+    ------
+    FormatError
+        A row with too few cells, a cell that is not a time, end before start
+        (``path:line: expected ...``).
+    """
+    path = Path(path)
+    text = read_text(path)
+    sample = text[:4096]
+    delimiter = max(",;\t", key=sample.count) if sample.strip() else ","
+    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
+            if any(cell.strip() for cell in r)]
+    columns = {"start": 0, "end": 1, "speaker": 2, "text": 3}
+    if rows and (len(rows[0][1]) < 2 or parse_time(rows[0][1][0]) is None
+                 or parse_time(rows[0][1][1]) is None):
+        columns = _columns(path, rows[0][1])
+        rows = rows[1:]
+    segments = [_row(path, number, row, columns) for number, row in rows]
+    return SpeakerTimeline(tuple(segments), uri=path.stem)
+
+
+def _row(path: Path, number: int, row: list[str], columns: dict[str, int]) -> Segment:
+    needed = max(columns["start"], columns["end"], columns["speaker"]) + 1
+    if len(row) < needed:
+        raise FormatError(path, f"expected at least {needed} cells (start, end, speaker), "
+                          f"got {len(row)}", line=number)
+    start = _time(path, number, row[columns["start"]])
+    end = _time(path, number, row[columns["end"]])
+    if end < start:
+        raise FormatError(path, f"expected end >= start, got {start:g}..{end:g}", line=number)
+    speaker = row[columns["speaker"]].strip()
+    if not speaker:
+        raise FormatError(path, "expected a speaker name, got an empty cell", line=number)
+    i = columns.get("text")
+    text = row[i].strip() if i is not None and i < len(row) else ""
+    return Segment(start, end, speaker, text or None)
+
+
+def _time(path: Path, number: int, cell: str) -> float:
+    value = parse_time(cell)
+    if value is None or value < 0:
+        raise FormatError(path, f"expected a time in seconds or hh:mm:ss.mmm, got {cell!r}",
+                          line=number)
+    return value

@@ -6,9 +6,7 @@ Each annotation is a segment whose value is its text. Dependent tiers (translati
 tiers without annotations and talkover's ``events`` tiers are skipped. Annotations whose time
 slots carry no time (unaligned, between aligned ones) are skipped and counted in a warning.
 
-Writing (``-o result.eaf``): one tier per speaker (``TIER_ID`` and ``PARTICIPANT`` = the speaker),
-annotation values the transcript (empty without one), then the events on ``events`` tiers
-(linguistic type ``talkover-event``), labelled like ``interruption B>A``.
+The writer (``-o result.eaf``) is :mod:`talkover.export.eaf`.
 """
 
 from __future__ import annotations
@@ -17,17 +15,15 @@ import logging
 import xml.parsers.expat
 from pathlib import Path
 
-import pympi
-
-from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.formats.tiers import EVENTS_TIER, event_lanes, speaker_tiers
+from talkover.formats.stamp import stamps
+from talkover.formats.tiers import EVENT_TYPE_REF, EVENTS_TIER
+from talkover.optional import require
 from talkover.timeline import Segment, SpeakerTimeline
 
-__all__ = ["read_eaf", "write_eaf"]
+__all__ = ["read_eaf"]
 
 _log = logging.getLogger(__name__)
-EVENT_TYPE_REF = "talkover-event"
 
 
 def _validate(path: Path) -> None:
@@ -69,6 +65,7 @@ def _validate(path: Path) -> None:
             raise FormatError(path, f"expected a TIME_SLOT with id {ref!r}", line=line)
 
 
+@stamps('eaf')
 def read_eaf(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of an ELAN file (top-level tiers = speakers).
 
@@ -79,6 +76,7 @@ def read_eaf(path: str | Path) -> SpeakerTimeline:
     """
     path = Path(path)
     _validate(path)
+    pympi = require("pympi", package="pympi-ling", purpose="reading .eaf")
     try:
         eaf = pympi.Elan.Eaf(str(path))
     except Exception as exc:  # pympi raises many types; all mean a malformed file
@@ -100,26 +98,3 @@ def read_eaf(path: str | Path) -> SpeakerTimeline:
     if unaligned:
         _log.warning("%s: skipped %d annotation(s) without aligned times", path, unaligned)
     return SpeakerTimeline(tuple(segments), uri=path.stem)
-
-
-def _ms(seconds: float) -> int:
-    return int(round(seconds * 1000))
-
-
-def write_eaf(analysis: Analysis, path: str | Path) -> None:
-    """Write speakers and events as an ELAN 3.0 file."""
-    eaf = pympi.Elan.Eaf(author="talkover")
-    eaf.add_linguistic_type(EVENT_TYPE_REF)
-    for speaker, segments in speaker_tiers(analysis.timeline).items():
-        eaf.add_tier(speaker, part=speaker)
-        for s in segments:
-            if _ms(s.end_s) > _ms(s.start_s):
-                eaf.add_annotation(speaker, _ms(s.start_s), _ms(s.end_s), s.text or "")
-    for i, lane in enumerate(event_lanes(analysis.events, min_s=0.001)):
-        name = EVENTS_TIER if i == 0 else f"{EVENTS_TIER} {i + 1}"
-        eaf.add_tier(name, ling=EVENT_TYPE_REF)
-        for start, end, label in lane:
-            eaf.add_annotation(name, _ms(max(start, 0.0)), max(_ms(end), _ms(start) + 1), label)
-    if "default" in eaf.tiers and "default" not in analysis.timeline.speakers:
-        eaf.remove_tier("default")
-    pympi.Elan.to_eaf(str(path), eaf, pretty=True)

@@ -5,9 +5,7 @@ Reading: each cue is a segment. The speaker comes from a WebVTT voice tag ``<v N
 the previous cue's speaker, and a first cue without one is an error. Cue timing lines are checked
 line by line, so that errors name their line.
 
-Writing: ``-o x.vtt`` writes ``<v Name>`` voice tags and puts each event in a ``NOTE`` block
-before the cue it starts (``NOTE interruption B>A at 00:00:04.000``); ``-o x.srt`` writes a
-``Name:`` prefix (SRT has no comments, so it carries no events).
+The writers (``-o x.vtt``, ``-o x.srt``) are in :mod:`talkover.export.subtitles`.
 """
 
 from __future__ import annotations
@@ -15,16 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import srt as srt_lib
-import webvtt
-
-from talkover.analysis import Analysis
 from talkover.errors import FormatError
 from talkover.files import read_text
-from talkover.formats.tiers import event_label
+from talkover.formats.stamp import stamps
+from talkover.optional import require
 from talkover.timeline import Segment, SpeakerTimeline
 
-__all__ = ["read_vtt", "write_vtt", "format_vtt", "read_srt", "write_srt", "format_srt"]
+__all__ = ["read_vtt", "read_srt"]
 
 _VTT_TIME = r"(?:\d+:)?\d{2}:\d{2}\.\d{3}"
 _VTT_TIMING = re.compile(rf"^({_VTT_TIME})\s+-->\s+({_VTT_TIME})(\s.*)?$")
@@ -96,6 +91,7 @@ def _validate_vtt(path: Path) -> list[int]:
     return timings
 
 
+@stamps('vtt')
 def read_vtt(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a WebVTT file with speaker names.
 
@@ -107,6 +103,7 @@ def read_vtt(path: str | Path) -> SpeakerTimeline:
     path = Path(path)
     timings = _validate_vtt(path)
     try:
+        webvtt = require("webvtt", package="webvtt-py", purpose="reading .vtt")
         captions = webvtt.read(str(path)).captions
     except Exception as exc:  # webvtt-py raises its own error types
         raise FormatError(path, f"expected WebVTT ({type(exc).__name__}: {exc})") from None
@@ -117,6 +114,7 @@ def read_vtt(path: str | Path) -> SpeakerTimeline:
     return SpeakerTimeline(tuple(_segments(path, cues)), uri=path.stem)
 
 
+@stamps('srt')
 def read_srt(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of an SRT file with ``Name:`` prefixes.
 
@@ -127,6 +125,7 @@ def read_srt(path: str | Path) -> SpeakerTimeline:
     """
     path = Path(path)
     text = read_text(path)
+    srt_lib = require("srt", package="srt", purpose="reading .srt")
     try:
         subtitles = list(srt_lib.parse(text))
     except srt_lib.SRTParseError as exc:
@@ -142,45 +141,3 @@ def read_srt(path: str | Path) -> SpeakerTimeline:
         for i, s in enumerate(subtitles)
     ]
     return SpeakerTimeline(tuple(_segments(path, cues)), uri=path.stem)
-
-
-def _stamp(seconds: float, sep: str) -> str:
-    ms = round(seconds * 1000)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-def format_vtt(analysis: Analysis) -> str:
-    """WebVTT text: voice-tagged cues, events as NOTE blocks."""
-    blocks = ["WEBVTT"]
-    events = sorted(analysis.events, key=lambda e: e.start_s)
-    i = 0
-    for segment in analysis.timeline:
-        while i < len(events) and events[i].start_s <= segment.start_s:
-            e = events[i]
-            blocks.append(f"NOTE {event_label(e)} at {_stamp(e.start_s, '.')}")
-            i += 1
-        text = (segment.text or "").replace("-->", "->")
-        blocks.append(f"{_stamp(segment.start_s, '.')} --> {_stamp(segment.end_s, '.')}\n"
-                      f"<v {segment.speaker}>{text}")
-    blocks += [f"NOTE {event_label(e)} at {_stamp(e.start_s, '.')}" for e in events[i:]]
-    return "\n\n".join(blocks) + "\n"
-
-
-def write_vtt(analysis: Analysis, path: str | Path) -> None:
-    Path(path).write_text(format_vtt(analysis), encoding="utf-8")
-
-
-def format_srt(analysis: Analysis) -> str:
-    """SRT text with a ``Name:`` prefix on each cue."""
-    blocks = [
-        f"{n}\n{_stamp(s.start_s, ',')} --> {_stamp(s.end_s, ',')}\n{s.speaker}: {s.text or ''}"
-        for n, s in enumerate(analysis.timeline, start=1)
-    ]
-    return "\n\n".join(blocks) + "\n" if blocks else ""
-
-
-def write_srt(analysis: Analysis, path: str | Path) -> None:
-    Path(path).write_text(format_srt(analysis), encoding="utf-8")

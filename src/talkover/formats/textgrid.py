@@ -8,34 +8,28 @@ is: a tier ``SPK - words`` is speaker ``SPK`` (one segment a word), ``SPK - phon
 The long and short text formats are read, in UTF-8 or UTF-16 (Praat's choice for non-ASCII
 text), with LF or CRLF line ends.
 
-Writing (``-o result.TextGrid``): the long text format, one interval tier per speaker (labels:
-the transcript, or ``speech``), then the events on ``events`` interval tiers (``events``,
-``events 2``... as many as needed so that intervals do not overlap), labelled like
-``interruption B>A``; a switch spans the silence before it.
+The writer (``-o result.TextGrid``) is :mod:`talkover.export.textgrid`.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-from praatio import textgrid as praat_textgrid
-from praatio.data_classes.interval_tier import IntervalTier
-from praatio.utilities.constants import Interval
-
-from talkover.analysis import Analysis
 from talkover.errors import FormatError
 from talkover.files import read_text
-from talkover.formats.tiers import EVENTS_TIER, event_lanes, speaker_tiers
+from talkover.formats.stamp import stamps
+from talkover.formats.tiers import EVENTS_TIER
+from talkover.optional import require
 from talkover.timeline import Segment, SpeakerTimeline
 
-__all__ = ["read_textgrid", "write_textgrid"]
+__all__ = ["read_textgrid"]
 
 _NUMERIC_KEYS = {"xmin", "xmax", "time", "number"}
 _HEADER = re.compile(r"^\s*(tiers\? <(exists|absent)>|\w+ \[\s*\d*\s*\]:)\s*$")
 _SIZE = re.compile(r"^\s*\w+: size = (?P<value>.*)$")
 _PAIR = re.compile(r"^\s*(?P<key>\w[\w ]*?) = (?P<value>.*)$")
-_TEXT_FALLBACK = "speech"
 #: Labels that mark speech without a transcript (Praat's "To TextGrid (silences)" writes
 #: sounding/silent): read as segments without text; "silent" intervals are no speech.
 NO_TEXT_LABELS = frozenset({"speech", "sounding", "xxx"})
@@ -97,6 +91,7 @@ def _is_number(value: str) -> bool:
     return True
 
 
+@stamps('textgrid')
 def read_textgrid(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a TextGrid (interval tiers = speakers).
 
@@ -107,14 +102,15 @@ def read_textgrid(path: str | Path) -> SpeakerTimeline:
     """
     path = Path(path)
     _validate(path, _decode(path))
+    praatio = _praatio()
     try:
-        grid = praat_textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
+        grid = praatio.textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
     except Exception as exc:  # praatio raises many types; all mean a malformed file
         reason = f"{type(exc).__name__}: {exc}"
         raise FormatError(path, f"expected a Praat TextGrid ({reason})") from None
     segments = []
     for tier in grid.tiers:
-        if not isinstance(tier, IntervalTier) or tier.name.startswith(EVENTS_TIER):
+        if tier.tierType != "IntervalTier" or tier.name.startswith(EVENTS_TIER):
             continue
         aligner = _MFA_TIER.match(tier.name)
         if aligner and aligner["kind"] == "phones":
@@ -129,22 +125,7 @@ def read_textgrid(path: str | Path) -> SpeakerTimeline:
     return SpeakerTimeline(tuple(segments), duration_s=float(grid.maxTimestamp), uri=path.stem)
 
 
-def _grid(analysis: Analysis) -> praat_textgrid.Textgrid:
-    grid = praat_textgrid.Textgrid()
-    end = max(analysis.duration_s, max((e.end_s for e in analysis.events), default=0.0))
-    for speaker, segments in speaker_tiers(analysis.timeline).items():
-        entries = [Interval(s.start_s, s.end_s, s.text or _TEXT_FALLBACK) for s in segments]
-        grid.addTier(IntervalTier(speaker, entries, 0.0, end))
-    for i, lane in enumerate(event_lanes(analysis.events, min_s=0.001)):
-        name = EVENTS_TIER if i == 0 else f"{EVENTS_TIER} {i + 1}"
-        entries = [Interval(max(a, 0.0), b, label) for a, b, label in lane]
-        grid.addTier(IntervalTier(name, entries, 0.0, max([end, *(b for _, b, _ in lane)])))
-    return grid
-
-
-def write_textgrid(analysis: Analysis, path: str | Path) -> None:
-    """Write speakers and events as a long-format UTF-8 TextGrid."""
-    grid = _grid(analysis)
-    grid.save(str(path), format="long_textgrid", includeBlankSpaces=True,
-              minTimestamp=0.0, maxTimestamp=grid.maxTimestamp or analysis.duration_s,
-              reportingMode="silence")
+def _praatio() -> Any:
+    """The praatio package with its ``textgrid`` module loaded."""
+    require("praatio.textgrid", package="praatio", purpose="reading .TextGrid")
+    return require("praatio", package="praatio", purpose="reading .TextGrid")

@@ -22,6 +22,7 @@ from typing import Any
 
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
 __all__ = ["read_whisperx", "looks_like_whisperx"]
@@ -103,6 +104,7 @@ def _segment(path: Path, where: str, row: object) -> Segment:
     return Segment(start, end, speaker, text, words)
 
 
+@stamps('whisperx')
 def read_whisperx(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a WhisperX transcript or pyannote-style diarization JSON.
 

@@ -17,18 +17,27 @@ from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.events.types import SIMULTANEOUS_TYPES
 from talkover.report.text import display_name
 
 __all__ = ["write_timeline_figure", "EVENT_COLORS"]
 
-#: Colours shared with the HTML report.
+#: Colours shared with the HTML report (Okabe-Ito hues darkened to 4.5:1 on white; the
+#: markers also differ by shape, as on the page).
 EVENT_COLORS = {
-    "interruption": "#c92a2a",
-    "failed_interruption": "#b93d0c",
-    "backchannel": "#2b7a38",
-    "overlap": "#7048e8",
+    "interruption": "#b84700",
+    "failed_interruption": "#0a6aa8",
+    "backchannel": "#00795a",
+    "overlap": "#a8447f",
     "switch": "#5f676f",
+}
+#: (matplotlib marker, size, hollow) per type: the page's shapes.
+_MARKERS = {
+    "interruption": ("v", 36, False),
+    "failed_interruption": ("v", 36, True),
+    "backchannel": ("o", 26, False),
+    "overlap": ("D", 22, False),
+    "switch": ("|", 40, False),
 }
 _SPEAKER_COLORS = ("#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
                    "#74c0fc", "#ced4da", "#e599f7", "#ffd43b")
@@ -53,14 +62,14 @@ def write_timeline_figure(analysis: Analysis, path: str | Path, *, dpi: int = 15
         raise FormatError(path, f"unknown figure format {path.suffix!r}; expected .png or .svg")
     from matplotlib.figure import Figure
 
-    speakers = [s.id for s in analysis.speakers]
+    speakers = [s.speaker for s in analysis.speakers]
     lanes = max(1, len(speakers))
     fig = Figure(figsize=(12, 1.4 + 0.55 * lanes + 0.5 + 0.45 * lanes), layout="constrained")
     grid = fig.add_gridspec(2, 2, height_ratios=[1.4 + 0.55 * lanes, 0.5 + 0.45 * lanes])
     _draw_timeline(fig.add_subplot(grid[0, :]), analysis, speakers)
     _draw_matrix(fig.add_subplot(grid[1, 0]), analysis, speakers, ("interruption",),
                  "Interruptions (row over column)")
-    _draw_matrix(fig.add_subplot(grid[1, 1]), analysis, speakers, OVERLAP_EVENT_TYPES,
+    _draw_matrix(fig.add_subplot(grid[1, 1]), analysis, speakers, SIMULTANEOUS_TYPES,
                  "All overlapping events (row over column)")
     fig.savefig(path, format=kind, dpi=dpi, metadata=_metadata(analysis, kind))
 
@@ -79,16 +88,18 @@ def _draw_timeline(ax: Any, analysis: Analysis, speakers: list[str]) -> None:
         bars = [(s.start_s, s.duration_s) for s in analysis.timeline if s.speaker == speaker]
         ax.broken_barh(bars, (lane_of[speaker] - 0.3, 0.6),
                        facecolors=_SPEAKER_COLORS[i % len(_SPEAKER_COLORS)], gid=f"lane-{i}")
-    for kind in ("switch", *OVERLAP_EVENT_TYPES):
+    for kind in ("switch", *SIMULTANEOUS_TYPES):
         chosen = [e for e in analysis.events if e.type == kind]
         if not chosen:
             continue
         x = [e.start_s for e in chosen]
         y = [lane_of[e.by] + 0.42 for e in chosen]
-        marker, size = ("|", 40) if kind == "switch" else ("v", 36)
-        ax.scatter(x, y, marker=marker, s=size, c=EVENT_COLORS[kind], zorder=3,
-                   label=kind.replace("_", " "), linewidths=1.2 if kind == "switch" else 0.4,
-                   edgecolors="white" if kind != "switch" else None)
+        marker, size, hollow = _MARKERS[kind]
+        color = EVENT_COLORS[kind]
+        ax.scatter(x, y, marker=marker, s=size, zorder=3, label=kind.replace("_", " "),
+                   c="white" if hollow else color,
+                   linewidths=1.4 if hollow or kind == "switch" else 0.4,
+                   edgecolors=color if hollow else ("white" if kind != "switch" else None))
     ax.set_yticks(range(lanes), [display_name(analysis, s) for s in reversed(speakers)])
     ax.set_ylim(-0.7, lanes - 0.3 + 0.35)
     ax.set_xlim(0, max(analysis.duration_s, 1e-3))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from talkover.events.types import FLOOR_TAKING_TYPES, Event
-from talkover.turns.ipus import IPU, ipus_by_speaker
+from talkover.units.ipus import IPU, ipus_by_speaker
 
 __all__ = ["Turn", "build_turns"]
 

@@ -1,0 +1,88 @@
+"""The ``-o`` registry: an analysis written in the format its file extension names.
+
+``.json`` talkover's JSON; ``.rttm``, ``.TextGrid``, ``.eaf``, ``.cha``, ``.vtt``, ``.srt``;
+``.csv`` the segments, a name ending in ``events.csv`` (``events.csv``,
+``call.events.csv``) the event list and one ending in ``speakers.csv`` the speakers table;
+``.html`` the interactive report, ``.png``/``.svg`` the static figure and ``.txt`` the
+readable summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from talkover.analysis import Analysis
+from talkover.errors import FormatError
+from talkover.export.cha import write_cha
+from talkover.export.eaf import write_eaf
+from talkover.export.events_csv import write_events_csv
+from talkover.export.json import write_json
+from talkover.export.segments_csv import write_segments_csv
+from talkover.export.speakers_csv import write_speakers_csv
+from talkover.export.subtitles import write_srt, write_vtt
+from talkover.export.textgrid import write_textgrid
+from talkover.files import writing
+from talkover.formats.rttm import write_rttm
+from talkover.report.writers import write_figure, write_html, write_summary
+
+__all__ = ["OUTPUT_WRITERS", "write_output", "output_format"]
+
+
+def _write_csv(analysis: Analysis, path: Path) -> None:
+    """``*events.csv``: the event list; ``*speakers.csv``: the speakers table; any other
+    ``.csv``: the segments."""
+    name = Path(path).name.lower()
+    if name.endswith("events.csv"):
+        write_events_csv(analysis, path)
+    elif name.endswith("speakers.csv"):
+        write_speakers_csv(analysis, path)
+    else:
+        write_segments_csv(analysis, path)
+
+
+OUTPUT_WRITERS: dict[str, Callable[[Analysis, Path], None]] = {
+    ".json": write_json,
+    ".rttm": lambda analysis, path: write_rttm(analysis.timeline, path),
+    ".csv": _write_csv,
+    ".textgrid": write_textgrid,
+    ".eaf": write_eaf,
+    ".cha": write_cha,
+    ".vtt": write_vtt,
+    ".srt": write_srt,
+    ".html": write_html,
+    ".png": write_figure,
+    ".svg": write_figure,
+    ".txt": write_summary,
+}
+
+
+def output_format(path: str | Path) -> Callable[[Analysis, Path], None]:
+    """The writer the extension of ``path`` names.
+
+    Raises
+    ------
+    FormatError
+        The extension names no output format (the message lists the known ones).
+    """
+    writer = OUTPUT_WRITERS.get(Path(path).suffix.lower())
+    if writer is None:
+        known = ", ".join(sorted(OUTPUT_WRITERS))
+        raise FormatError(path, f"unknown output format {Path(path).suffix!r}; expected {known}")
+    return writer
+
+
+def write_output(analysis: Analysis, path: str | Path) -> None:
+    """Write an analysis in the format the extension names.
+
+    Raises
+    ------
+    FormatError
+        The extension names no output format.
+    OutputError
+        The file cannot be written (missing folder, no permission, ...).
+    """
+    path = Path(path)
+    writer = output_format(path)
+    with writing(path):
+        writer(analysis, path)
