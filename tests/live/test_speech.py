@@ -9,7 +9,7 @@ from talkover.diarize.segmentation import FRAME_SIZE_SAMPLES, FRAME_STEP_SAMPLES
 from talkover.live.activity import SEGMENTATION_GRID, VAD_GRID
 from talkover.live.speech import Smoothing, SpeechTrack
 from talkover.multichannel import MultichannelConfig
-from talkover.multichannel.pipeline import _close_gaps, _drop_short
+from talkover.multichannel.pipeline import _close_pauses, _drop_short
 from talkover.multichannel.vad import VAD_HOP_S
 
 
@@ -48,7 +48,7 @@ def test_same_as_the_multichannel_masks() -> None:
     rules = Smoothing(min_burst=5, bridge=31, min_speech=6)
     for _ in range(30):
         mask = np.repeat(rng.random(80) < 0.5, rng.integers(1, 12, 80))
-        expected = _drop_short(_close_gaps(_drop_short(mask, 5), 31), 6)
+        expected = _drop_short(_close_pauses(_drop_short(mask, 5), 31), 6)
         edges = np.diff(np.r_[0, expected.astype(np.int8), 0])
         runs = list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(),
                         strict=True))
@@ -83,7 +83,8 @@ def test_rules_in_frames() -> None:
     assert Smoothing.for_diarizer(SEGMENTATION_GRID) == Smoothing(min_burst=0, bridge=6,
                                                                  min_speech=12)
     config = MultichannelConfig()
-    rules = Smoothing.for_channels(min_burst_s=config.min_burst_s, min_gap_s=config.min_gap_s,
-                                   min_speech_s=config.min_speech_s, hop_s=VAD_HOP_S)
+    rules = Smoothing.for_channels(min_burst_s=config.min_burst_s,
+                                   min_pause_s=config.min_pause_s,
+                                   min_segment_s=config.min_segment_s, hop_s=VAD_HOP_S)
     assert rules == Smoothing(min_burst=5, bridge=31, min_speech=6)
     assert VAD_GRID.start_s(10) == 10 * VAD_HOP_S

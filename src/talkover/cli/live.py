@@ -138,7 +138,7 @@ def _list_devices() -> int:
 
 def _check_flags(args: argparse.Namespace) -> tuple[str, ...] | None:
     """Refuse flag combinations that cannot work; return the --channels names."""
-    from talkover.formats import OUTPUT_WRITERS
+    from talkover.outputs import OUTPUT_WRITERS
 
     if args.speed is not None and args.from_file is None:
         raise ConfigError("--speed applies to --from FILE (a microphone runs in real time)")
@@ -301,8 +301,8 @@ def _on_interrupt(stop: threading.Event, stack: ExitStack) -> None:
 def _record(args: argparse.Namespace, result: Any, diarizer: Any, config: Any,
             profiles: tuple[Any, ...], names: tuple[str, ...] | None) -> Any:
     """Save the audio, analyse it offline, write the outputs; the comparison (or None)."""
-    from talkover.formats import OUTPUT_WRITERS
     from talkover.live.record import analyze_recording, compare_counts, save_wav, write_analysis
+    from talkover.outputs import output_format
 
     wavs = [o for o in args.output if Path(o).suffix.lower() == ".wav"]
     for wav in wavs:
@@ -311,7 +311,7 @@ def _record(args: argparse.Namespace, result: Any, diarizer: Any, config: Any,
         return None
     analysis = analyze_recording(
         result.waveforms(), diarizer=diarizer, config=config, profiles=profiles,
-        channel_names=names, input_path=wavs[0] if wavs else None,
+        channel_names=names, wav_path=wavs[0] if wavs else None,
     )
     comparison = compare_counts(result, analysis)
     for out in args.output:
@@ -319,7 +319,7 @@ def _record(args: argparse.Namespace, result: Any, diarizer: Any, config: Any,
         if suffix == ".txt":
             write_analysis(analysis, out, writer=_summary_writer(comparison))
         elif suffix != ".wav":
-            write_analysis(analysis, out, writer=OUTPUT_WRITERS[suffix])
+            write_analysis(analysis, out, writer=output_format(out))
     return comparison
 
 

@@ -59,8 +59,8 @@ class ChannelActivity:
         self.names = tuple(names)
         self.config = config or MultichannelConfig()
         self.smoothing = Smoothing.for_channels(
-            min_burst_s=self.config.min_burst_s, min_gap_s=self.config.min_gap_s,
-            min_speech_s=self.config.min_speech_s, hop_s=VAD_HOP_S,
+            min_burst_s=self.config.min_burst_s, min_pause_s=self.config.min_pause_s,
+            min_segment_s=self.config.min_segment_s, hop_s=VAD_HOP_S,
         )
         self._model = load_vad()
         self._model.reset_states()

@@ -24,7 +24,7 @@ import numpy as np
 
 from talkover.analysis import Analysis
 from talkover.config import EventConfig
-from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.events.types import SIMULTANEOUS_TYPES
 from talkover.files import writing
 from talkover.io.waveform import SAMPLE_RATE_HZ
 from talkover.live.session import SessionResult
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Event types the comparison counts.
-COMPARED_TYPES = (*OVERLAP_EVENT_TYPES, "switch")
+COMPARED_TYPES = (*SIMULTANEOUS_TYPES, "switch")
 
 
 @contextmanager
@@ -80,14 +80,15 @@ def analyze_recording(
     config: EventConfig,
     profiles: Sequence[VoiceProfile] = (),
     channel_names: Sequence[str] | None = None,
-    input_path: str | None = None,
+    wav_path: str | None = None,
 ) -> Analysis:
-    """The offline analysis of a session's audio, as ``talkover analyze`` makes it.
+    """The offline analysis of a session's audio: :func:`talkover.analyze` of the saved
+    recording (or of the audio itself when it was not saved).
 
     Parameters
     ----------
     samples
-        Float audio ``(channels, num_samples)`` at 16 kHz.
+        Float audio ``(channels, num_samples)`` at 16 kHz (what was saved to ``wav_path``).
     diarizer
         The live session's (its models are loaded already); ``None`` with ``channel_names``.
     profiles
@@ -95,38 +96,23 @@ def analyze_recording(
     channel_names
         One name per channel (``--channels``): per-channel voice activity instead of
         diarization.
-    input_path
+    wav_path
         The saved recording, when it was saved (the analysis names it, reports play it).
     """
-    from talkover.analysis import analyze_timeline
-    from talkover.cast import Cast
+    from talkover import Channels, analyze
     from talkover.io import Waveform
 
     if channel_names is not None:
+        if wav_path is not None:
+            return analyze(Channels(wav_path, tuple(channel_names)), config=config)
         from talkover.multichannel import diarize_channels
 
-        waveforms = [Waveform(row, SAMPLE_RATE_HZ, input_path) for row in samples]
-        timeline = diarize_channels(waveforms, channel_names, uri=_uri(input_path))
-        return analyze_timeline(timeline, config=config, input_path=input_path,
-                                media_path=input_path, source="channels")
-    from talkover.pipeline import diarize_waveform
-    from talkover.voices import VoiceEmbedder, identify_speakers
-
-    waveform = Waveform(samples.mean(axis=0).astype(np.float32), SAMPLE_RATE_HZ, input_path)
-    timeline = diarize_waveform(waveform, diarizer=diarizer)
-    timeline = type(timeline)(timeline.segments, duration_s=timeline.duration_s,
-                              uri=_uri(input_path))
-    cast = None
-    if profiles:
-        embedder = VoiceEmbedder(diarizer.embedding_model if diarizer else None)
-        matches = identify_speakers(waveform, timeline, profiles, embedder=embedder)
-        cast = Cast().with_voice_matches(matches, enrolled=[p.name for p in profiles])
-    return analyze_timeline(timeline, config=config, input_path=input_path,
-                            media_path=input_path, cast=cast, source="diarization")
-
-
-def _uri(path: str | None) -> str:
-    return Path(path).stem if path else "live"
+        waveforms = [Waveform(row, SAMPLE_RATE_HZ) for row in samples]
+        return analyze(diarize_channels(waveforms, channel_names, uri="live"), config=config)
+    source = wav_path if wav_path is not None else Waveform(
+        samples.mean(axis=0).astype(np.float32), SAMPLE_RATE_HZ)
+    return analyze(source, diarizer=diarizer, config=config, voices=tuple(profiles),
+                   uri=None if wav_path is not None else "live")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +179,7 @@ def compare_counts(result: SessionResult, analysis: Analysis) -> Comparison:
 
 def _offline_names(analysis: Analysis) -> dict[str, str]:
     """Offline speaker id -> the name the analysis gives it (enrolled voices), else the id."""
-    return {s.id: (s.name or s.id) for s in analysis.speakers}
+    return {s.speaker: (s.name or s.speaker) for s in analysis.speakers}
 
 
 def _count(keys: Iterator[tuple[str, str, str]] | Sequence) -> dict[tuple[str, str, str], int]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from talkover.cleanup import MIN_SPEECH_S
+from talkover.cleanup import MIN_ISLAND_S
 from talkover.live.activity import FrameGrid
 
 __all__ = ["Smoothing", "SpeechTrack", "SpeechUpdate"]
@@ -53,23 +53,23 @@ class Smoothing:
         *,
         min_duration_off_s: float = 0.1,
         min_duration_on_s: float = 0.1,
-        min_speech_s: float = MIN_SPEECH_S,
+        min_island_s: float = MIN_ISLAND_S,
     ) -> Smoothing:
         """The diarizer's reconstruction (bridge gaps < ``min_duration_off_s``, drop segments
         < ``min_duration_on_s``) followed by :func:`talkover.cleanup.clean_timeline` (drop
-        islands < ``min_speech_s``), in frames of ``grid``."""
+        islands < ``min_island_s``), in frames of ``grid``."""
         bridge = _frames_at_least(min_duration_off_s, grid.step_s)
-        keep = _frames_at_least(max(min_duration_on_s, min_speech_s), grid.step_s)
+        keep = _frames_at_least(max(min_duration_on_s, min_island_s), grid.step_s)
         return cls(min_burst=0, bridge=bridge, min_speech=keep)
 
     @classmethod
     def for_channels(
-        cls, *, min_burst_s: float, min_gap_s: float, min_speech_s: float, hop_s: float
+        cls, *, min_burst_s: float, min_pause_s: float, min_segment_s: float, hop_s: float
     ) -> Smoothing:
         """:func:`talkover.multichannel.pipeline.speech_masks`' rules (rounded to windows as
         it rounds them)."""
-        return cls(min_burst=round(min_burst_s / hop_s), bridge=round(min_gap_s / hop_s),
-                   min_speech=round(min_speech_s / hop_s))
+        return cls(min_burst=round(min_burst_s / hop_s), bridge=round(min_pause_s / hop_s),
+                   min_speech=round(min_segment_s / hop_s))
 
 
 def _frames_at_least(seconds: float, step_s: float) -> int:

@@ -46,7 +46,7 @@ from talkover.events.types import FLOOR_TAKING_TYPES
 from talkover.live.activity import ActivityChunk, FrameGrid
 from talkover.live.speech import Smoothing, SpeechTrack, SpeechUpdate
 from talkover.timeline import Segment, SpeakerTimeline
-from talkover.turns import IPU
+from talkover.units import IPU, Units, ipus_by_speaker
 
 __all__ = ["Alert", "FloorChange", "LiveEvent", "Decision", "FloorSnapshot", "FloorTracker"]
 
@@ -345,7 +345,7 @@ class FloorTracker:
         else:
             if not _classifiable(unit, holder):
                 return False
-            event = detect_events([holder.ipu(), unit.ipu()], self.config)[-1]
+            event = detect_events(_units([holder.ipu(), unit.ipu()]), self.config)[-1]
             if (event.type in ("interruption", "failed_interruption") and not unit.alerted
                     and self._watched(unit.speaker, holder.speaker)):
                 self._alert(unit, holder.speaker, decisions)
@@ -374,7 +374,7 @@ class FloorTracker:
         context.sort(key=self._first_ended)
         start = min(v.start_s for v in context)
         ipus = [v.ipu(start_s=start) for v in context] + [unit.ipu()]
-        last = detect_events(ipus, self.config)[-1:]
+        last = detect_events(_units(ipus), self.config)[-1:]
         if last and last[0].by == unit.speaker and last[0].start_s == unit.start_s:
             return last[0]
         return None
@@ -460,6 +460,12 @@ def _first(units: Iterable[_Unit]) -> _Unit | None:
         if len(level) > 1 and not all(u.owner.rank_final for u in level):
             return None
     return min(tied, key=lambda u: u.owner.rank, default=None)
+
+
+def _units(ipus: list[IPU]) -> Units:
+    """``ipus`` (in onset order) as the :class:`~talkover.units.Units` detect_events reads."""
+    return Units(SpeakerTimeline(()), 0.0, tuple(ipus), ipus_by_speaker(ipus),
+                 [u.start_s for u in ipus])
 
 
 def _round_ms(x: float) -> float:
