@@ -73,7 +73,14 @@ def test_speed_must_be_a_number_of_times() -> None:
         FileSource(_tone(0.1), speed=-1)
 
 
-@pytest.mark.skipif(bool(list_input_devices()), reason="this machine has an audio input")
+def _has_device() -> bool:
+    try:
+        return bool(list_input_devices())
+    except DeviceError:  # PortAudio itself is missing: the error says so
+        return False
+
+
+@pytest.mark.skipif(_has_device(), reason="this machine has an audio input")
 def test_no_input_device_is_a_clear_error() -> None:
     with pytest.raises(DeviceError, match="no audio input device found") as info:
         MicrophoneSource()
