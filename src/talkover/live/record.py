@@ -130,8 +130,9 @@ class CountRow:
 class Comparison:
     """Live counts against the offline analysis of the same recording.
 
-    ``mapping``: live speaker -> offline speaker (the live speakers left unmapped keep their
-    names); ``rows`` per type and pair; ``totals`` per type as ``(live, offline)``.
+    ``mapping``: live speaker -> offline speaker (a live speaker the mapping left out, as when
+    live heard more speakers, is ``live:NAME``); ``rows`` per type and pair; ``totals`` per
+    type as ``(live, offline)``.
     """
 
     mapping: tuple[tuple[str, str], ...]
@@ -161,6 +162,8 @@ def compare_counts(result: SessionResult, analysis: Analysis) -> Comparison:
         and len(result.timeline) else {}
     names = _offline_names(analysis)
     mapping = {live: names.get(off, off) for live, off in mapping.items()}
+    for live in result.speakers:  # left unmapped: kept apart from offline names
+        mapping.setdefault(live, f"live:{live}")
     live = _count((e.event.type, mapping.get(e.event.by, e.event.by),
                    mapping.get(e.event.of, e.event.of)) for e in result.events)
     offline = _count((e.type, names.get(e.by, e.by), names.get(e.of, e.of))

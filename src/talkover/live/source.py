@@ -40,8 +40,10 @@ __all__ = [
 
 #: Length of the blocks a source delivers (seconds).
 BLOCK_S = 0.1
-#: How far the consumer may fall behind before blocks are dropped (seconds of audio).
-QUEUE_S = 2.0
+#: How far the consumer may fall behind before blocks are dropped (seconds of audio): long
+#: enough to ride out the machine being busy elsewhere for a few seconds (a 30-minute run at
+#: --speed 1 on a shared 2-core machine once fell 3.1 s behind), 160 kB a channel.
+QUEUE_S = 10.0
 
 
 class DeviceError(InputError):

@@ -63,7 +63,7 @@ def _clock(t_s: float) -> str:
     return f"{minutes:02d}:{seconds:02d}"
 
 
-def render_snapshot(snapshot: FloorSnapshot, *, width: int = 60) -> RenderableType:
+def render_snapshot(snapshot: FloorSnapshot, *, width: int = 48) -> RenderableType:
     """The view of one snapshot: lanes, floor, shares, counts, alert."""
     end_s = max(snapshot.t_s, snapshot.span_s)
     start_s = end_s - snapshot.span_s
@@ -71,10 +71,10 @@ def render_snapshot(snapshot: FloorSnapshot, *, width: int = 60) -> RenderableTy
     made, received = _interruption_counts(snapshot)
     table = Table(box=None, expand=False, pad_edge=False, padding=(0, 1))
     table.add_column("speaker", no_wrap=True)
-    table.add_column(f"last {snapshot.span_s:.0f} s", no_wrap=True)
-    table.add_column("talk", justify="right")
-    table.add_column("interrupted", justify="right")
-    table.add_column("was interrupted", justify="right")
+    table.add_column(f"last {snapshot.span_s:.0f} s", no_wrap=True, min_width=width)
+    table.add_column("talk", justify="right", no_wrap=True)
+    table.add_column("interrupted", justify="right", no_wrap=True)
+    table.add_column("was interrupted", justify="right", no_wrap=True)
     for i, name in enumerate(snapshot.speakers):
         colour = COLOURS[i % len(COLOURS)]
         label = f"{name} (you)" if name == snapshot.watch else name
