@@ -89,6 +89,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.list_devices:
         return _list_devices()
+    try:
+        return _session(args)
+    except KeyboardInterrupt:  # before the session listens, or a second Ctrl-C
+        print("\ntalkover live: aborted", file=sys.stderr)
+        return 130
+
+
+def _session(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     names = _check_flags(args)
     for path in [*args.output, *([args.log] if args.log else [])]:

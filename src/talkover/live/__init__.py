@@ -16,9 +16,31 @@ The modules, in data-flow order::
     session    run_session(): the loop -> SessionResult
     record     the audio, the offline analysis of it, live vs offline counts
 
-Importing this package loads no model and does not import torch.
+Importing this package loads no model and does not import torch: the names below load on
+first use.
+
+>>> from talkover.live import FileSource, StreamingDiarizer, run_session  # doctest: +SKIP
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 from talkover.live.clock import Clock, RealClock, SimulatedClock
 
-__all__ = ["Clock", "RealClock", "SimulatedClock"]
+_LAZY = {
+    "FileSource": "source", "MicrophoneSource": "source", "list_input_devices": "source",
+    "StreamingDiarizer": "stream", "StreamConfig": "stream", "TrackingConfig": "speakers",
+    "ChannelActivity": "channels", "FloorTracker": "tracker", "Alert": "tracker",
+    "FloorChange": "tracker", "LiveEvent": "tracker", "run_session": "session",
+    "SessionResult": "session",
+}
+
+__all__ = ["Clock", "RealClock", "SimulatedClock", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"talkover.live.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -141,17 +141,19 @@ def run_session(
     cpu0 = time.process_time()
     max_lag = 0.0
     received = 0
-    for block in source.blocks(stop):
-        blocks.append(to_int16(block.samples))
-        received += block.samples.shape[1]
-        for chunk in pipeline.push(block.samples):
+    try:
+        for block in source.blocks(stop):
+            blocks.append(to_int16(block.samples))
+            received += block.samples.shape[1]
+            for chunk in pipeline.push(block.samples):
+                _publish(tracker.update(chunk), tracker, chunk.decided_s, source, observers)
+            max_lag = max(max_lag, _lag(source, block))
+        end_s = received / SAMPLE_RATE_HZ
+        for chunk in pipeline.flush():
             _publish(tracker.update(chunk), tracker, chunk.decided_s, source, observers)
-        max_lag = max(max_lag, _lag(source, block))
-    end_s = received / SAMPLE_RATE_HZ
-    for chunk in pipeline.flush():
-        _publish(tracker.update(chunk), tracker, chunk.decided_s, source, observers)
-    _publish(tracker.finish(end_s), tracker, end_s, source, observers)
-    pipeline.close()
+        _publish(tracker.finish(end_s), tracker, end_s, source, observers)
+    finally:
+        pipeline.close()
     samples = (np.concatenate(blocks, axis=1) if blocks
                else np.zeros((source.num_channels, 0), np.int16))
     return SessionResult(
