@@ -310,7 +310,8 @@ class MicrophoneSource:
     Raises
     ------
     DeviceError
-        From :func:`resolve_device`, at construction (before any model loads).
+        At construction (before any model loads): from :func:`resolve_device`, or the device
+        cannot be opened (rate, channels, permission).
     """
 
     def __init__(
@@ -327,6 +328,7 @@ class MicrophoneSource:
         self.clock: Clock = RealClock()
         self.overflows = 0
         self._queue = _BlockQueue(num_channels=num_channels, capacity=round(queue_s / block_s))
+        self._open().close()  # refused now (rate, channels, permission), before models load
 
     @property
     def dropped_blocks(self) -> int:
@@ -344,10 +346,18 @@ class MicrophoneSource:
 
         return callback
 
-    def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
+    def _open(self) -> Any:
+        """An input stream on the device (not started).
+
+        Raises
+        ------
+        DeviceError
+            PortAudio refuses: the rate or channels are not supported, or the system does not
+            let this program use the microphone.
+        """
         sd = _sounddevice()
         try:
-            stream = sd.InputStream(
+            return sd.InputStream(
                 samplerate=SAMPLE_RATE_HZ, blocksize=self.block_samples,
                 device=self.device.index, channels=self.num_channels, dtype="float32",
                 callback=self._callback(),
@@ -359,6 +369,9 @@ class MicrophoneSource:
                 f"microphone (system privacy settings, the 'audio' group on Linux) and that no "
                 f"other program holds it{_rate_hint(self.device)}"
             ) from None
+
+    def blocks(self, stop: threading.Event) -> Iterator[AudioBlock]:
+        stream = self._open()
         self.clock = RealClock()
         with stream:
             yield from self._queue.drain(stop)
