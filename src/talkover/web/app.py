@@ -23,13 +23,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from talkover.batch import Executor
 from talkover.errors import ConfigError
 from talkover.web.errors import ApiError
-from talkover.web.reviews import ReviewRegistry
+from talkover.web.reviews import ReviewGone, ReviewRegistry
 from talkover.web.routers import exports, pages, recordings, review
 from talkover.web.security import GuardMiddleware, HostPolicy, is_loopback
 from talkover.web.service import StoreService
 from talkover.web.uploads import remove_leftovers
 
-__all__ = ["create_app", "AppSettings", "ApiError", "new_token"]
+__all__ = ["create_app", "AppSettings", "ApiError", "new_token", "end_streams",
+           "startup_error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def create_app(
     workers: int = 1,
     executor: Callable[[], Executor] | None = None,
     allow_hosts: Iterable[str] = (),
+    on_started: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The app serving the store at ``store_path`` (created when missing).
 
@@ -73,7 +75,10 @@ def create_app(
     executor
         Makes the executor instead (tests, Ray).
     allow_hosts
-        More Host names to answer to (a reverse proxy's name).
+        More Host names to answer to (a reverse proxy's name), ``NAME`` (any port) or
+        ``NAME:PORT``.
+    on_started
+        Called once the store is open and its jobs resumed (``talkover serve`` prints its URL).
 
     Raises
     ------
@@ -93,14 +98,24 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = StoreService(path, workers=workers, executor=executor)
-        service.start()
-        remove_leftovers(path / "media")
-        app.state.service = service
-        app.state.reviews = ReviewRegistry(path)
-        try:
+        reviews: ReviewRegistry | None = None
+        try:  # whatever fails at start, the store (its lock) and the workers are let go
+            try:
+                service.start()
+                remove_leftovers(path / "media")
+                reviews = ReviewRegistry(path)
+            except BaseException as exc:
+                app.state.startup_error = exc
+                raise
+            app.state.service = service
+            app.state.reviews = reviews
+            if on_started is not None:
+                on_started()
             yield
         finally:
-            app.state.reviews.close()
+            service.end_streams()
+            if reviews is not None:
+                reviews.close()
             service.stop()
 
     app = FastAPI(title="talkover", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -116,12 +131,30 @@ def create_app(
     return app
 
 
+def end_streams(app: FastAPI) -> None:
+    """End the app's open event streams (the server is stopping). Safe from a signal
+    handler; nothing to do before the app has started."""
+    service = getattr(app.state, "service", None)
+    if service is not None:
+        service.end_streams()
+
+
+def startup_error(app: FastAPI) -> BaseException | None:
+    """What made the app's start fail (opening the store...), if anything."""
+    return getattr(app.state, "startup_error", None)
+
+
 def _errors(app: FastAPI) -> None:
     """Every error as ``{"error": message}``."""
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(ReviewGone)
+    async def review_gone(request: Request, exc: ReviewGone) -> JSONResponse:
+        return JSONResponse({"error": f"no recording {exc.args[0]!r} (it was deleted)"},
+                            status_code=404)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
