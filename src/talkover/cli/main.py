@@ -39,12 +39,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class _WarningsToStderr(logging.Handler):
-    """talkover's logged warnings as ``talkover: warning: ...`` lines on stderr, like its errors
-    (``sys.stderr`` is looked up at each message)."""
+    """talkover's logged warnings and errors on stderr, like its own error messages
+    (``sys.stderr`` is looked up at each message): a warning as one ``talkover: warning: ...``
+    line; an error as ``talkover: error: ...`` with the exception's type and message, then
+    its traceback (a logged exception is a failure nobody planned for: the traceback is what
+    a report of it needs)."""
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(f"talkover: warning: {record.getMessage()}\n")
+            if record.levelno < logging.ERROR:
+                sys.stderr.write(f"talkover: warning: {record.getMessage()}\n")
+                return
+            line = f"talkover: error: {record.getMessage()}"
+            exc = record.exc_info[1] if record.exc_info else None
+            if exc is not None:
+                what = type(exc).__name__
+                line += f" ({what}: {exc})" if str(exc) else f" ({what})"
+            text = line + "\n"
+            if record.exc_info and record.exc_info[2] is not None:
+                text += logging.Formatter().formatException(record.exc_info) + "\n"
+            sys.stderr.write(text)
         except Exception:  # logging's own policy for a handler that fails
             self.handleError(record)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import socket
 import sys
 from pathlib import Path
 
-from talkover.cli.common import EXIT_OK
+from talkover.cli.common import EXIT_FAILED, EXIT_OK
 from talkover.errors import ConfigError
 
-__all__ = ["register", "run", "DEFAULT_PORT", "DEFAULT_DATA"]
+__all__ = ["register", "run", "listen_socket", "DEFAULT_PORT", "DEFAULT_DATA"]
 
 DEFAULT_PORT = 8765
 DEFAULT_DATA = "talkover-data"
@@ -46,33 +48,74 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from talkover.web.app import create_app, new_token
+    from talkover.web.app import create_app, new_token, startup_error
     from talkover.web.security import is_loopback
+    from talkover.web.server import serve
 
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, got {args.port}")
     token = args.token
     if token is None and not is_loopback(args.host):
         token = new_token()
-    data = Path(args.data)
-    app = create_app(data, host=args.host, port=args.port, token=token,
-                     max_upload_mb=args.max_upload_mb, workers=args.workers,
-                     allow_hosts=args.allow_host)
-    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    shown = f"[{shown}]" if ":" in shown else shown
-    url = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
-    print(f"talkover: serving the store {data.resolve()} at {url}", file=sys.stderr)
-    if token and args.token is None:
-        print("talkover: the token is in the URL above; anyone with it can use the app",
-              file=sys.stderr)
-    # A review recomputes an analysis per edit (tens of thousands of short-lived objects):
-    # fewer collections of the youngest generation, and what exists at start never scanned,
-    # keep the slowest edits of an hour-long meeting near the typical one (docs/web.md).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                timeout_graceful_shutdown=5)
+    # the port first: nothing is made (store, workers) when the server could not listen
+    sock = listen_socket(args.host, args.port)
+    try:
+        data = Path(args.data)
+        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        shown = f"[{shown}]" if ":" in shown else shown
+        url = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
+
+        def announce() -> None:  # once the store is open and the jobs resumed
+            print(f"talkover: serving the store {data.resolve()} at {url}", file=sys.stderr)
+            if token and args.token is None:
+                print("talkover: the token is in the URL above; anyone with it can use the app",
+                      file=sys.stderr)
+            if args.allow_host and not token:
+                print("talkover: warning: --allow-host without --token: anyone who reaches "
+                      "the proxy can use the app (docs/web.md, behind a reverse proxy)",
+                      file=sys.stderr)
+
+        app = create_app(data, host=args.host, port=args.port, token=token,
+                         max_upload_mb=args.max_upload_mb, workers=args.workers,
+                         allow_hosts=args.allow_host, on_started=announce)
+        # A review recomputes an analysis per edit (tens of thousands of short-lived objects):
+        # fewer collections of the youngest generation, and what exists at start never
+        # scanned, keep the slowest edits of an hour-long meeting near the typical one
+        # (docs/web.md).
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 100)
+        started = serve(app, sock, host=args.host, port=args.port)
+    finally:
+        sock.close()
+    if not started:
+        error = startup_error(app)
+        if error is not None:
+            raise error
+        print("talkover: error: the server did not start (see above)", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` (uvicorn listens on it).
+
+    Raises
+    ------
+    ConfigError
+        The port is in use, or the address is not this machine's.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"--port {port}: the port is in use on {host} (another server is "
+                              "listening there); choose another with --port") from None
+        raise ConfigError(f"--host {host} --port {port}: cannot listen there "
+                          f"({exc.strerror or exc})") from None
+    sock.set_inheritable(True)
+    return sock
