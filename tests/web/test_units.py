@@ -327,3 +327,41 @@ def test_the_history_trusts_a_corrected_version_only_with_its_log(tmp_path) -> N
         assert Summaries().of(store, Row())["reviewed"] is False  # a stray corrected.json
         (folder / "edits.jsonl").write_text("")
         assert Summaries().of(store, Row())["reviewed"] is True
+
+
+def test_an_export_recomputes_the_sensitivity_without_holding_the_review(tmp_path,
+                                                                         monkeypatch) -> None:
+    import importlib
+
+    from talkover.metrics.sensitivity import SensitivityGrid
+    from talkover.review import MoveBoundary, SegmentRef
+    from talkover.web.reviews import ReviewRegistry
+    from talkover.web.routers.exports import export
+
+    recompute_module = importlib.import_module("talkover.review.recompute")
+    grid = SensitivityGrid(min_pause_s=(0.3,), backchannel_max_s=(1.0,), grace_s=(0.3, 0.5))
+    store, sha = _store_with_review(tmp_path, analyze_timeline(planted_timeline(),
+                                                               sensitivity=grid))
+    registry = ReviewRegistry(store)
+    try:
+        with registry.open("call", sha) as review:
+            review.apply(MoveBoundary(SegmentRef("Bob", 4.6, 10.6), "end", 10.2))
+        measure = recompute_module.measure_sensitivity
+        held = []
+
+        def measured(*args, **kwargs):
+            lock = registry._lock("call")
+            held.append(not lock.acquire(blocking=False))
+            if not held[-1]:
+                lock.release()
+            return measure(*args, **kwargs)
+
+        monkeypatch.setattr(recompute_module, "measure_sensitivity", measured)
+
+        class Row:
+            uri, status, analysis_sha256 = "call", "done", sha
+
+        doc = json.loads(export(Row(), registry, "json", "corrected").body)
+        assert doc["sensitivity"]["configs"] == 2 and held == [False]
+    finally:
+        registry.close()

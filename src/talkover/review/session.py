@@ -97,14 +97,25 @@ class ReviewDiff:
 @dataclass(frozen=True, slots=True)
 class Version:
     """One version of a review, frozen: the corrected analysis and what the ``review`` block
-    of its document says."""
+    of its document says. Everything in it is immutable, so that a caller can turn it into a
+    document, or add the threshold sensitivity (:meth:`with_sensitivity`, about a second on
+    an hour-long meeting), without holding the review."""
 
     corrected: Analysis
     result: ReviewedAnalysis
     edits: int
     edits_in_effect: int
-    base_version: str
+    base: Analysis
+    state: ReviewState
     sensitivity_recomputed: bool = False
+
+    def with_sensitivity(self) -> Version:
+        """This version with the threshold sensitivity recomputed on its timeline (itself
+        when done already or when the automatic analysis has none)."""
+        if self.sensitivity_recomputed or self.base.sensitivity is None:
+            return self
+        corrected = recompute(self.base, self.state, sensitivity=True).corrected
+        return replace(self, corrected=corrected, sensitivity_recomputed=True)
 
     def document(self) -> dict[str, Any]:
         """The talkover JSON of :attr:`corrected` plus a ``review`` block."""
@@ -117,11 +128,22 @@ class Version:
                 {"type": e.type, "start_s": round(e.start_s, 3), "by": e.by, "of": e.of}
                 for e in self.result.rejected
             ],
-            "base_version": self.base_version,
+            "base_version": self.base.talkover_version,
         }
-        if not self.sensitivity_recomputed and self.result.corrected.sensitivity is None:
+        if self.base.sensitivity is not None and not self.sensitivity_recomputed:
             doc["review"]["sensitivity"] = "not recomputed (exports recompute it)"
         return doc
+
+    def export(self, path: str | Path) -> Path:
+        """Write this version in the format ``path``'s extension names (see
+        :meth:`Review.export`)."""
+        path = Path(path)
+        if path.suffix.lower() == ".json":
+            path.write_text(json.dumps(self.document(), ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
+        else:
+            write_output(self.corrected, path)
+        return path
 
 
 class Review:
@@ -299,14 +321,16 @@ class Review:
 
     # ------------------------------------------------------------------ writing
     def version(self, *, sensitivity: bool = True) -> Version:
-        """The current version, frozen (safe to turn into a document on another thread);
-        ``sensitivity``: with the threshold sensitivity recomputed (see :meth:`corrected`)."""
+        """The current version, frozen (safe to use on another thread); ``sensitivity``: with
+        the threshold sensitivity recomputed (see :meth:`corrected`); without it, taking the
+        version costs nothing (the current result is computed after each edit)."""
         return Version(
             corrected=self.corrected(sensitivity=sensitivity),
             result=self.result,
             edits=len(self.log),
             edits_in_effect=self.edits_in_effect,
-            base_version=self.base.talkover_version,
+            base=self.base,
+            state=self.state,
             sensitivity_recomputed=sensitivity and self.base.sensitivity is not None,
         )
 
@@ -324,13 +348,7 @@ class Review:
     def export(self, path: str | Path) -> Path:
         """Write the corrected analysis in the format ``path``'s extension names (``.json``,
         ``.rttm``, ``.eaf``, ``.TextGrid``, ``.csv`` / ``events.csv``, ...)."""
-        path = Path(path)
-        if path.suffix.lower() == ".json":
-            path.write_text(json.dumps(self.document(), ensure_ascii=False, indent=2) + "\n",
-                            encoding="utf-8")
-        else:
-            write_output(self.corrected(), path)
-        return path
+        return self.version().export(path)
 
 
 def _named_speakers(edit: Edit) -> tuple[str, ...]:

@@ -42,14 +42,18 @@ def export(row: Row, reviews: Reviews, format: str,
     suffix, name, media_type = FORMATS[format.lower()]
     if row.status != "done":
         raise ApiError(409, f"{row.uri} is {row.status}; there is nothing to export yet")
-    with reviews.open(row.uri, row.analysis_sha256 or "") as review, \
-            tempfile.TemporaryDirectory(prefix="talkover-export-") as tmp:
+    with reviews.open(row.uri, row.analysis_sha256 or "") as review:
         corrected = version == "corrected" and len(review.log) > 0
-        if corrected:
-            path = review.export(Path(tmp) / name)
+        frozen = review.version(sensitivity=False) if corrected else None
+        base = review.base
+    # written without holding the review: the sensitivity grid (when the recording has one)
+    # is a second of recomputation on an hour-long meeting, and edits go on meanwhile
+    with tempfile.TemporaryDirectory(prefix="talkover-export-") as tmp:
+        path = Path(tmp) / name
+        if frozen is not None:
+            frozen.with_sensitivity().export(path)
         else:  # the automatic analysis, as `talkover analyze -o` writes it
-            path = Path(tmp) / name
-            write_output(review.base, path)
+            write_output(base, path)
         data = path.read_bytes()
     if format.lower() == "json":  # the upload's name, not the server's folders
         document = public_document(json.loads(data))

@@ -149,8 +149,9 @@ def get_analysis(row: Row, service: Service, reviews: Reviews,
         folder = reviews.folder(row.uri)
         if (folder / "edits.jsonl").is_file():
             with reviews.open(row.uri, row.analysis_sha256 or "") as review:
-                if len(review.log):
-                    return JSONResponse(public_document(review.document()))
+                frozen = review.version(sensitivity=False) if len(review.log) else None
+            if frozen is not None:  # the sensitivity recomputed without holding the review
+                return JSONResponse(public_document(frozen.with_sensitivity().document()))
     path = service.path / "analyses" / f"{row.uri}.json"
     try:
         document = json.loads(path.read_bytes())
