@@ -42,8 +42,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes analysing recordings (default 1; each loads the "
                         "models once)")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                        help="another Host name to answer to (a reverse proxy's); repeatable")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME[:PORT]",
+                        help="a reverse proxy's host name to answer to (and accept pages of), "
+                        "on any port or on PORT only; repeatable (docs/web.md)")
     parser.set_defaults(run=run)
 
 
