@@ -58,3 +58,24 @@ def test_ctrl_c_with_a_page_listening_stops_at_once(tmp_path) -> None:
     assert took < 3.0, (took, log)
     assert "Traceback" not in log and "CancelledError" not in log, log
     assert not thread.is_alive()  # the stream ended (the page reconnects to the next server)
+
+
+def test_a_store_another_server_writes_is_said_at_once(tmp_path) -> None:
+    first = Server(tmp_path / "store").start()
+    try:
+        port = Server(tmp_path / "other").port
+        env = {**os.environ, "PYTHONPATH": str(SRC)}
+        done = subprocess.run(
+            [sys.executable, "-m", "talkover", "serve", "--data", str(tmp_path / "store"),
+             "--port", str(port)], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(f"talkover: error: {tmp_path / 'store'}: is being "
+                                      "written by pid"), done.stderr
+        assert "Traceback" not in done.stderr and "serving" not in done.stderr
+        with first.client() as client:  # the first one goes on
+            assert client.get("/api/recordings").status_code == 200
+    finally:
+        first.stop()
+    # and once it is gone, the store opens (nothing was left locked)
+    again = Server(tmp_path / "store").start()
+    again.stop()

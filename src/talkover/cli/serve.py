@@ -49,36 +49,30 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from talkover.web.app import create_app, new_token, startup_error
+    from talkover.web.app import check_settings, create_app, new_token
     from talkover.web.security import is_loopback
     from talkover.web.server import serve
+    from talkover.web.service import StoreService
 
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, got {args.port}")
     token = args.token
     if token is None and not is_loopback(args.host):
         token = new_token()
-    # the port first: nothing is made (store, workers) when the server could not listen
+    check_settings(host=args.host, token=token, max_upload_mb=args.max_upload_mb,
+                   workers=args.workers, allow_hosts=args.allow_host)
+    data = Path(args.data)
+    # In order, each undone if a later step fails: the port (in use: nothing is made), the
+    # store (another writer: said at once; its lock and the workers let go on any failure),
+    # then the app.
     sock = listen_socket(args.host, args.port)
+    service = StoreService(data.resolve(), workers=args.workers)
     try:
-        data = Path(args.data)
-        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-        shown = f"[{shown}]" if ":" in shown else shown
-        url = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
-
-        def announce() -> None:  # once the store is open and the jobs resumed
-            print(f"talkover: serving the store {data.resolve()} at {url}", file=sys.stderr)
-            if token and args.token is None:
-                print("talkover: the token is in the URL above; anyone with it can use the app",
-                      file=sys.stderr)
-            if args.allow_host and not token:
-                print("talkover: warning: --allow-host without --token: anyone who reaches "
-                      "the proxy can use the app (docs/web.md, behind a reverse proxy)",
-                      file=sys.stderr)
-
+        service.start()
         app = create_app(data, host=args.host, port=args.port, token=token,
                          max_upload_mb=args.max_upload_mb, workers=args.workers,
-                         allow_hosts=args.allow_host, on_started=announce)
+                         allow_hosts=args.allow_host, service=service)
+        _announce(args, data, token)
         # A review recomputes an analysis per edit (tens of thousands of short-lived objects):
         # fewer collections of the youngest generation, and what exists at start never
         # scanned, keep the slowest edits of an hour-long meeting near the typical one
@@ -89,13 +83,24 @@ def run(args: argparse.Namespace) -> int:
         started = serve(app, sock, host=args.host, port=args.port)
     finally:
         sock.close()
+        service.stop()  # (the app stops it too; again is harmless)
     if not started:
-        error = startup_error(app)
-        if error is not None:
-            raise error
         print("talkover: error: the server did not start (see above)", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _announce(args: argparse.Namespace, data: Path, token: str | None) -> None:
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    shown = f"[{shown}]" if ":" in shown else shown
+    url = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
+    print(f"talkover: serving the store {data.resolve()} at {url}", file=sys.stderr)
+    if token and args.token is None:
+        print("talkover: the token is in the URL above; anyone with it can use the app",
+              file=sys.stderr)
+    if args.allow_host and not token:
+        print("talkover: warning: --allow-host without --token: anyone who reaches the proxy "
+              "can use the app (docs/web.md, behind a reverse proxy)", file=sys.stderr)
 
 
 def listen_socket(host: str, port: int) -> socket.socket:

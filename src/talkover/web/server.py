@@ -34,8 +34,7 @@ class _Server(uvicorn.Server):
 
 def serve(app: FastAPI, sock: socket.socket, *, host: str, port: int) -> bool:
     """Serve ``app`` on ``sock`` (bound to ``host``:``port``) until a signal stops it;
-    whether it started (``False``: the app's start failed, see
-    :func:`talkover.web.app.startup_error`)."""
+    whether it started (``False``: the app's start failed, said in uvicorn's log)."""
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
     server = _Server(config, on_exit=lambda: end_streams(app))
@@ -43,4 +42,6 @@ def serve(app: FastAPI, sock: socket.socket, *, host: str, port: int) -> bool:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn raises the Ctrl+C again once it has shut down
         pass
+    except SystemExit:  # uvicorn's way to say the app's start failed
+        return False
     return server.started
