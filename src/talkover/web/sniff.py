@@ -11,8 +11,9 @@ library's readers (chosen by extension) read what the sniffing saw.
 >>> with tempfile.TemporaryDirectory() as d:
 ...     p = pathlib.Path(d) / "upload"
 ...     _ = p.write_text("SPEAKER call 1 0.0 2.5 <NA> <NA> A <NA> <NA>\\n")
-...     sniff_file(p)
-Sniffed(kind='annotation', extension='.rttm', format='rttm', playable=False, mime=None)
+...     found = sniff_file(p)
+>>> found.kind, found.extension, found.format
+('annotation', '.rttm', 'rttm')
 """
 
 from __future__ import annotations
