@@ -8,6 +8,7 @@ a folder to write into``.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,9 @@ from typing import Any
 
 from talkover.errors import FormatError, OutputError
 
-__all__ = ["check_file", "check_output", "read_text", "read_toml", "writing"]
+__all__ = [
+    "check_file", "check_output", "read_text", "read_json", "parse_json", "read_toml", "writing",
+]
 
 _MISSING = "no such file"
 _DIRECTORY = "is a directory, expected a file"
@@ -70,6 +73,34 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(path, f"not valid TOML ({exc})") from None
+
+
+def read_json(path: str | Path) -> Any:
+    """The parsed JSON of a file, read as :func:`read_text` reads text (:func:`parse_json`)."""
+    return parse_json(path, read_text(path))
+
+
+def parse_json(path: str | Path, text: str) -> Any:
+    """The parsed JSON of ``text``, the contents of ``path``.
+
+    ``NaN`` and ``Infinity`` (which Python's parser accepts) are left for the caller's checks
+    of the values (times go through :func:`talkover.formats.times.check_time`).
+
+    Raises
+    ------
+    FormatError
+        The file cannot be read, is not UTF-8, is not valid JSON (``path:line: not valid JSON
+        (...)``), nests too deeply, or holds a number too long to convert.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+    except RecursionError:
+        raise FormatError(path, "expected JSON nested less deeply (arrays or objects "
+                          "nested hundreds of levels deep)") from None
+    except ValueError as exc:  # an integer of more than 4300 digits
+        raise FormatError(path, f"not valid JSON ({exc})") from None
 
 
 def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) -> None:

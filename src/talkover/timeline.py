@@ -12,8 +12,11 @@ and everything downstream. Times are float seconds from the start of the recordi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+
+from talkover.errors import InputError
 
 __all__ = ["Span", "Word", "Segment", "SpeakerTimeline", "merge_spans"]
 
@@ -83,6 +86,19 @@ def merge_spans(spans: Iterable[Span], *, max_gap_s: float = 0.0) -> tuple[Span,
     return tuple(merged)
 
 
+def _check_finite(segments: Iterable[Segment], duration_s: float | None) -> None:
+    """Refuse infinite or NaN times (one pass; NaN would otherwise drop its segment unseen)."""
+    if duration_s is not None and not (math.isfinite(duration_s) and duration_s >= 0):
+        raise InputError(f"duration_s must be a finite number of seconds >= 0, got {duration_s}")
+    isfinite = math.isfinite
+    for seg in segments:
+        if not (isfinite(seg.start_s) and isfinite(seg.end_s)):
+            raise InputError(
+                f"segment of {seg.speaker!r} from {seg.start_s} to {seg.end_s}: expected finite "
+                "times in seconds"
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class SpeakerTimeline:
     """Speech segments of one recording, sorted by start time; overlaps allowed.
@@ -96,6 +112,12 @@ class SpeakerTimeline:
         last segment by :attr:`end_s`.
     uri
         Name of the recording (RTTM file-id), for writers.
+
+    Raises
+    ------
+    InputError
+        A time that is infinite or NaN (it would poison every figure; readers check times
+        with :func:`talkover.formats.times.check_span` and name the file and line).
     """
 
     segments: tuple[Segment, ...] = ()
@@ -104,6 +126,7 @@ class SpeakerTimeline:
     _speakers: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        _check_finite(self.segments, self.duration_s)
         kept = tuple(sorted(s for s in self.segments if s.end_s > s.start_s))
         object.__setattr__(self, "segments", kept)
         seen: dict[str, None] = {}

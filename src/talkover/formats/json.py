@@ -6,30 +6,43 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from talkover.errors import FormatError
-from talkover.files import read_text
+from talkover.files import parse_json, read_text
+from talkover.formats.times import check_span, check_time, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
 __all__ = ["read_json_timeline"]
 
 
 def read_json_timeline(path: str | Path) -> SpeakerTimeline:
-    """The speaker timeline of a talkover JSON file (its ``segments``)."""
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+    """The speaker timeline of a talkover JSON file (its ``segments``).
+
+    An empty file (or only whitespace) is an empty timeline.
+
+    Raises
+    ------
+    FormatError
+        Not valid JSON (``path:line``), no ``segments`` list, or an item that is not a
+        segment, with times that are not finite, negative, beyond 30 days or in the wrong order
+        (``path: segments[3]: expected ...``).
+    """
+    text = read_text(path)
+    if not text.strip():
+        return SpeakerTimeline((), uri=Path(path).stem)
+    data = parse_json(path, text)
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise FormatError(path, 'expected a talkover JSON object with a "segments" list')
     segments = [_segment(path, i, row) for i, row in enumerate(data["segments"])]
     info = data.get("input") if isinstance(data.get("input"), dict) else {}
     duration = info.get("duration_s")
-    duration_s = float(duration) if isinstance(duration, (int, float)) else None
+    duration_s = (
+        check_time(path, duration, what="duration_s", where="input")
+        if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None
+    )
     uri = Path(str(info.get("path") or path)).stem
-    return SpeakerTimeline(tuple(segments), duration_s=duration_s, uri=uri)
+    return timeline_of(path, segments, duration_s=duration_s, uri=uri)
 
 
 def _segment(path: str | Path, index: int, row: object) -> Segment:
@@ -40,20 +53,21 @@ def _segment(path: str | Path, index: int, row: object) -> Segment:
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, end))
     if not numeric or not isinstance(speaker, str) or not speaker:
         raise FormatError(
-            path, f"{where}: expected numbers start_s, end_s and a speaker string, got {row!r}"
+            path, f"{where}: expected numbers start_s, end_s and a speaker string, got "
+            f"{_short(row)}"
         )
-    if start < 0 or end < start:
-        raise FormatError(path, f"{where}: expected 0 <= start_s <= end_s, got {start}..{end}")
+    start, end = check_span(path, start, end, where=where, names=("start_s", "end_s"))
     text = row.get("text")
     if text is not None and not isinstance(text, str):
-        raise FormatError(path, f"{where}.text: expected a string or null, got {text!r}")
+        raise FormatError(path, f"{where}.text: expected a string or null, got {_short(text)}")
     annotations = row.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, str) for a in annotations):
         raise FormatError(path, f"{where}.annotations: expected a list of strings")
-    words = tuple(
-        _word(path, f"{where}.words[{i}]", w) for i, w in enumerate(row.get("words") or [])
-    )
-    return Segment(float(start), float(end), speaker, text, words, tuple(annotations))
+    rows = row.get("words") or []
+    if not isinstance(rows, list):
+        raise FormatError(path, f"{where}.words: expected a list")
+    words = tuple(_word(path, f"{where}.words[{i}]", w) for i, w in enumerate(rows))
+    return Segment(start, end, speaker, text, words, tuple(annotations))
 
 
 def _word(path: str | Path, where: str, row: object) -> Word:
@@ -63,4 +77,12 @@ def _word(path: str | Path, where: str, row: object) -> Word:
     )
     if not ok:
         raise FormatError(path, f"{where}: expected an object with start_s, end_s and text")
-    return Word(float(row["start_s"]), float(row["end_s"]), row["text"])
+    start, end = check_span(path, row["start_s"], row["end_s"], where=where,
+                            names=("start_s", "end_s"))
+    return Word(start, end, row["text"])
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a message quotes the item, not a megabyte)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
