@@ -28,11 +28,10 @@ from talkover.cli.multichannel import (
 )
 from talkover.errors import InputError
 from talkover.export.json import format_json
-from talkover.files import check_output, writing
+from talkover.files import check_output, path_kind
 from talkover.formats import INPUT_FORMATS, is_annotation, read_annotation
-from talkover.outputs import OUTPUT_WRITERS, write_output
+from talkover.outputs import OUTPUT_WRITERS, write_outputs
 from talkover.report import format_summary
-from talkover.report.html import write_html_report
 from talkover.timeline import SpeakerTimeline
 from talkover.voices import VoiceEmbedder
 
@@ -95,9 +94,10 @@ def run(args: argparse.Namespace) -> int:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
         check_output(out, inputs=[args.input, args.media, *(args.tracks or [])])
-    if args.media and Path(args.media).is_dir():
+    media = path_kind(args.media) if args.media else None
+    if media == "directory":
         raise InputError(f"{args.media}: is a directory, expected an audio or video file (--media)")
-    if args.media and not Path(args.media).is_file():
+    if media == "missing":
         raise InputError(f"{args.media}: media file not found (--media)")
     cast = named_cast(args)
     enrollment = enrollment_from_args(args, cast)
@@ -111,12 +111,7 @@ def run(args: argparse.Namespace) -> int:
         timeline, config=config, input_path=input_path, media_path=media_path,
         source=source, **cast_and_grid,
     )
-    for out in args.output:
-        if args.link_media and Path(out).suffix.lower() == ".html":
-            with writing(out):
-                write_html_report(analysis, out, link_media=True)
-        else:
-            write_output(analysis, out)
+    write_outputs(analysis, args.output, link_media=args.link_media)  # all or none
     if args.json:
         sys.stdout.write(format_json(analysis))
     elif not args.output:
@@ -154,11 +149,12 @@ def _timeline_from_args(
     if source == "annotation":
         timeline = read_annotation(args.input, input_format=args.input_format)
         return timeline, args.input, Recording(args.media)
-    from talkover.diarize import Diarizer
     from talkover.io import decode_audio
+
+    waveform = decode_audio(args.input)  # a bad file is refused before torch is imported
+    from talkover.diarize import Diarizer
     from talkover.pipeline import diarize_waveform
 
-    waveform = decode_audio(args.input)
     diarizer = Diarizer()
     timeline = diarize_waveform(
         waveform, diarizer=diarizer, num_speakers=args.num_speakers,

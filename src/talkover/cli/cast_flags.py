@@ -190,14 +190,16 @@ def _match_voices(
 
     if not recording.path:
         raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
+    # decode first: a bad clip or recording is refused before CAM++ (and torch) loads
+    clips = [(name, decode_audio(clip)) for name, clip in enrollment.clips]
+    waveform = recording.waveform
+    waveform = waveform if waveform is not None else decode_audio(recording.path)
     embedder = recording.embedder or VoiceEmbedder()
     profiles = [
         *enrollment.profiles,
-        *(enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in enrollment.clips),
+        *(enroll_voice(name, clip, embedder=embedder) for name, clip in clips),
     ]
-    waveform = recording.waveform
     matches = identify_speakers(
-        waveform if waveform is not None else decode_audio(recording.path), timeline, profiles,
-        threshold=args.match_threshold, embedder=embedder,
+        waveform, timeline, profiles, threshold=args.match_threshold, embedder=embedder,
     )
     return cast.with_voice_matches(matches, enrolled=enrollment.names)

@@ -6,9 +6,14 @@ import argparse
 
 from talkover.config import EventConfig, load_event_config
 
-__all__ = ["EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args"]
+__all__ = [
+    "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED", "add_threshold_flags",
+    "config_from_args",
+]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: Ctrl-C: 128 + SIGINT, as shells report a process the signal ended.
+EXIT_INTERRUPTED = 130
 
 
 def add_threshold_flags(parser: argparse.ArgumentParser) -> None:

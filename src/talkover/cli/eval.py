@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.errors import FormatError, InputError
 from talkover.events.types import EVENT_TYPES
+from talkover.files import path_kind
 from talkover.formats import ANNOTATION_READERS, is_annotation, read_annotation
 from talkover.timeline import SpeakerTimeline
 
@@ -82,7 +83,7 @@ def _read(path: str) -> SpeakerTimeline:
     try:
         return read_annotation(path)
     except FormatError as exc:
-        if Path(path).is_file() and not is_annotation(path):  # the extension is not ours
+        if path_kind(path) == "file" and not is_annotation(path):  # the extension is not ours
             raise InputError(
                 f"{exc} (to score a recording, diarize it first: "
                 f"talkover diarize {path} -o {Path(path).stem}.rttm)"

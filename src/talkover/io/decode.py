@@ -21,6 +21,7 @@ import av
 import numpy as np
 
 from talkover.errors import DecodeError
+from talkover.files import path_kind
 from talkover.io.waveform import SAMPLE_RATE_HZ, Waveform
 
 __all__ = ["decode_audio", "decode_channels", "probe_duration_s"]
@@ -56,9 +57,10 @@ class _GrowingBuffer:
 
 
 def _check_path(path: Path) -> None:
-    if not path.exists():
+    kind = path_kind(path, error=DecodeError)
+    if kind == "missing":
         raise DecodeError(path, "no such file")
-    if path.is_dir():
+    if kind == "directory":
         raise DecodeError(path, "is a directory, expected an audio or video file")
     if path.stat().st_size == 0:
         raise DecodeError(path, "file is empty (0 bytes)")
