@@ -21,6 +21,7 @@ from talkover.cli import analyze, diarize, enroll
 from talkover.cli import eval as eval_command
 from talkover.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from talkover.errors import InputError, TalkoverError
+from talkover.report.terminal import terminal_safe
 
 __all__ = ["main", "build_parser"]
 
@@ -46,7 +47,7 @@ class _WarningsToStderr(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(f"talkover: warning: {record.getMessage()}\n")
+            sys.stderr.write(f"talkover: warning: {terminal_safe(record.getMessage())}\n")
         except Exception:  # logging's own policy for a handler that fails
             self.handleError(record)
 
@@ -84,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"talkover: error: {message}", file=sys.stderr)
+    print(f"talkover: error: {terminal_safe(message)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:

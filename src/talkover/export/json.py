@@ -38,9 +38,18 @@ from talkover.export.json_groups import (
 )
 from talkover.timeline import Segment
 
-__all__ = ["analysis_to_dict", "format_json", "write_json"]
+__all__ = ["analysis_to_dict", "format_json", "write_json", "escape_c1"]
 
 _MS = 3
+#: DEL and the C1 controls, which ``json.dumps(ensure_ascii=False)`` leaves raw (C0 it escapes):
+#: as ``\u`` escapes, so that no terminal a JSON is printed on reads one as a command.
+_C1_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
+
+
+def escape_c1(text: str) -> str:
+    """JSON text with DEL and C1 control characters written as ``\\u`` escapes (the same JSON
+    value: they can only occur inside strings)."""
+    return text.translate(_C1_ESCAPES)
 
 
 def _seconds(value: float | None) -> float | None:
@@ -115,7 +124,7 @@ def _segment_dict(segment: Segment) -> dict[str, Any]:
 
 def format_json(analysis: Analysis) -> str:
     """The JSON text (UTF-8 characters kept, two-space indent, trailing newline)."""
-    return json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2) + "\n"
+    return escape_c1(json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2)) + "\n"
 
 
 def write_json(analysis: Analysis, path: str | Path) -> None:

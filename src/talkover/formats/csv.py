@@ -21,7 +21,8 @@ from talkover.files import read_text
 from talkover.formats.times import check_span, parse_seconds, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
 
-__all__ = ["SEGMENT_COLUMNS", "read_segments_csv", "parse_time"]
+__all__ = ["SEGMENT_COLUMNS", "read_segments_csv", "parse_time", "spreadsheet_cell",
+           "unquote_cell"]
 
 SEGMENT_COLUMNS = ("start_s", "end_s", "speaker", "text")
 _NAMES = {
@@ -53,6 +54,41 @@ def parse_time(value: str) -> float | None:
             return None
         return int(h or 0) * 3600 + int(m) * 60 + seconds
     return parse_seconds(value)
+
+
+#: What a spreadsheet takes as the start of a formula (OWASP's list: ``=``, ``+``, ``-``, ``@``,
+#: tab, carriage return) -- and the quote that neutralises them, doubled when a cell begins with it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRAL = "'"
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A text cell a spreadsheet will not run: one starting like a formula gets a leading ``'``
+    (``=cmd|' /C calc'!A0`` -> ``'=cmd|' /C calc'!A0``), which spreadsheets hide; a number stays
+    a number (``-1.5``). :func:`unquote_cell` undoes it, so the CSV reads back exactly.
+
+    A cell that starts with ``'`` followed by a formula character or another ``'`` gets one
+    more ``'``, so that unquoting is exact.
+
+    >>> spreadsheet_cell("=1+1"), spreadsheet_cell("-1.5"), spreadsheet_cell("Ann")
+    ("'=1+1", '-1.5', 'Ann')
+    """
+    if not text or parse_seconds(text) is not None:
+        return text
+    if text.startswith(_FORMULA_START) or unquote_cell(text) != text:
+        return _NEUTRAL + text
+    return text
+
+
+def unquote_cell(text: str) -> str:
+    """The cell :func:`spreadsheet_cell` made safe, as it was.
+
+    >>> unquote_cell("'=1+1"), unquote_cell("'tis")
+    ('=1+1', "'tis")
+    """
+    if len(text) > 1 and text[0] == _NEUTRAL and text[1:].startswith((*_FORMULA_START, _NEUTRAL)):
+        return text[1:]
+    return text
 
 
 def _columns(path: Path, header: list[str]) -> dict[str, int]:
@@ -116,14 +152,14 @@ def _row(path: Path, number: int, row: list[str], columns: dict[str, int]) -> Se
     start = _time(path, number, row[columns["start"]])
     end = _time(path, number, row[columns["end"]])
     start, end = check_span(path, start, end, line=number)
-    speaker = row[columns["speaker"]].strip()
+    speaker = unquote_cell(row[columns["speaker"]].strip())
     if not speaker:
         raise FormatError(path, "expected a speaker name, got an empty cell", line=number)
     if any(c in speaker for c in "\n\r"):
         raise FormatError(path, f"expected a speaker name on one line, got {speaker[:40]!r}",
                           line=number)
     i = columns.get("text")
-    text = row[i].strip() if i is not None and i < len(row) else ""
+    text = unquote_cell(row[i].strip()) if i is not None and i < len(row) else ""
     return Segment(start, end, speaker, text or None)
 
 

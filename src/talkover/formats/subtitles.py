@@ -29,7 +29,7 @@ _VTT_TIMING = re.compile(rf"^{_VTT_TIME}\s+-->\s+{_VTT_TIME}(\s.*)?$")
 _SRT_TIMING = re.compile(r"(\d+):(\d+):(\d+)[,.](\d+)\s*-->\s*(\d+):(\d+):(\d+)[,.](\d+)")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _PREFIX = re.compile(
-    r"^\s*(?:\[(?P<bracket>[^\]]{1,40})\]|(?P<name>[^\s:<>\[][^:<>]{0,39}):)(?:\s+|$)"
+    r"^\s*(?:\[(?P<bracket>[^\]]{1,1000})\]|(?P<name>[^\s:<>\[][^:<>]{0,39}):)(?:\s+|$)"
 )
 _TAG = re.compile(r"</?[^>]*>")
 

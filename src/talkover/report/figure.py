@@ -18,9 +18,10 @@ from typing import Any
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
 from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.report.terminal import terminal_safe
 from talkover.report.text import display_name
 
-__all__ = ["write_timeline_figure", "EVENT_COLORS"]
+__all__ = ["write_timeline_figure", "plain_label", "EVENT_COLORS"]
 
 #: Colours shared with the HTML report.
 EVENT_COLORS = {
@@ -65,6 +66,17 @@ def write_timeline_figure(analysis: Analysis, path: str | Path, *, dpi: int = 15
     fig.savefig(path, format=kind, dpi=dpi, metadata=_metadata(analysis, kind))
 
 
+def plain_label(text: str) -> str:
+    """Text matplotlib draws as it is: ``$`` escaped (between two ``$`` matplotlib reads
+    mathematics, and a name like ``$x^$`` would crash the figure), control characters shown
+    as escapes.
+
+    >>> plain_label("Ann $5 $x^$")
+    'Ann \\$5 \\$x^\\$'
+    """
+    return terminal_safe(text).replace("$", r"\$")
+
+
 def _metadata(analysis: Analysis, kind: str) -> dict[str, Any]:
     creator = f"talkover {analysis.talkover_version}"
     return {"Software": creator} if kind == "png" else {"Creator": creator}
@@ -89,15 +101,16 @@ def _draw_timeline(ax: Any, analysis: Analysis, speakers: list[str]) -> None:
         ax.scatter(x, y, marker=marker, s=size, c=EVENT_COLORS[kind], zorder=3,
                    label=kind.replace("_", " "), linewidths=1.2 if kind == "switch" else 0.4,
                    edgecolors="white" if kind != "switch" else None)
-    ax.set_yticks(range(lanes), [display_name(analysis, s) for s in reversed(speakers)])
+    ax.set_yticks(range(lanes),
+                  [plain_label(display_name(analysis, s)) for s in reversed(speakers)])
     ax.set_ylim(-0.7, lanes - 0.3 + 0.35)
     ax.set_xlim(0, max(analysis.duration_s, 1e-3))
     ax.set_xlabel("time (s)")
     ax.grid(axis="x", color="#dee2e6", lw=0.6)
     ax.set_axisbelow(True)
     name = Path(analysis.input_path).name if analysis.input_path else analysis.timeline.uri
-    ax.set_title(f"{name}: {len(speakers)} speaker(s), {len(analysis.events)} event(s)",
-                 loc="left", fontsize=11)
+    ax.set_title(plain_label(f"{name}: {len(speakers)} speaker(s), "
+                             f"{len(analysis.events)} event(s)"), loc="left", fontsize=11)
     ax.axvspan(0, 0, color=_OVERLAP_COLOR, alpha=0.35, lw=0, label="overlapped speech")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
 
@@ -119,7 +132,7 @@ def _draw_matrix(
             counts[i, j] = sum(analysis.matrix.count(t, by, of) for t in types)  # type: ignore[arg-type]
     top = max(1, int(counts.max()) if n else 1)
     ax.imshow(counts, cmap="Reds", vmin=0, vmax=top, aspect="auto")
-    names = [display_name(analysis, s) for s in speakers]
+    names = [plain_label(display_name(analysis, s)) for s in speakers]
     ax.set_xticks(range(n), names, rotation=30 if n > 3 else 0, ha="right" if n > 3 else "center")
     ax.set_yticks(range(n), names)
     for i in range(n):

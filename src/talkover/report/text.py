@@ -6,6 +6,7 @@ from talkover.analysis import Analysis
 from talkover.events.types import OVERLAP_EVENT_TYPES
 from talkover.report.groups_text import group_lines, sensitivity_lines, voice_match_lines
 from talkover.report.table import aligned_table
+from talkover.report.terminal import terminal_safe
 
 __all__ = ["format_summary", "plain_language_summary", "display_name", "trust_lines"]
 
@@ -60,7 +61,8 @@ def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) 
 
 
 def format_summary(analysis: Analysis) -> str:
-    """The whole text summary: what was analysed, who spoke, and the events."""
+    """The whole text summary: what was analysed, who spoke, and the events (control
+    characters in names escaped: :func:`~talkover.report.terminal.terminal_safe`)."""
     out = [
         f"talkover {analysis.talkover_version} - {analysis.input_path or 'timeline'}",
         f"duration {analysis.duration_s:.1f} s, {len(analysis.speakers)} speaker(s), "
@@ -78,7 +80,7 @@ def format_summary(analysis: Analysis) -> str:
         f"thresholds: min_pause {cfg.min_pause_s:g} s, backchannel_max "
         f"{cfg.backchannel_max_s:g} s, grace {cfg.grace_s:g} s, silent_gap {cfg.silent_gap_s:g} s"
     )
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")
 
 
 def _speaker_table(analysis: Analysis) -> list[str]:
