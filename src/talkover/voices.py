@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from talkover.errors import FormatError, InputError
+from talkover.errors import ConfigError, FormatError, InputError
 from talkover.timeline import Span, SpeakerTimeline, merge_spans
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ __all__ = [
     "solo_speech",
     "MATCH_THRESHOLD",
     "MIN_SPEECH_S",
+    "check_match_threshold",
 ]
 
 #: Cosine similarity below which a speaker is not given an enrolled name. On the real
@@ -51,6 +52,19 @@ MATCH_THRESHOLD = 0.45
 #: Least speech (seconds) an embedding is computed from.
 MIN_SPEECH_S = 1.0
 _CHUNK_FRAMES = 1000  # 10 s of 10 ms fbank frames per CAM++ call
+
+
+def check_match_threshold(value: float, *, name: str = "threshold") -> None:
+    """Refuse a match threshold that is no cosine similarity (outside [-1, 1], or NaN, which
+    would silently match nobody); ``name`` is how the caller's user gave it.
+
+    Raises
+    ------
+    ConfigError
+        ``value`` is out of range.
+    """
+    if not -1.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be a cosine similarity between -1 and 1, got {value}")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -179,9 +193,16 @@ def identify_speakers(
     threshold: float = MATCH_THRESHOLD,
     embedder: VoiceEmbedder | None = None,
 ) -> tuple[VoiceMatch, ...]:
-    """Match each speaker of ``timeline`` (in order of first speech) to at most one profile."""
+    """Match each speaker of ``timeline`` (in order of first speech) to at most one profile.
+
+    Raises
+    ------
+    ConfigError
+        ``threshold`` is not between -1 and 1.
+    """
     from scipy.optimize import linear_sum_assignment
 
+    check_match_threshold(threshold)
     embedder = embedder or VoiceEmbedder()
     speakers = timeline.speakers
     solo = {s: solo_speech(timeline, s) for s in speakers}

@@ -165,3 +165,24 @@ def test_instant_refusals_do_not_import_torch(rttm: Path, tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120, env=_env_with_this_talkover())
     assert done.stdout.strip() == f"{[2] * len(BAD_MEDIA)} False", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--match-threshold", "nan"], "--match-threshold must be a cosine similarity between "
+         "-1 and 1, got nan"),
+        (["--match-threshold", "1.5"], "--match-threshold must be a cosine similarity"),
+        (["--config", "{config}"], "unknown table or key(s) event; expected an [events] table"),
+        (["--min-pause", "nan"], "min_pause_s must be between 0 and 3600 seconds, got nan"),
+    ],
+    ids=["threshold_nan", "threshold_1.5", "config_misspelt_table", "min_pause_nan"],
+)
+def test_settings_are_never_silently_ignored(
+    rttm: Path, tmp_path: Path, capsys, flags: list[str], expected: str
+) -> None:
+    config = tmp_path / "thresholds.toml"
+    config.write_text("[event]\ngrace_s = 0.2\n", encoding="utf-8")
+    argv = ["analyze", str(rttm), *(f.replace("{config}", str(config)) for f in flags)]
+    assert main(argv) == 2
+    assert expected in capsys.readouterr().err

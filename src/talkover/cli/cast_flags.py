@@ -135,8 +135,9 @@ def enrollment_from_args(args: argparse.Namespace, cast: Cast | None) -> Enrollm
     FormatError
         A path that is missing or a directory, or a profile that cannot be read.
     """
-    from talkover.voices import load_profiles
+    from talkover.voices import check_match_threshold, load_profiles
 
+    check_match_threshold(args.match_threshold, name="--match-threshold")
     clips = [(m.name, m.voice) for m in (cast.members if cast else ()) if m.voice]
     profile_paths = []
     for value in args.enroll:
