@@ -17,7 +17,7 @@ from talkover.formats import ANNOTATION_READERS, is_annotation, read_annotation
 from talkover.report.terminal import terminal_safe
 from talkover.timeline import SpeakerTimeline
 
-if TYPE_CHECKING:  # talkover.evaluation imports pyannote.metrics (~2 s): only when eval runs
+if TYPE_CHECKING:  # talkover.evaluation imports scipy: only when eval runs
     from talkover.evaluation import EvaluationResult
 
 __all__ = ["register", "run", "format_evaluation"]
