@@ -124,15 +124,17 @@ class SpeakerTimeline:
     duration_s: float | None = None
     uri: str = "recording"
     _speakers: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _by_speaker: dict[str, tuple[Segment, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_finite(self.segments, self.duration_s)
         kept = tuple(sorted(s for s in self.segments if s.end_s > s.start_s))
         object.__setattr__(self, "segments", kept)
-        seen: dict[str, None] = {}
+        own: dict[str, list[Segment]] = {}
         for seg in kept:
-            seen.setdefault(seg.speaker, None)
-        object.__setattr__(self, "_speakers", tuple(seen))
+            own.setdefault(seg.speaker, []).append(seg)
+        object.__setattr__(self, "_speakers", tuple(own))
+        object.__setattr__(self, "_by_speaker", {k: tuple(v) for k, v in own.items()})
 
     @classmethod
     def from_tuples(
@@ -163,9 +165,13 @@ class SpeakerTimeline:
         last = max((s.end_s for s in self.segments), default=0.0)
         return max(self.duration_s, last) if self.duration_s is not None else last
 
+    def segments_of(self, speaker: str) -> tuple[Segment, ...]:
+        """One speaker's segments, sorted (an index: no scan of the others' segments)."""
+        return self._by_speaker.get(speaker, ())
+
     def speech_of(self, speaker: str) -> tuple[Span, ...]:
         """Union of one speaker's speech, as sorted disjoint spans."""
-        return merge_spans(s.span for s in self.segments if s.speaker == speaker)
+        return merge_spans(s.span for s in self.segments_of(speaker))
 
     def speech_duration_s(self, speaker: str) -> float:
         """Talk time of one speaker: the length of the union of their segments."""

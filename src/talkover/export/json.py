@@ -14,13 +14,17 @@ The contract (extend it, don't break it)::
                   "text_by", "text_of"}],
       "turns": [{"speaker", "start_s", "end_s"}],
       "matrix": {type: {by: {of: count}}},
+      "matrix_form": "dense" or "sparse",
       "groups": {attribute: {"groups", "pairs", "contrasts", "unassigned"}},
       "sensitivity": null or {"grid", "configs", "headlines"},
       "voice_matches": [{"speaker", "name", "similarity", "speech_s", "matched"}]
     }
 
 Times are rounded to the millisecond. Speaker ids in ``events``, ``turns`` and ``matrix`` are
-the ids used in ``segments``.
+the ids used in ``segments``. The matrix lists every ordered pair of speakers (zeros included)
+up to :data:`DENSE_MATRIX_MAX_SPEAKERS` speakers, and with more only the pairs with events
+(``matrix_form`` says which; a pair absent is 0), so that its size follows the events rather
+than the square of the speakers.
 """
 
 from __future__ import annotations
@@ -38,7 +42,12 @@ from talkover.export.json_groups import (
 )
 from talkover.timeline import Segment
 
-__all__ = ["analysis_to_dict", "format_json", "write_json", "escape_c1"]
+__all__ = ["analysis_to_dict", "format_json", "write_json", "escape_c1",
+           "DENSE_MATRIX_MAX_SPEAKERS"]
+
+#: Up to this many speakers the matrix lists every ordered pair (6 x 50 x 49 = 14,700 cells);
+#: with more, only the pairs with events.
+DENSE_MATRIX_MAX_SPEAKERS = 50
 
 _MS = 3
 #: DEL and the C1 controls, which ``json.dumps(ensure_ascii=False)`` leaves raw (C0 it escapes):
@@ -58,6 +67,7 @@ def _seconds(value: float | None) -> float | None:
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The JSON document of an analysis, as plain Python data."""
+    sparse = len(analysis.matrix.speakers) > DENSE_MATRIX_MAX_SPEAKERS
     speakers = []
     for stats in analysis.speakers:
         row = asdict(stats)
@@ -96,7 +106,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             {"speaker": t.speaker, "start_s": _seconds(t.start_s), "end_s": _seconds(t.end_s)}
             for t in analysis.turns
         ],
-        "matrix": analysis.matrix.to_dict(),
+        "matrix": analysis.matrix.to_dict(sparse=sparse),
+        "matrix_form": "sparse" if sparse else "dense",
         "groups": groups_to_dict(analysis.groups),
         "sensitivity": sensitivity_to_dict(analysis.sensitivity),
         "voice_matches": voice_matches_to_list(analysis.voice_matches),

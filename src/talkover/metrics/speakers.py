@@ -53,10 +53,17 @@ def compute_speaker_stats(
     total = sum(talk.values())
     made = Counter((e.type, e.by) for e in events)
     received = Counter((e.type, e.of) for e in events)
+    turns_of: dict[str, list[float]] = {}
+    for turn in turns:
+        turns_of.setdefault(turn.speaker, []).append(turn.duration_s)
+    gaps_of: dict[str, list[float | None]] = {}
+    for e in events:
+        if e.type == "switch":
+            gaps_of.setdefault(e.by, []).append(e.gap_s)
     stats = []
     for speaker in timeline.speakers:
-        own_turns = [t.duration_s for t in turns if t.speaker == speaker]
-        gaps = [e.gap_s for e in events if e.type == "switch" and e.by == speaker]
+        own_turns = turns_of.get(speaker, [])
+        gaps = gaps_of.get(speaker, [])
         stats.append(
             SpeakerStats(
                 id=speaker,

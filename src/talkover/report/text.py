@@ -8,7 +8,8 @@ from talkover.report.groups_text import group_lines, sensitivity_lines, voice_ma
 from talkover.report.table import aligned_table
 from talkover.report.terminal import terminal_safe
 
-__all__ = ["format_summary", "plain_language_summary", "display_name", "trust_lines"]
+__all__ = ["format_summary", "plain_language_summary", "display_name", "display_names",
+           "trust_lines"]
 
 
 def display_name(analysis: Analysis, speaker: str) -> str:
@@ -17,6 +18,11 @@ def display_name(analysis: Analysis, speaker: str) -> str:
         if stats.id == speaker and stats.name:
             return stats.name
     return speaker
+
+
+def display_names(analysis: Analysis) -> dict[str, str]:
+    """``{id: name when known, else the id}`` for every speaker (one pass, for many names)."""
+    return {s.id: s.name or s.id for s in analysis.speakers}
 
 
 def _times(n: int) -> str:
@@ -32,30 +38,31 @@ def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) 
     if not analysis.speakers:
         return ["No speech was found."]
     lines = []
+    names = display_names(analysis)
     pairs = sorted(
         ((n, by, of) for t, by, of, n in analysis.matrix.counts if t == "interruption"),
         key=lambda row: (-row[0], row[1], row[2]),
     )
     if pairs:
         parts = [
-            f"{display_name(analysis, by)} interrupted {display_name(analysis, of)} {_times(n)}"
-            for n, by, of in pairs
+            f"{names.get(by, by)} interrupted {names.get(of, of)} {_times(n)}"
+            for n, by, of in pairs[:max_pairs]
         ]
-        if max_pairs is not None and len(parts) > max_pairs:
-            more = len(parts) - max_pairs
-            parts = [*parts[:max_pairs], f"and {more} more pairs (see Who over whom)"]
+        if max_pairs is not None and len(pairs) > max_pairs:
+            more = len(pairs) - max_pairs
+            parts.append(f"and {more} more pairs (see Who over whom)")
         lines.append("; ".join(parts) + ".")
     else:
         lines.append("Nobody interrupted anybody.")
     silent = [(by, of, n) for t, by, of, n in analysis.matrix.counts if t == "silent_interruption"]
     if silent:  # only from a transcript (events/words.py)
-        parts = [f"{display_name(analysis, by)} cut {display_name(analysis, of)} off "
+        parts = [f"{names.get(by, by)} cut {names.get(of, of)} off "
                  f"mid-sentence {_times(n)}" for by, of, n in silent]
         lines.append("; ".join(parts) + " (silent interruptions).")
     top = max(analysis.speakers, key=lambda s: s.talk_share)
     if len(analysis.speakers) > 1:
         lines.append(
-            f"{display_name(analysis, top.id)} spoke most: {top.talk_share:.0%} of all speech."
+            f"{names[top.id]} spoke most: {top.talk_share:.0%} of all speech."
         )
     return lines
 
@@ -88,7 +95,7 @@ def _speaker_table(analysis: Analysis) -> list[str]:
               "failed", "backch.", "overlaps")
     rows = [
         (
-            display_name(analysis, s.id),
+            s.name or s.id,
             f"{s.talk_time_s:.1f}s",
             f"{s.talk_share:.0%}",
             str(s.turns),
