@@ -33,6 +33,7 @@ from talkover.evaluation.diarization import optimal_mapping
 from talkover.evaluation.events import match_events
 from talkover.events import confidence
 from talkover.testing import SHARED_REAL, real_cases
+from talkover.units import Units
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,7 +68,7 @@ def labelled_events(cases: list[tuple], hyp_dir: Path
         ref_events = analyze_timeline(ref, config=config).events
         pairs = match_events(ref_events, analysis.events, mapping=optimal_mapping(ref, hyp))
         correct = {h for _, h in pairs}
-        units = confidence.UnitIndex.of(analysis.ipus)
+        units = Units.build(analysis.timeline, min_pause_s=config.min_pause_s)
         talk = {s: sum(x.duration_s for x in hyp.speech_of(s)) for s in hyp.speakers}
         for j, event in enumerate(analysis.events):
             x = confidence.event_features(event, units, talk, config,

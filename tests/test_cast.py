@@ -12,7 +12,7 @@ from talkover.cast import Cast, load_cast, parse_group_spec
 
 def test_names_follow_order_of_first_speech() -> None:
     labels = Cast.from_names("Diane, Sheila").resolve(["SPEAKER_01", "SPEAKER_00"])
-    assert [(lb.id, lb.name) for lb in labels] == [
+    assert [(lb.speaker, lb.name) for lb in labels] == [
         ("SPEAKER_01", "Diane"), ("SPEAKER_00", "Sheila")
     ]
 
@@ -74,7 +74,7 @@ def test_toml_ids_groups_and_voice(tmp_path: Path) -> None:
     cast = load_cast(toml)
     assert cast.members[0].voice == str(tmp_path / "sheila.wav")
     labels = cast.resolve(["A", "B", "C"])
-    assert [(lb.id, lb.name, lb.groups) for lb in labels] == [
+    assert [(lb.speaker, lb.name, lb.groups) for lb in labels] == [
         ("A", "Diane", (("gender", "woman"),)),
         ("B", "Sheila", (("gender", "woman"), ("role", "guest"))),
         ("C", "Bob", ()),
@@ -118,5 +118,5 @@ def test_unknown_toml_id_lists_ids_found(tmp_path: Path) -> None:
 def test_names_reach_speaker_stats() -> None:
     tl = SpeakerTimeline.from_tuples([(0, 5, "A"), (4, 8, "B")])
     analysis = analyze_timeline(tl, cast=Cast.from_names("Diane,Sheila"))
-    assert [(s.id, s.name) for s in analysis.speakers] == [("A", "Diane"), ("B", "Sheila")]
+    assert [(s.speaker, s.name) for s in analysis.speakers] == [("A", "Diane"), ("B", "Sheila")]
     assert analysis.groups == ()

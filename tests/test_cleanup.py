@@ -7,7 +7,7 @@ import random
 import pytest
 
 from talkover import ConfigError, SpeakerTimeline, analyze_timeline
-from talkover.cleanup import MIN_SPEECH_S, clean_timeline
+from talkover.cleanup import MIN_ISLAND_S, clean_timeline
 from talkover.testing import TimelineBuilder
 
 
@@ -31,17 +31,19 @@ def test_short_islands_go_and_their_blip_event_with_them() -> None:
 def test_touching_pieces_make_one_island() -> None:
     tl = SpeakerTimeline.from_tuples([(1.0, 1.1, "B"), (1.1, 1.25, "B"), (2.0, 2.1, "B")])
     assert rows(clean_timeline(tl)) == [(1.0, 1.1, "B"), (1.1, 1.25, "B")]
-    assert rows(clean_timeline(tl, min_speech_s=0.0)) == rows(tl)
+    assert rows(clean_timeline(tl, min_island_s=0.0)) == rows(tl)
+    with pytest.warns(DeprecationWarning, match="min_island_s"):  # the name before 0.2
+        assert rows(clean_timeline(tl, min_speech_s=0.0)) == rows(tl)
 
 
 def test_negative_threshold_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="min_speech_s"):
-        clean_timeline(SpeakerTimeline(), min_speech_s=-0.1)
+    with pytest.raises(ConfigError, match="min_island_s"):
+        clean_timeline(SpeakerTimeline(), min_island_s=-0.1)
 
 
 @pytest.mark.parametrize("seed", range(20))
 def test_planted_events_survive_clean_up(seed: int) -> None:
-    """Speech of at least MIN_SPEECH_S is never touched, so the events stay exactly."""
+    """Speech of at least MIN_ISLAND_S is never touched, so the events stay exactly."""
     rng = random.Random(seed)
     b = TimelineBuilder().speak("A", rng.uniform(2, 5))
     for _ in range(12):
@@ -51,7 +53,7 @@ def test_planted_events_survive_clean_up(seed: int) -> None:
             if move == "speak":
                 b.speak(other, rng.uniform(1, 4), gap_s=rng.uniform(0.3, 1.0))
             elif move == "backchannel":
-                b.backchannel(other, at_s=0.2, duration_s=rng.uniform(MIN_SPEECH_S, 1.0))
+                b.backchannel(other, at_s=0.2, duration_s=rng.uniform(MIN_ISLAND_S, 1.0))
             elif move == "failed":
                 b.failed_interruption(other, at_s=0.2, duration_s=rng.uniform(1.1, 1.5))
             elif move == "interruption":

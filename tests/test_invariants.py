@@ -7,7 +7,7 @@ import random
 import pytest
 
 from talkover import SpeakerTimeline, analyze_timeline
-from talkover.events import OVERLAP_EVENT_TYPES
+from talkover.events import SIMULTANEOUS_TYPES
 
 
 def random_timeline(seed: int) -> SpeakerTimeline:
@@ -32,7 +32,7 @@ def test_invariants(seed: int) -> None:
     for e in analysis.events:
         assert 0 <= e.start_s <= e.end_s <= analysis.duration_s
         assert e.by != e.of
-        if e.type in OVERLAP_EVENT_TYPES:
+        if e.type in SIMULTANEOUS_TYPES:
             assert e.overlap_s > 0 and e.gap_s is None
         else:
             assert e.gap_s is not None and e.gap_s >= 0
@@ -41,7 +41,7 @@ def test_invariants(seed: int) -> None:
     assert [t.start_s for t in analysis.turns] == sorted(t.start_s for t in analysis.turns)
     for s in analysis.speakers:
         assert s.talk_time_s <= analysis.duration_s
-        assert s.turns == sum(t.speaker == s.id for t in analysis.turns)
+        assert s.turns == sum(t.speaker == s.speaker for t in analysis.turns)
     # The matrix and the per-speaker counts tell the same story.
     total = sum(n for t, _, _, n in analysis.matrix.counts if t == "interruption")
     assert total == sum(s.interruptions_made for s in analysis.speakers)

@@ -84,3 +84,18 @@ def test_cli_says_which_file_it_cannot_read(tmp_path: Path, capsys, flag: str) -
     missing = tmp_path / "missing.toml"
     assert main(["analyze", str(rttm), flag, str(missing)]) == 2
     assert f"talkover: error: {missing}: no such file" in capsys.readouterr().err
+
+
+def test_the_events_table_in_the_docs_is_what_config_reads(tmp_path) -> None:
+    """docs/events.md shows the [events] table with its real key names."""
+    import re
+
+    from talkover import EventConfig, load_event_config
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "events.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```toml\n(.*?)```", text, flags=re.S)
+    path = tmp_path / "thresholds.toml"
+    path.write_text(block, encoding="utf-8")
+    assert load_event_config(path) == EventConfig(
+        min_pause_s=0.25, backchannel_max_s=1.2, grace_s=0.4, silent_gap_s=0.2
+    )

@@ -60,8 +60,9 @@ def test_json_on_stdout_escapes_c1_controls(tmp_path: Path, capsys) -> None:
 def test_csv_cells_never_start_a_formula_and_read_back(tmp_path: Path) -> None:
     names = [FORMULA, "+1+1", "@SUM(A1)", "'=quoted", "-1.5"]
     analysis = analyze_timeline(read_annotation(_json_input(tmp_path, names, text="=2+2")))
-    write_outputs(analysis, [tmp_path / "s.csv", tmp_path / "events.csv"])
-    for table in ("s.csv", "events.csv"):
+    write_outputs(analysis, [tmp_path / "s.csv", tmp_path / "events.csv",
+                             tmp_path / "speakers.csv"])
+    for table in ("s.csv", "events.csv", "speakers.csv"):
         with open(tmp_path / table, encoding="utf-8", newline="") as f:
             cells = [c for row in csv.reader(f) for c in row]
         formulas = [c for c in cells if c[:1] in ("=", "+", "@") or c.startswith("-") and

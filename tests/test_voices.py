@@ -11,7 +11,7 @@ import pytest
 from talkover.cli import main
 from talkover.errors import FormatError, InputError
 from talkover.formats import read_annotation
-from talkover.formats.rttm import write_rttm
+from talkover.formats.rttm import read_rttm, write_rttm
 from talkover.io import Waveform, decode_audio
 from talkover.timeline import Segment, Span, SpeakerTimeline
 from talkover.voices import (
@@ -117,7 +117,34 @@ def test_a_voice_not_enrolled_stays_unmatched(shared_real: Path, embedder: Voice
     matches = {m.speaker: m for m in identify_speakers(waveform, second, [diane],
                                                        embedder=embedder)}
     assert matches["speaker90"].name == "Diane"
+    assert matches["speaker90"].reason == "matched"
     assert not matches["speaker91"].matched  # Sheila was never enrolled: keeps her id
+    # ...and says why: one voice for two speakers, not "no solo speech" (she has seconds of it)
+    assert matches["speaker91"].reason == "no_profile_left"
+    assert matches["speaker91"].speech_s > 5
+
+
+def test_the_summary_says_why_a_speaker_stayed_unmatched(sample_call, tmp_path: Path,
+                                                         capsys) -> None:
+    media, waveform, timeline = sample_call
+    first = clip(timeline, 0, 15)
+    diane = write_solo_clip(tmp_path / "diane.wav", waveform, first, "speaker90")
+    rttm = SAMPLES / "pyannote_sample_call.rttm"
+    assert main(["analyze", str(rttm), "--media", str(media), "--enroll", f"Diane={diane}"]) == 0
+    out = capsys.readouterr().out
+    assert "speaker90 is Diane" in out
+    assert ("speaker91: unmatched, keeps its id (more speakers than enrolled voices: each "
+            "voice went to a closer speaker)") in out
+
+
+def test_enroll_refuses_a_clip_without_speech(tmp_path: Path, capsys) -> None:
+    from scipy.io import wavfile
+
+    silence = tmp_path / "silence.wav"
+    wavfile.write(silence, 16000, np.zeros(48_000, np.float32))
+    assert main(["enroll", f"Ann={silence}", "-o", str(tmp_path / "v.npz")]) == 2
+    assert "no speech found for 'Ann'" in capsys.readouterr().err
+    assert not (tmp_path / "v.npz").exists()
 
 
 def test_profiles_round_trip_and_bad_files(tmp_path: Path) -> None:
@@ -134,10 +161,25 @@ def test_profiles_round_trip_and_bad_files(tmp_path: Path) -> None:
         load_profiles(tmp_path / "bad.npz")
 
 
-def test_too_short_a_clip_is_refused(embedder: VoiceEmbedder) -> None:
-    short = Waveform(np.zeros(8000, np.float32), path="short.wav")
-    with pytest.raises(InputError, match="short.wav: 0.5 s of audio for 'Ann'; at least 1 s"):
-        enroll_voice("Ann", short, embedder=embedder)
+def test_a_clip_without_speech_is_refused(embedder: VoiceEmbedder) -> None:
+    silence = Waveform(np.zeros(48_000, np.float32), path="silence.wav")
+    with pytest.raises(InputError, match="silence.wav: no speech found for 'Ann'; at least 1 s"):
+        enroll_voice("Ann", silence, embedder=embedder)
+    noise = Waveform(
+        np.random.default_rng(0).normal(0, 0.1, 48_000).astype(np.float32), path="noise.wav"
+    )
+    with pytest.raises(InputError, match="noise.wav: (no speech|0.\\d s of speech) found"):
+        enroll_voice("Ann", noise, embedder=embedder)
+
+
+def test_too_short_a_clip_of_speech_is_refused(shared_real: Path, embedder: VoiceEmbedder) -> None:
+    case = "pyannote_sample_call"
+    waveform = decode_audio(shared_real / case / f"{case}.wav")
+    speech = read_rttm(shared_real / case / f"{case}.rttm").speech_of("speaker90")[0]
+    start = int(speech.start_s * 16_000)
+    clip = Waveform(waveform.samples[start : start + 9_600], path="short.wav")  # 0.6 s
+    with pytest.raises(InputError, match=r"short.wav: 0\.\d s of speech found for 'Ann'"):
+        enroll_voice("Ann", clip, embedder=embedder)
 
 
 def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> None:
@@ -159,7 +201,9 @@ def test_cli_enroll_then_analyze(shared_real: Path, tmp_path: Path, capsys) -> N
     assert all(m["matched"] for m in doc["voice_matches"])
     assert main(["analyze", str(tmp_path / "second.rttm"), "--enroll",
                  str(tmp_path / "voices.npz")]) == 2
-    assert "give --media FILE" in capsys.readouterr().err
+    assert "voice matching needs the recording: give the media file (--media FILE)" in (
+        capsys.readouterr().err
+    )
 
 
 def test_analyze_media_with_enroll_loads_cam_once(

@@ -24,7 +24,7 @@ Groups are what the user says they are: talkover never infers gender (or anythin
 a voice.
 
 >>> cast = Cast.from_names("Diane, Sheila").with_groups(["gender:Diane=woman,Sheila=woman"])
->>> [(l.id, l.name, l.groups) for l in cast.resolve(["B", "A"])]
+>>> [(l.speaker, l.name, l.groups) for l in cast.resolve(["B", "A"])]
 [('B', 'Diane', (('gender', 'woman'),)), ('A', 'Sheila', (('gender', 'woman'),))]
 """
 
@@ -38,7 +38,6 @@ from pathlib import Path
 
 from talkover.errors import ConfigError, FormatError
 from talkover.files import read_toml
-from talkover.metrics.speakers import SpeakerStats
 from talkover.voices import VoiceMatch
 
 __all__ = [
@@ -49,7 +48,6 @@ __all__ = [
     "parse_group_spec",
     "load_cast",
     "DEFAULT_ATTRIBUTE",
-    "label_speakers",
     "repeated",
 ]
 
@@ -82,9 +80,14 @@ class GroupAssignment:
 class SpeakerLabel:
     """What the cast says about one speaker id: a name (``None``: unnamed) and its groups."""
 
-    id: str
+    speaker: str
     name: str | None
     groups: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Deprecated name of :attr:`speaker` (kept for one release)."""
+        return self.speaker
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,14 +275,3 @@ def _member(path: str | Path, index: int, row: object) -> CastMember:
     if voice is not None and not Path(voice).is_absolute():
         voice = str(Path(path).parent / voice)
     return CastMember(row["name"], row.get("id"), tuple(sorted(groups.items())), voice)
-
-
-def label_speakers(
-    speakers: Sequence[SpeakerStats], labels: Sequence[SpeakerLabel]
-) -> tuple[SpeakerStats, ...]:
-    """``speakers`` with the names and groups of ``labels`` (matched by id)."""
-    by_id = {label.id: label for label in labels}
-    return tuple(
-        replace(s, name=by_id[s.id].name, groups=by_id[s.id].groups) if s.id in by_id else s
-        for s in speakers
-    )

@@ -8,10 +8,12 @@ a folder to write into``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
 import stat
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -22,7 +24,7 @@ from talkover.errors import FormatError, InputError, OutputError
 
 __all__ = [
     "check_file", "check_output", "path_kind", "read_text", "read_json", "parse_json",
-    "read_toml", "writing", "write_atomically",
+    "read_toml", "sha256_file", "writing", "write_atomically",
 ]
 
 _MISSING = "no such file"
@@ -93,6 +95,21 @@ def read_text(path: str | Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks (memory stays flat).
+
+    Raises
+    ------
+    OSError
+        The file cannot be read (callers that name the file catch it).
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
     """The top-level table of a TOML file, read as :func:`read_text` reads text.
 
@@ -159,6 +176,7 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) 
     folder = _nearest_folder(out)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(out, f"folder {folder} is not writable")
+    _probe(out, folder)
     if kind == "missing":
         return
     if not os.access(out, os.W_OK):
@@ -169,6 +187,23 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = ()) 
                 out, "is also an input of this run; writing it would overwrite the input "
                 "(choose another output name)"
             )
+
+
+def _probe(out: Path, folder: Path) -> None:
+    """Create and remove an empty file in ``folder``: permissions can say yes where the system
+    says no (``/proc``, a read-only mount, root on a locked folder).
+
+    Raises
+    ------
+    OutputError
+        The folder refuses a new file (naming why).
+    """
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".talkover-probe-", dir=folder)
+    except OSError as exc:
+        raise OutputError(out, f"cannot write in folder {folder} ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _nearest_folder(out: Path) -> Path:

@@ -1,9 +1,10 @@
 """The ``-o`` registry: an analysis written in the format its file extension names.
 
 ``.json`` talkover's JSON; ``.rttm``, ``.TextGrid``, ``.eaf``, ``.cha``, ``.vtt``, ``.srt``;
-``.csv`` the segments, and a name ending in ``events.csv`` (``events.csv``,
-``call.events.csv``) the event list; ``.html`` the interactive report, ``.png``/``.svg`` the
-static figure and ``.txt`` the readable summary.
+``.csv`` the segments, a name ending in ``events.csv`` (``events.csv``,
+``call.events.csv``) the event list and one ending in ``speakers.csv`` the speakers table;
+``.html`` the interactive report, ``.png``/``.svg`` the static figure and ``.txt`` the
+readable summary.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from talkover.export.eaf import write_eaf
 from talkover.export.events_csv import write_events_csv
 from talkover.export.json import write_json
 from talkover.export.segments_csv import write_segments_csv
+from talkover.export.speakers_csv import write_speakers_csv
 from talkover.export.subtitles import write_srt, write_vtt
 from talkover.export.textgrid import write_textgrid
 from talkover.files import write_atomically
@@ -29,13 +31,18 @@ __all__ = ["OUTPUT_WRITERS", "write_output", "write_outputs", "output_format"]
 
 
 def _write_csv(analysis: Analysis, path: Path) -> None:
-    """``*events.csv``: the event list; any other ``.csv``: the segments."""
+    """``*events.csv``: the event list; ``*speakers.csv``: the speakers table; any other
+    ``.csv``: the segments."""
     _csv_writer(path)(analysis, path)
 
 
 def _csv_writer(path: str | Path) -> Callable[[Analysis, Path], None]:
-    return write_events_csv if Path(path).name.lower().endswith("events.csv") else (
-        write_segments_csv)
+    name = Path(path).name.lower()
+    if name.endswith("events.csv"):
+        return write_events_csv
+    if name.endswith("speakers.csv"):
+        return write_speakers_csv
+    return write_segments_csv
 
 
 OUTPUT_WRITERS: dict[str, Callable[[Analysis, Path], None]] = {

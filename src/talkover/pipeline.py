@@ -1,9 +1,9 @@
 """Media in, speaker timeline out: decode -> diarize -> clean.
 
 The diarizer's timeline is cleaned of jitter (:func:`talkover.cleanup.clean_timeline`) before
-events are detected from it; :func:`talkover.analysis.analyze_timeline` with
-``source="diarization"`` then gives the events a calibrated ``confidence``
-(:mod:`talkover.events.confidence`).
+events are detected from it; it is stamped as talkover's diarization (``provenance.kind`` is
+``audio``), so :func:`talkover.analysis.analyze_timeline` gives its events a calibrated
+``confidence`` (:mod:`talkover.events.confidence`).
 
 The glue the ``talkover diarize`` and ``talkover analyze MEDIA`` commands call; importing it
 loads no model (the :class:`~talkover.diarize.Diarizer` is built on first use or passed in).
@@ -12,8 +12,9 @@ loads no model (the :class:`~talkover.diarize.Diarizer` is built on first use or
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
-from talkover.cleanup import clean_timeline
+from talkover.cleanup import MIN_ISLAND_S, clean_timeline, number_speakers
 from talkover.diarize import Diarizer, ProgressCallback
 from talkover.diarize.clustering import check_speaker_counts
 from talkover.io import Waveform, decode_audio
@@ -35,7 +36,9 @@ def diarize_media(
     """Decode an audio/video file and diarize it (overlaps kept).
 
     With ``clean`` (the default) the timeline is cleaned of jitter as events need it
-    (:func:`talkover.cleanup.clean_timeline`); ``clean=False`` gives the diarizer's own output.
+    (:func:`talkover.cleanup.clean_timeline`) and its speakers renumbered in order of first
+    speech; ``clean=False`` gives the diarizer's own output. The timeline is stamped (kind
+    ``audio``: :func:`~talkover.analysis.analyze_timeline` gives its events a confidence).
 
     Raises
     ------
@@ -77,5 +80,12 @@ def diarize_waveform(
         waveform, num_speakers=num_speakers, min_speakers=min_speakers,
         max_speakers=max_speakers, progress=progress,
     )
-    return clean_timeline(timeline) if clean else timeline
+    if not clean:
+        return timeline
+    cleaned = number_speakers(clean_timeline(timeline, min_island_s=MIN_ISLAND_S))
+    stamp = timeline.provenance
+    if stamp is not None:
+        settings = tuple(sorted((*stamp.settings, ("clean_min_island_s", MIN_ISLAND_S))))
+        cleaned = cleaned.stamped(replace(stamp, settings=settings))
+    return cleaned
 

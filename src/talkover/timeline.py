@@ -1,7 +1,10 @@
 """Speaker timeline value types: who speaks when, overlaps allowed.
 
 A :class:`SpeakerTimeline` is the hand-over point between diarization (or an annotation file)
-and everything downstream. Times are float seconds from the start of the recording.
+and everything downstream. Times are float seconds from the start of the recording, kept to
+the millisecond: a timeline rounds every time it is given to 1 ms, so that float slivers
+(``27.84294`` against ``27.842935`` in a 6-decimal RTTM) are no overlap, and every time
+downstream is a plain float that the JSON writes exactly.
 
 >>> tl = SpeakerTimeline.from_tuples([(0.0, 2.0, "A"), (1.5, 3.0, "B")])
 >>> tl.speakers
@@ -17,8 +20,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from talkover.errors import InputError
+from talkover.provenance import Provenance
 
-__all__ = ["Span", "Word", "Segment", "SpeakerTimeline", "merge_spans"]
+__all__ = ["Span", "Word", "Segment", "SpeakerTimeline", "merge_spans", "to_ms"]
+
+#: Decimal places every time is kept to (1 ms).
+TIME_DECIMALS = 3
+
+
+def to_ms(seconds: float) -> float:
+    """``seconds`` as a plain float rounded to the millisecond.
+
+    >>> to_ms(1.0470000000000002), to_ms(2.3 - 1.1)
+    (1.047, 1.2)
+    """
+    return round(float(seconds), TIME_DECIMALS)
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -69,16 +85,16 @@ class Segment:
         return Span(self.start_s, self.end_s)
 
 
-def merge_spans(spans: Iterable[Span], *, max_gap_s: float = 0.0) -> tuple[Span, ...]:
-    """Union of spans, also joining spans separated by a gap shorter than ``max_gap_s``.
+def merge_spans(spans: Iterable[Span], *, min_pause_s: float = 0.0) -> tuple[Span, ...]:
+    """Union of spans, also joining spans separated by a pause shorter than ``min_pause_s``.
 
-    >>> merge_spans([Span(0, 1), Span(0.5, 2), Span(2.1, 3)], max_gap_s=0.2)
+    >>> merge_spans([Span(0, 1), Span(0.5, 2), Span(2.1, 3)], min_pause_s=0.2)
     (Span(start_s=0, end_s=3),)
     """
     merged: list[Span] = []
     for span in sorted(spans):
         gap_s = span.start_s - merged[-1].end_s if merged else None
-        if gap_s is not None and (gap_s <= 0.0 or gap_s < max_gap_s):
+        if gap_s is not None and (gap_s <= 0.0 or gap_s < min_pause_s):
             last = merged[-1]
             merged[-1] = Span(last.start_s, max(last.end_s, span.end_s))
         else:
@@ -106,12 +122,16 @@ class SpeakerTimeline:
     Parameters
     ----------
     segments
-        The segments; sorted on construction, empty ones dropped.
+        The segments; times rounded to the millisecond and sorted on construction, empty ones
+        dropped.
     duration_s
         Length of the recording in seconds; ``None`` when unknown, then taken as the end of the
         last segment by :attr:`end_s`.
     uri
         Name of the recording (RTTM file-id), for writers.
+    provenance
+        What the timeline was made from, stamped by its producer (a reader, the diarizer,
+        multichannel); ``None`` for one built in memory. Not part of equality.
 
     Raises
     ------
@@ -123,18 +143,19 @@ class SpeakerTimeline:
     segments: tuple[Segment, ...] = ()
     duration_s: float | None = None
     uri: str = "recording"
-    _speakers: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _by_speaker: dict[str, tuple[Segment, ...]] = field(init=False, repr=False, compare=False)
+    provenance: Provenance | None = field(default=None, compare=False)
+    _spans: dict[str, list[Span]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_finite(self.segments, self.duration_s)
-        kept = tuple(sorted(s for s in self.segments if s.end_s > s.start_s))
+        kept = tuple(sorted(r for r in map(_in_ms, self.segments) if r.end_s > r.start_s))
         object.__setattr__(self, "segments", kept)
-        own: dict[str, list[Segment]] = {}
+        if self.duration_s is not None:
+            object.__setattr__(self, "duration_s", to_ms(self.duration_s))
+        spans: dict[str, list[Span]] = {}  # in order of first speech
         for seg in kept:
-            own.setdefault(seg.speaker, []).append(seg)
-        object.__setattr__(self, "_speakers", tuple(own))
-        object.__setattr__(self, "_by_speaker", {k: tuple(v) for k, v in own.items()})
+            spans.setdefault(seg.speaker, []).append(Span(seg.start_s, seg.end_s))
+        object.__setattr__(self, "_spans", spans)
 
     @classmethod
     def from_tuples(
@@ -157,7 +178,7 @@ class SpeakerTimeline:
     @property
     def speakers(self) -> tuple[str, ...]:
         """Speaker ids in order of first speech (segments sort by start, end, then id)."""
-        return self._speakers
+        return tuple(self._spans)
 
     @property
     def end_s(self) -> float:
@@ -165,13 +186,13 @@ class SpeakerTimeline:
         last = max((s.end_s for s in self.segments), default=0.0)
         return max(self.duration_s, last) if self.duration_s is not None else last
 
-    def segments_of(self, speaker: str) -> tuple[Segment, ...]:
-        """One speaker's segments, sorted (an index: no scan of the others' segments)."""
-        return self._by_speaker.get(speaker, ())
+    def spans_of(self, speaker: str) -> tuple[Span, ...]:
+        """One speaker's segments as spans, sorted by start (they may overlap)."""
+        return tuple(self._spans.get(speaker, ()))
 
     def speech_of(self, speaker: str) -> tuple[Span, ...]:
         """Union of one speaker's speech, as sorted disjoint spans."""
-        return merge_spans(s.span for s in self.segments_of(speaker))
+        return merge_spans(self._spans.get(speaker, ()))
 
     def speech_duration_s(self, speaker: str) -> float:
         """Talk time of one speaker: the length of the union of their segments."""
@@ -201,4 +222,25 @@ class SpeakerTimeline:
     def renamed(self, mapping: dict[str, str]) -> SpeakerTimeline:
         """A copy with speaker ids replaced by ``mapping`` (ids not in it are kept)."""
         segs = tuple(replace(s, speaker=mapping.get(s.speaker, s.speaker)) for s in self)
-        return SpeakerTimeline(segs, duration_s=self.duration_s, uri=self.uri)
+        return self.with_segments(segs)
+
+    def with_segments(self, segments: Iterable[Segment]) -> SpeakerTimeline:
+        """A timeline of the same recording (duration, uri, provenance) with other segments."""
+        return SpeakerTimeline(
+            tuple(segments), duration_s=self.duration_s, uri=self.uri, provenance=self.provenance
+        )
+
+    def stamped(self, provenance: Provenance) -> SpeakerTimeline:
+        """This timeline with ``provenance`` (its ``uri`` too)."""
+        return replace(self, uri=provenance.uri, provenance=provenance)
+
+
+def _in_ms(segment: Segment) -> Segment:
+    """``segment`` with its times (and its words') rounded to the millisecond."""
+    start_s, end_s = to_ms(segment.start_s), to_ms(segment.end_s)
+    words = segment.words
+    if words and any(to_ms(w.start_s) != w.start_s or to_ms(w.end_s) != w.end_s for w in words):
+        words = tuple(Word(to_ms(w.start_s), to_ms(w.end_s), w.text) for w in words)
+    if start_s == segment.start_s and end_s == segment.end_s and words is segment.words:
+        return segment
+    return replace(segment, start_s=start_s, end_s=end_s, words=words)

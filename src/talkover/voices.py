@@ -16,10 +16,11 @@ Profiles are saved as ``.npz`` (``names``, ``embeddings`` ``(n, 192)``, ``speech
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from talkover.io.waveform import Waveform
 
 __all__ = [
+    "VoiceClip",
     "VoiceProfile",
     "VoiceMatch",
     "VoiceEmbedder",
@@ -40,7 +42,10 @@ __all__ = [
     "load_profiles",
     "solo_speech",
     "MATCH_THRESHOLD",
+    "MIN_ENROLLMENT_S",
     "MIN_SPEECH_S",
+    "MatchReason",
+    "speech_spans",
     "check_match_threshold",
 ]
 
@@ -49,8 +54,18 @@ __all__ = [
 #: true pairs scored 0.38-0.87 (0.38 from a 1.9 s enrollment, the other six >= 0.72) and the
 #: wrong pairs at most 0.34; see docs/groups.md.
 MATCH_THRESHOLD = 0.45
-#: Least speech (seconds) an embedding is computed from.
-MIN_SPEECH_S = 1.0
+#: Least speech (seconds) a voice embedding is computed from (to enroll, or to match).
+MIN_ENROLLMENT_S = 1.0
+#: Deprecated name of :data:`MIN_ENROLLMENT_S` (kept for one release).
+MIN_SPEECH_S = MIN_ENROLLMENT_S
+#: Speech probability (Silero VAD, per 32 ms) above which a clip's window is speech.
+_CLIP_SPEECH_PROBABILITY = 0.5
+
+#: Why a speaker got an enrolled name or not: ``matched``; ``below_threshold`` (the best
+#: profile is not similar enough); ``little_solo_speech`` (less than
+#: :data:`MIN_ENROLLMENT_S` of speech where nobody else speaks, nothing to compare);
+#: ``no_profile_left`` (more speakers than profiles: every profile went to a closer speaker).
+MatchReason = Literal["matched", "below_threshold", "little_solo_speech", "no_profile_left"]
 _CHUNK_FRAMES = 1000  # 10 s of 10 ms fbank frames per CAM++ call
 
 
@@ -65,6 +80,14 @@ def check_match_threshold(value: float, *, name: str = "threshold") -> None:
     """
     if not -1.0 <= value <= 1.0:
         raise ConfigError(f"{name} must be a cosine similarity between -1 and 1, got {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceClip:
+    """A recording of ``name`` speaking alone, to enroll when voices are matched."""
+
+    name: str
+    path: str | os.PathLike[str]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -83,14 +106,17 @@ class VoiceMatch:
     """What enrollment found for timeline speaker ``speaker``.
 
     ``name`` is the enrolled name assigned (``None``: unmatched, the id stays); ``similarity``
-    the cosine similarity to the best profile Hungarian assignment gave it (``None`` without
-    enough solo speech, or more speakers than profiles); ``speech_s`` the solo speech used.
+    the cosine similarity (4 decimals) to the profile the Hungarian assignment gave it
+    (``None`` without enough solo speech, or more speakers than profiles); ``speech_s`` the
+    solo speech used (seconds, to the millisecond); ``reason`` why it is matched or not
+    (:data:`MatchReason`).
     """
 
     speaker: str
     name: str | None
     similarity: float | None
     speech_s: float
+    reason: MatchReason = "matched"
 
     @property
     def matched(self) -> bool:
@@ -118,7 +144,7 @@ class VoiceEmbedder:
 
     def embed(self, waveform: Waveform, spans: Sequence[Span] | None = None) -> np.ndarray | None:
         """Unit-norm ``(192,)`` embedding of the speech in ``spans`` (all of it: ``None``), or
-        ``None`` when it holds less than :data:`MIN_SPEECH_S`."""
+        ``None`` when it holds less than :data:`MIN_ENROLLMENT_S`."""
         import torch
 
         from talkover.diarize.embedding import compute_fbank
@@ -130,7 +156,7 @@ class VoiceEmbedder:
             piece = waveform.samples[int(span.start_s * rate) : int(span.end_s * rate)]
             if len(piece) >= 400:
                 pieces.append(compute_fbank(piece, sample_rate_hz=rate))  # (frames, 80)
-        if sum(len(p) for p in pieces) < MIN_SPEECH_S * 100:
+        if sum(len(p) for p in pieces) < MIN_ENROLLMENT_S * 100:
             return None
         # The speech of all spans, back to back, in pieces of about 10 s (few CAM++ calls).
         frames = np.concatenate(pieces)  # (frames, 80)
@@ -152,20 +178,52 @@ def enroll_voice(
 ) -> VoiceProfile:
     """The profile of ``name`` from a clip of them speaking alone (or from ``spans`` of it).
 
+    Without ``spans`` the clip's speech is found with Silero VAD (:func:`speech_spans`), so
+    that silence and noise do not enter the profile.
+
     Raises
     ------
     InputError
-        The clip holds less than :data:`MIN_SPEECH_S` seconds of audio.
+        The clip (or ``spans``) holds less than :data:`MIN_ENROLLMENT_S` seconds of speech
+        (a silent or noise-only clip: none).
     """
     embedder = embedder or VoiceEmbedder()
-    embedding = embedder.embed(waveform, spans)
-    speech_s = sum(s.duration_s for s in spans) if spans is not None else waveform.duration_s
+    if spans is None:
+        spans = speech_spans(waveform)
+    speech_s = sum(s.duration_s for s in spans)
+    embedding = embedder.embed(waveform, spans) if speech_s >= MIN_ENROLLMENT_S else None
     if embedding is None:
+        found = "no speech" if speech_s == 0 else f"{speech_s:.1f} s of speech"
         raise InputError(
-            f"{waveform.path or 'clip'}: {speech_s:.1f} s of audio for {name!r}; at least "
-            f"{MIN_SPEECH_S:g} s needed to enroll a voice"
+            f"{waveform.path or 'clip'}: {found} found for {name!r}; at least "
+            f"{MIN_ENROLLMENT_S:g} s of speech needed to enroll a voice"
         )
-    return VoiceProfile(name, embedding, speech_s, waveform.path)
+    return VoiceProfile(name, embedding, round(speech_s, 3), waveform.path)
+
+
+def speech_spans(waveform: Waveform) -> tuple[Span, ...]:
+    """Where a clip holds speech, by Silero VAD (32 ms windows with a speech probability of
+    at least 0.5, neighbours joined)."""
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    from talkover.multichannel.vad import VAD_HOP_S, VAD_SAMPLE_RATE_HZ, speech_probabilities
+
+    samples = waveform.samples
+    rate = waveform.sample_rate_hz
+    if rate != VAD_SAMPLE_RATE_HZ:
+        g = gcd(rate, VAD_SAMPLE_RATE_HZ)
+        samples = resample_poly(samples, VAD_SAMPLE_RATE_HZ // g, rate // g)
+    speech = speech_probabilities(np.asarray(samples, np.float32)[None, :])[0]
+    speech = speech >= _CLIP_SPEECH_PROBABILITY  # (windows,)
+    edges = np.diff(np.r_[0, speech.astype(np.int8), 0])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    end_s = waveform.duration_s
+    return tuple(
+        Span(float(a * VAD_HOP_S), float(min(b * VAD_HOP_S, end_s)))
+        for a, b in zip(starts, ends, strict=True)
+    )
 
 
 def solo_speech(timeline: SpeakerTimeline, speaker: str) -> tuple[Span, ...]:
@@ -222,11 +280,20 @@ def identify_speakers(
         VoiceMatch(
             speaker=s,
             name=best[s][0] if s in best and best[s][1] >= threshold else None,
-            similarity=best[s][1] if s in best else None,
-            speech_s=sum(span.duration_s for span in solo[s]),
+            similarity=round(best[s][1], 4) if s in best else None,
+            speech_s=round(sum(span.duration_s for span in solo[s]), 3),
+            reason=_reason(best.get(s), threshold, usable=s in usable),
         )
         for s in speakers
     )
+
+
+def _reason(best: tuple[str, float] | None, threshold: float, *, usable: bool) -> MatchReason:
+    if not usable:
+        return "little_solo_speech"
+    if best is None:
+        return "no_profile_left"
+    return "matched" if best[1] >= threshold else "below_threshold"
 
 
 def save_profiles(path: str | Path, profiles: Sequence[VoiceProfile]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from talkover.cleanup import MIN_SPEECH_S
+from talkover.cleanup import MIN_ISLAND_S
 from talkover.cli.main import main
 from talkover.timeline import SpeakerTimeline
 
@@ -27,7 +27,7 @@ def test_media_events_have_confidence_annotation_events_do_not(tmp_path, capsys)
         [(s["start_s"], s["end_s"], s["speaker"]) for s in doc["segments"]]
     )
     islands = [span for spk in timeline.speakers for span in timeline.speech_of(spk)]
-    assert min(span.duration_s for span in islands) >= MIN_SPEECH_S
+    assert min(span.duration_s for span in islands) >= MIN_ISLAND_S
 
     capsys.readouterr()
     assert main(["analyze", str(out)]) == 0  # the same timeline, read back as an annotation

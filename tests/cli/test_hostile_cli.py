@@ -95,7 +95,7 @@ def test_ctrl_c_during_the_analysis_exits_130(rttm: Path, monkeypatch, capsys) -
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(analyze, "analyze_timeline", interrupted)
+    monkeypatch.setattr(analyze, "analyze", interrupted)
     assert main(["analyze", str(rttm)]) == 130
     assert capsys.readouterr().err == "talkover: error: interrupted (nothing half-written)\n"
 

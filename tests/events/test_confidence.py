@@ -9,18 +9,19 @@ from dataclasses import replace
 import pytest
 
 from talkover import analyze_timeline
-from talkover.events.confidence import (
-    COEFFICIENTS,
-    FEATURE_NAMES,
-    UnitIndex,
-    _last_ended,
-    _spoken_over,
-)
+from talkover.events import SIMULTANEOUS_TYPES
+from talkover.events.confidence import COEFFICIENTS, FEATURE_NAMES
 from talkover.export.json import format_json
+from talkover.provenance import Provenance
 from talkover.report.text import format_summary, trust_lines
 from talkover.testing import TimelineBuilder
 from talkover.timeline import SpeakerTimeline
-from talkover.units import IPU, build_ipus
+from talkover.units import Units
+
+
+def diarized(timeline: SpeakerTimeline) -> SpeakerTimeline:
+    """``timeline`` stamped as talkover's diarizer stamps its output."""
+    return timeline.stamped(Provenance("audio", uri=timeline.uri))
 
 
 def conversation() -> TimelineBuilder:
@@ -46,19 +47,26 @@ def test_annotation_events_are_exact_and_not_assessed() -> None:
 def test_diarized_events_get_a_confidence_and_nothing_else_changes() -> None:
     timeline = conversation().timeline()
     exact = analyze_timeline(timeline).events
-    diarized = analyze_timeline(timeline, source="diarization")
-    assert diarized.source == "diarization"
-    assert {e.type for e in diarized.events} == {
+    assessed = analyze_timeline(diarized(timeline))
+    assert assessed.provenance.kind == "audio" and assessed.source == "diarization"
+    assert {e.type for e in assessed.events} == {
         "switch", "interruption", "failed_interruption", "backchannel", "overlap"
     }
-    for e in diarized.events:
+    for e in assessed.events:
         assert e.confidence is not None and 0.0 <= e.confidence <= 1.0
-    assert [replace(e, confidence=None) for e in diarized.events] == list(exact)
-    assert analyze_timeline(timeline, source="diarization").events == diarized.events
+    assert [replace(e, confidence=None) for e in assessed.events] == list(exact)
+    assert analyze_timeline(diarized(timeline)).events == assessed.events
+
+
+def test_the_deprecated_source_argument_still_decides() -> None:
+    timeline = conversation().timeline()
+    with pytest.warns(DeprecationWarning, match="source"):
+        old = analyze_timeline(timeline, source="diarization")
+    assert old.events == analyze_timeline(diarized(timeline)).events
 
 
 def test_confidence_reaches_the_json_and_the_summary() -> None:
-    analysis = analyze_timeline(conversation().timeline(), source="diarization")
+    analysis = analyze_timeline(diarized(conversation().timeline()))
     doc = json.loads(format_json(analysis))
     assert [e["confidence"] for e in doc["events"]] == [e.confidence for e in analysis.events]
     first, second = trust_lines(analysis)
@@ -73,64 +81,70 @@ def test_confidence_reaches_the_json_and_the_summary() -> None:
 
 
 def test_channels_are_not_assessed() -> None:
-    analysis = analyze_timeline(conversation().timeline(), source="channels")
+    timeline = conversation().timeline().stamped(Provenance("multichannel"))
+    analysis = analyze_timeline(timeline)
     assert all(e.confidence is None for e in analysis.events)
 
 
-def _random_units(seed: int) -> list[IPU]:
-    """Units on a 10 ms grid in any order; one speaker's may overlap or end together."""
+def _random_timeline(seed: int) -> SpeakerTimeline:
+    """Segments on a 10 ms grid in any order, spread over 20 minutes; one speaker's may
+    overlap or end together."""
     rng = random.Random(seed)
-    units = []
+    rows = []
     for _ in range(300):
-        start_s = rng.randrange(0, 12_000) / 100
-        units.append(IPU(start_s, start_s + rng.randrange(1, 400) / 100, rng.choice("ABC")))
-    return units
+        start_s = rng.randrange(0, 120_000) / 100
+        rows.append((start_s, start_s + rng.randrange(1, 400) / 100, rng.choice("ABC")))
+    return SpeakerTimeline.from_tuples(rows)
 
 
-def _times(units: list[IPU], seed: int) -> list[float]:
+def _times(units: Units, seed: int) -> list[float]:
     """Units' starts and ends, starts 2 s off (as sums and rounded), and random grid times."""
     rng = random.Random(seed)
-    near = [u.start_s + d for u in units for d in (-2.0, 2.0)]
-    grid = [rng.randrange(-300, 12_500) / 100 for _ in range(300)]
-    return [*(u.start_s for u in units), *(u.end_s for u in units), *near,
+    near = [u.start_s + d for u in units.ipus for d in (-2.0, 2.0)]
+    grid = [rng.randrange(-300, 120_500) / 100 for _ in range(300)]
+    return [*(u.start_s for u in units.ipus), *(u.end_s for u in units.ipus), *near,
             *(round(t, 2) for t in near), *grid]
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_units_starting_near_match_a_scan_of_all_units(seed: int) -> None:
-    units = _random_units(seed)
-    index = UnitIndex.of(units)
+    units = Units.build(_random_timeline(seed), min_pause_s=0.3)
+    assert len(units.ipus) > 150
     for t in _times(units, seed):
-        assert index.starting_near(t) == sum(abs(u.start_s - t) <= 2.0 for u in units), t
+        assert units.starting_near(t) == sum(abs(u.start_s - t) <= 2.0 for u in units.ipus), t
 
 
 def test_units_starting_near_round_as_the_distance_does() -> None:
     # 2.1 - 0.1 is exactly 2.0, but 2.1 - 2.0 is a little above 0.1
-    index = UnitIndex.of([IPU(0.1, 0.5, "A"), IPU(2.1, 3.0, "B"), IPU(4.2, 5.0, "A")])
-    assert index.starting_near(2.1) == 2
+    rows = [(0.1, 0.5, "A"), (2.1, 3.0, "B"), (4.2, 5.0, "A")]
+    units = Units.build(SpeakerTimeline.from_tuples(rows), min_pause_s=0.3)
+    assert units.starting_near(2.1) == 2
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_switch_holder_matches_a_scan_of_the_units(seed: int) -> None:
-    units = _random_units(seed)
-    index = UnitIndex.of(units)
+def test_unit_lookups_match_a_scan_of_the_units(seed: int) -> None:
+    units = Units.build(_random_timeline(seed), min_pause_s=0.3)
     for t in _times(units, seed):
-        for speaker, own in index.by_start.items():
-            ended = [u for u in own if u.end_s <= t]
-            expected = max(ended, key=lambda u: u.end_s) if ended else None
-            assert _last_ended(index.by_end[speaker], t) == expected, (speaker, t)
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_overlap_holder_matches_a_scan_of_the_units(seed: int) -> None:
-    # One speaker's IPUs do not overlap: built from random segments, as the analysis builds them
-    # (spread over 20 minutes, so that most stay apart).
-    rows = [(u.start_s * 10, u.start_s * 10 + u.duration_s, u.speaker) for u in _random_units(seed)]
-    units = list(build_ipus(SpeakerTimeline.from_tuples(rows), min_pause_s=0.3))
-    assert len(units) > 150
-    index = UnitIndex.of(units)
-    for t in _times(units, seed):
-        for speaker, own in index.by_start.items():
+        for speaker, own in units.by_speaker.items():
             going = [u for u in own if u.start_s < t < u.end_s]
-            expected = max(going, key=lambda u: u.start_s) if going else None
-            assert _spoken_over(own, t) == expected, (speaker, t)
+            assert units.spoken_over(speaker, t) == (going[-1] if going else None), (speaker, t)
+            before = [u for u in own if u.start_s < t]
+            assert units.last_started(speaker, t) == (before[-1] if before else None)
+            at = [u for u in own if u.start_s == t]
+            assert units.starting_at(speaker, t) == (at[0] if at else None)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_events_carry_the_units_a_scan_finds(seed: int) -> None:
+    analysis = analyze_timeline(diarized(_random_timeline(seed)))
+    assert analysis.events
+    for e in analysis.events:
+        assert e.by_unit == next(
+            u for u in analysis.ipus if u.speaker == e.by and u.start_s == e.start_s
+        )
+        own = [u for u in analysis.ipus if u.speaker == e.of]
+        if e.type in SIMULTANEOUS_TYPES:
+            expected = next(u for u in own if u.start_s < e.start_s < u.end_s)
+        else:  # a switch: of's unit that ended last before the onset
+            expected = max((u for u in own if u.end_s <= e.start_s), key=lambda u: u.end_s)
+        assert e.of_unit == expected, e

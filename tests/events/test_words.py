@@ -50,7 +50,7 @@ def test_cut_off_utterance_then_quick_take_over_is_a_silent_interruption() -> No
     assert types(tl) == [("silent_interruption", "B", "A"), ("switch", "A", "B")]
     analysis = analyze_timeline(tl)
     assert [t.speaker for t in analysis.turns] == ["A", "B", "A"]  # it passes the floor
-    stats = {s.id: s for s in analysis.speakers}
+    stats = {s.speaker: s for s in analysis.speakers}
     assert stats["B"].silent_interruptions_made == 1
     assert stats["A"].silent_interruptions_received == 1
     doc = analysis_to_dict(analysis)
@@ -97,7 +97,7 @@ def test_refine_is_the_identity_without_text() -> None:
 
     from talkover.config import EventConfig
     from talkover.events import detect_events, refine_events
-    from talkover.units import build_ipus
+    from talkover.units import Units
 
     rng = random.Random(7)
     for _ in range(50):
@@ -106,9 +106,9 @@ def test_refine_is_the_identity_without_text() -> None:
             start = rng.uniform(0, 20)
             rows.append((start, start + rng.uniform(0.1, 4), rng.choice("ABC")))
         tl = SpeakerTimeline.from_tuples(rows)
-        ipus = build_ipus(tl, min_pause_s=0.3)
-        events = detect_events(ipus, EventConfig())
-        assert refine_events(events, ipus, tl) == events
+        units = Units.build(tl, min_pause_s=0.3)
+        events = detect_events(units, EventConfig())
+        assert refine_events(events, units, EventConfig()) == events
 
 
 def test_silent_gap_is_an_event_setting() -> None:

@@ -57,7 +57,7 @@ def audio_time(page) -> float:
 def test_lanes_and_markers_match_the_analysis(browser, analysis_with_audio, tmp_path) -> None:
     page, errors = open_report(browser, analysis_with_audio, tmp_path)
     data = page.evaluate("talkoverReport.data")
-    speakers = [s.id for s in analysis_with_audio.speakers]
+    speakers = [s.speaker for s in analysis_with_audio.speakers]
     lanes = page.locator(".lane-label")
     assert lanes.count() == len(speakers) == len(data["speakers"])
     assert [lanes.nth(i).get_attribute("data-speaker") for i in range(lanes.count())] == speakers

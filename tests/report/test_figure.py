@@ -41,7 +41,7 @@ def test_svg_has_one_lane_per_speaker(analysis, tmp_path: Path) -> None:
     ordered = sorted(lanes, key=lambda g: g.get("id"))
     for lane, speaker in zip(ordered, analysis.speakers, strict=True):
         bars = list(lane.iter(f"{SVG}path"))
-        assert len(bars) == sum(s.speaker == speaker.id for s in analysis.timeline)
+        assert len(bars) == sum(s.speaker == speaker.speaker for s in analysis.timeline)
     text = out.read_text(encoding="utf-8")
     for name in ("Ann", "Bob", "Cy", "interruption", "backchannel"):
         assert name in text

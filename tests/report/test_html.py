@@ -7,6 +7,7 @@ from pathlib import Path
 from talkover.analysis import analyze_timeline
 from talkover.cli import main
 from talkover.export.json import analysis_to_dict
+from talkover.provenance import Provenance
 from talkover.report.html import write_html_report
 from talkover.timeline import SpeakerTimeline
 from tests.report.conftest import planted_timeline, write_tone_wav
@@ -80,7 +81,7 @@ def test_cli_missing_media_is_a_usage_error_and_writes_nothing(tmp_path: Path, c
 
 def test_summary_says_how_far_counts_from_audio_can_be_trusted(tmp_path) -> None:
     timeline = planted_timeline()
-    from_audio = analyze_timeline(timeline, source="diarization")
+    from_audio = analyze_timeline(timeline.stamped(Provenance("audio")))
     annotated = analyze_timeline(timeline)
     for analysis, name in ((from_audio, "audio.html"), (annotated, "annotation.html")):
         write_html_report(analysis, tmp_path / name)

@@ -27,7 +27,9 @@ def test_planted_events_survive_diarization(voice_bank: VoiceBank) -> None:
     conv = build_conversation(voice_bank, seed=4, num_speakers=2, duration_s=25, event_mix=mix)
     hyp = clean_timeline(diarize.Diarizer().diarize(conv.waveform, num_speakers=2))
     mapping = optimal_mapping(conv.timeline, hyp)
-    events = analyze_timeline(hyp, source="diarization").events
+    assert hyp.provenance.kind == "audio"  # the diarizer stamps it: events get a confidence
+    events = analyze_timeline(hyp).events
+    assert all(e.confidence is not None for e in events if e.type != "silent_interruption")
     found = {(e.type, mapping.get(e.by), mapping.get(e.of), e.start_s) for e in events}
     matched = [
         p for p in conv.planted

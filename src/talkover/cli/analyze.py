@@ -6,15 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from talkover.analysis import TimelineSource, analyze_timeline
-from talkover.cli.cast_flags import (
-    Recording,
-    add_cast_flags,
-    cast_from_args,
-    enrollment_from_args,
-    named_cast,
-)
-from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
+from talkover.analysis import Analysis
+from talkover.cli.cast_flags import add_cast_flags, cast_from_args, grid_from_args, voices_from_args
+from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args, say
 from talkover.cli.diarize import (
     add_diarization_flags,
     check_diarization_flags,
@@ -24,16 +18,16 @@ from talkover.cli.diarize import (
 from talkover.cli.multichannel import (
     add_multichannel_flags,
     is_multichannel,
-    multichannel_timeline_from_args,
+    multichannel_source_from_args,
 )
 from talkover.errors import InputError
 from talkover.export.json import format_json
 from talkover.files import check_output, path_kind
-from talkover.formats import INPUT_FORMATS, is_annotation, read_annotation
+from talkover.formats import INPUT_FORMATS
 from talkover.outputs import OUTPUT_WRITERS, write_outputs
+from talkover.provenance import SourceKind
 from talkover.report import format_summary
-from talkover.timeline import SpeakerTimeline
-from talkover.voices import VoiceEmbedder
+from talkover.sources import Channels, Tracks, analyze, source_kind
 
 __all__ = ["register", "run"]
 
@@ -69,6 +63,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--link-media", action="store_true",
         help="in an .html report, link the recording by relative path instead of embedding it",
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="no progress bar and no 'wrote FILE' lines on stderr",
+    )
     add_multichannel_flags(parser)
     add_threshold_flags(parser)
     add_diarization_flags(
@@ -79,39 +77,37 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    source = _source_of(args)
-    if source == "channels":
+    kind = _kind_of(args)
+    if kind == "multichannel":
         refuse_speaker_counts(
             args, "with --channels or --tracks each channel or track is a speaker"
         )
-    elif source == "annotation":
+    elif kind == "annotation":
         refuse_speaker_counts(args, f"{args.input} is read as an annotation")
     else:
         check_diarization_flags(args)
+    source = _source_from_args(args)
     config = config_from_args(args)
+    inputs = [args.input, args.media, *(args.tracks or [])]
     for out in args.output:
         if Path(out).suffix.lower() not in OUTPUT_WRITERS:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
-        check_output(out, inputs=[args.input, args.media, *(args.tracks or [])])
+        check_output(out, inputs=inputs)
     media = path_kind(args.media) if args.media else None
     if media == "directory":
         raise InputError(f"{args.media}: is a directory, expected an audio or video file (--media)")
     if media == "missing":
         raise InputError(f"{args.media}: media file not found (--media)")
-    cast = named_cast(args)
-    enrollment = enrollment_from_args(args, cast)
-    timeline, input_path, recording = _timeline_from_args(args, source)
-    cast_and_grid = cast_from_args(
-        args, timeline, cast=cast, enrollment=enrollment, recording=recording
+    cast = cast_from_args(args)
+    voices = voices_from_args(args, cast)
+    analysis = analyze(
+        source, config=config, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
+        max_speakers=args.max_speakers, cast=cast, voices=voices,
+        match_threshold=args.match_threshold, sensitivity=grid_from_args(args),
+        progress=progress_for(args), input_format=args.input_format, media=args.media,
     )
-    media_path = recording.path
-    del recording  # the decoded recording and the models are not needed past voice matching
-    analysis = analyze_timeline(
-        timeline, config=config, input_path=input_path, media_path=media_path,
-        source=source, **cast_and_grid,
-    )
-    write_outputs(analysis, args.output, link_media=args.link_media)  # all or none
+    _write_outputs(analysis, args)
     if args.json:
         sys.stdout.write(format_json(analysis))
     elif not args.output:
@@ -119,51 +115,34 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _source_of(args: argparse.Namespace) -> TimelineSource:
-    """Which input was given: ``--channels``/``--tracks``, an annotation file, or a recording
-    to diarize (it decides which flags apply and the events' confidence).
+def _kind_of(args: argparse.Namespace) -> SourceKind:
+    """Which input was given (it decides which flags apply), before any of it is read."""
+    if is_multichannel(args):
+        return "multichannel"
+    if args.input is None:
+        raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
+    return source_kind(args.input, input_format=args.input_format)
+
+
+def _source_from_args(args: argparse.Namespace) -> str | Tracks | Channels:
+    """What to analyse: ``--channels``/``--tracks``, or INPUT (an annotation or a recording).
 
     Raises
     ------
     InputError
-        No input at all.
+        No input at all, or multichannel flags that contradict each other.
     """
     if is_multichannel(args):
-        return "channels"
+        return multichannel_source_from_args(args)
     if args.input is None:
         raise InputError("analyze: give an INPUT file, or --tracks FILE... (see --help)")
-    if args.input_format is not None or is_annotation(args.input):
-        return "annotation"
-    return "diarization"
+    return args.input
 
 
-def _timeline_from_args(
-    args: argparse.Namespace, source: TimelineSource
-) -> tuple[SpeakerTimeline, str, Recording]:
-    """Who speaks when, from the input :func:`_source_of` found; also the input's path, and the
-    recording, with what diarizing it left at hand (so that voice matching need neither decode
-    it nor load CAM++ again)."""
-    if source == "channels":
-        timeline, path = multichannel_timeline_from_args(args)
-        return timeline, path, Recording(args.media or path)
-    if source == "annotation":
-        timeline = read_annotation(args.input, input_format=args.input_format)
-        return timeline, args.input, Recording(args.media)
-    from talkover.io import decode_audio
-
-    waveform = decode_audio(args.input)  # a bad file is refused before torch is imported
-    from talkover.diarize import Diarizer
-    from talkover.pipeline import diarize_waveform
-
-    diarizer = Diarizer()
-    timeline = diarize_waveform(
-        waveform, diarizer=diarizer, num_speakers=args.num_speakers,
-        min_speakers=args.min_speakers, max_speakers=args.max_speakers,
-        progress=progress_for(args),
-    )
-    media_path = args.media or args.input
-    recording = Recording(
-        media_path, waveform if media_path == args.input else None,
-        VoiceEmbedder(diarizer.embedding_model),
-    )
-    return timeline, args.input, recording
+def _write_outputs(analysis: Analysis, args: argparse.Namespace) -> None:
+    """Every ``-o``, all or none (``--link-media`` for .html), each said on stderr unless
+    ``--quiet``."""
+    write_outputs(analysis, args.output, link_media=args.link_media)
+    if not args.quiet:
+        for out in args.output:
+            say(f"wrote {out}")

@@ -4,46 +4,24 @@ groups and ask for sensitivity."""
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
-from typing import Any
 
 from talkover.cast import Cast, load_cast, repeated
 from talkover.errors import ConfigError
 from talkover.files import check_file
-from talkover.io.waveform import Waveform
 from talkover.metrics.sensitivity import SensitivityGrid
-from talkover.timeline import SpeakerTimeline
-from talkover.voices import MATCH_THRESHOLD, VoiceEmbedder, VoiceProfile
+from talkover.voices import MATCH_THRESHOLD, VoiceClip, VoiceProfile
 
-__all__ = ["Recording", "Enrollment", "add_cast_flags", "named_cast", "enrollment_from_args",
-           "cast_from_args", "name_and_clip"]
-
-
-@dataclass(frozen=True, slots=True)
-class Recording:
-    """The recording voices are matched in, and what of it is at hand already.
-
-    Attributes
-    ----------
-    path
-        Its path (``None``: no recording was given).
-    waveform
-        It decoded, when it was (else it is decoded when voices are matched).
-    embedder
-        The CAM++ the diarizer loaded, when it ran (else it is loaded when voices are matched).
-    """
-
-    path: str | None
-    waveform: Waveform | None = None
-    embedder: VoiceEmbedder | None = None
+__all__ = ["add_cast_flags", "cast_from_args", "voices_from_args", "grid_from_args",
+           "name_and_clip"]
 
 
 def add_cast_flags(parser: argparse.ArgumentParser) -> None:
-    """``--speakers``, ``--cast``, ``--groups`` (repeatable) and ``--sensitivity``."""
+    """``--speakers``, ``--cast``, ``--groups`` (repeatable), ``--enroll`` and
+    ``--sensitivity``."""
     parser.add_argument(
         "--speakers", metavar="NAMES",
         help='name the speakers in order of first speech, e.g. "Diane,Sheila" '
-        "(one name per speaker)",
+        "(one name per speaker; for a recording it also sets the number of speakers)",
     )
     parser.add_argument(
         "--cast", metavar="TOML",
@@ -71,39 +49,23 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def named_cast(args: argparse.Namespace) -> Cast | None:
-    """The cast ``--speakers`` or ``--cast`` names (``None`` when neither is given).
-
-    Read before the timeline is made, so that a bad flag or file fails before diarization.
-    """
+def cast_from_args(args: argparse.Namespace) -> Cast | None:
+    """The cast ``--speakers`` or ``--cast`` names, with the ``--groups`` assignments
+    (``None`` when none of them is given). Read before any slow work."""
     if args.speakers and args.cast:
         raise ConfigError("give either --speakers or --cast, not both")
+    cast = None
     if args.cast:
-        return load_cast(args.cast)
-    if args.speakers is not None:
-        return Cast.from_names(args.speakers)
-    return None
+        cast = load_cast(args.cast)
+    elif args.speakers is not None:
+        cast = Cast.from_names(args.speakers)
+    if args.groups:
+        cast = (cast or Cast()).with_groups(args.groups)
+    return cast
 
 
-@dataclass(frozen=True, slots=True)
-class Enrollment:
-    """The voices to match: profiles read from ``.npz`` files and clips still to embed.
-
-    Attributes
-    ----------
-    profiles
-        From ``--enroll PROFILE.npz``.
-    clips
-        ``(name, path)`` pairs from ``--enroll NAME=CLIP`` and the cast's ``voice = ...``.
-    """
-
-    profiles: tuple[VoiceProfile, ...]
-    clips: tuple[tuple[str, str], ...]
-
-    @property
-    def names(self) -> list[str]:
-        """Every enrolled name, profiles first."""
-        return [p.name for p in self.profiles] + [n for n, _ in self.clips]
+def grid_from_args(args: argparse.Namespace) -> SensitivityGrid | None:
+    return SensitivityGrid() if args.sensitivity else None
 
 
 def name_and_clip(value: str, *, where: str, expected: str) -> tuple[str, str] | None:
@@ -122,11 +84,13 @@ def name_and_clip(value: str, *, where: str, expected: str) -> tuple[str, str] |
     return name, clip
 
 
-def enrollment_from_args(args: argparse.Namespace, cast: Cast | None) -> Enrollment | None:
-    """The voices ``--enroll`` and the cast's ``voice = ...`` give (``None``: none given).
+def voices_from_args(
+    args: argparse.Namespace, cast: Cast | None
+) -> list[VoiceProfile | VoiceClip]:
+    """The voices ``--enroll`` gives: profiles read from ``.npz`` files, and clips to enroll.
 
-    Read before the timeline is made, so that a bad value or path fails before diarization:
-    every path must be a file, profiles are loaded and no name may be enrolled twice.
+    Read before any slow work: every path must be a file, profiles are loaded and no name may
+    be enrolled twice (the cast's ``voice = ...`` clips included).
 
     Raises
     ------
@@ -138,69 +102,14 @@ def enrollment_from_args(args: argparse.Namespace, cast: Cast | None) -> Enrollm
     from talkover.voices import check_match_threshold, load_profiles
 
     check_match_threshold(args.match_threshold, name="--match-threshold")
-    clips = [(m.name, m.voice) for m in (cast.members if cast else ()) if m.voice]
-    profile_paths = []
+    voices: list[VoiceProfile | VoiceClip] = []
     for value in args.enroll:
         pair = name_and_clip(value, where="--enroll", expected="NAME=CLIP or PROFILE.npz")
-        if pair is None:
-            profile_paths.append(value)
-        else:
-            clips.append(pair)
-    if not clips and not profile_paths:
-        return None
-    for path in [*profile_paths, *(c for _, c in clips)]:
-        check_file(path)
-    profiles = tuple(p for path in profile_paths for p in load_profiles(path))
-    enrollment = Enrollment(profiles, tuple(clips))
-    if twice := repeated(enrollment.names):
+        check_file(value if pair is None else pair[1])
+        voices += load_profiles(value) if pair is None else [VoiceClip(*pair)]
+    clips = [m for m in (cast.members if cast else ()) if m.voice]
+    for member in clips:
+        check_file(member.voice)
+    if twice := repeated([v.name for v in voices] + [m.name for m in clips]):
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
-    return enrollment
-
-
-def cast_from_args(
-    args: argparse.Namespace,
-    timeline: SpeakerTimeline,
-    *,
-    cast: Cast | None,
-    enrollment: Enrollment | None,
-    recording: Recording,
-) -> dict[str, Any]:
-    """``cast=`` and ``sensitivity=`` keyword arguments for :func:`analyze_timeline`.
-
-    ``cast`` is :func:`named_cast`'s and ``enrollment`` :func:`enrollment_from_args`'s; voices
-    are matched (in ``recording``: ``--media``, or INPUT itself when it is a recording that was
-    diarized) and groups given here.
-    """
-    if enrollment is not None:
-        cast = _match_voices(args, timeline, cast or Cast(), enrollment, recording)
-    if args.groups:
-        cast = (cast or Cast()).with_groups(args.groups)
-    grid = SensitivityGrid() if args.sensitivity else None
-    return {"cast": cast, "sensitivity": grid}
-
-
-def _match_voices(
-    args: argparse.Namespace,
-    timeline: SpeakerTimeline,
-    cast: Cast,
-    enrollment: Enrollment,
-    recording: Recording,
-) -> Cast:
-    from talkover.io import decode_audio
-    from talkover.voices import enroll_voice, identify_speakers
-
-    if not recording.path:
-        raise ConfigError("--enroll and toml voices need the recording: give --media FILE")
-    # decode first: a bad clip or recording is refused before CAM++ (and torch) loads
-    clips = [(name, decode_audio(clip)) for name, clip in enrollment.clips]
-    waveform = recording.waveform
-    waveform = waveform if waveform is not None else decode_audio(recording.path)
-    embedder = recording.embedder or VoiceEmbedder()
-    profiles = [
-        *enrollment.profiles,
-        *(enroll_voice(name, clip, embedder=embedder) for name, clip in clips),
-    ]
-    matches = identify_speakers(
-        waveform, timeline, profiles, threshold=args.match_threshold, embedder=embedder,
-    )
-    return cast.with_voice_matches(matches, enrolled=enrollment.names)
+    return voices

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from talkover.config import EventConfig, load_event_config
 
 __all__ = [
     "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED", "add_threshold_flags",
-    "config_from_args",
+    "config_from_args", "say",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -49,3 +50,11 @@ def config_from_args(args: argparse.Namespace) -> EventConfig:
         grace_s=args.grace_s,
         silent_gap_s=args.silent_gap_s,
     )
+
+
+def say(message: str) -> None:
+    """One line for the person at the terminal, on stderr (stdout holds results); control
+    characters in it (a file name's) escaped."""
+    from talkover.report.terminal import terminal_safe
+
+    sys.stderr.write(f"{terminal_safe(message)}\n")

@@ -34,15 +34,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("media", metavar="MEDIA", help="audio or video file")
     parser.add_argument("-o", "--output", metavar="OUT.rttm", help="write the RTTM here")
     add_diarization_flags(parser)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
     parser.set_defaults(run=run)
 
 
 def add_diarization_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    """``--num-speakers``, ``--min-speakers``, ``--max-speakers`` and ``--quiet``."""
+    """``--num-speakers``, ``--min-speakers`` and ``--max-speakers``."""
     parser.add_argument("--num-speakers", type=int, metavar="N", help="exact number of speakers")
     parser.add_argument("--min-speakers", type=int, metavar="N", help="at least N speakers")
     parser.add_argument("--max-speakers", type=int, metavar="N", help="at most N speakers")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
 
 
 def check_diarization_flags(args: argparse.Namespace) -> None:

@@ -33,8 +33,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         "speakers by the optimal DER mapping; events match on type, both speakers and onset. "
         f"Annotation formats: {formats}.",
     )
-    parser.add_argument("--ref", required=True, metavar="REF", help="reference annotation")
-    parser.add_argument("--hyp", required=True, metavar="HYP", help="hypothesis annotation")
+    parser.add_argument(
+        "--ref", required=True, metavar="REF",
+        help="reference annotation, or a folder of them (a corpus: files paired by uri, the "
+        "file stem)",
+    )
+    parser.add_argument(
+        "--hyp", required=True, metavar="HYP",
+        help="hypothesis annotation, or (with a folder --ref) a folder of them or a store "
+        "made by talkover batch",
+    )
     parser.add_argument(
         "--onset-tolerance",
         type=float,
@@ -96,6 +104,8 @@ def _read(path: str) -> SpeakerTimeline:
 def run(args: argparse.Namespace) -> int:
     from talkover.evaluation import check_onset_tolerance, evaluate
 
+    if Path(args.ref).is_dir():
+        return _run_corpus(args)
     config = config_from_args(args)
     check_onset_tolerance(args.onset_tolerance_s, name="--onset-tolerance")  # before reading
     reference = _read(args.ref)
@@ -109,3 +119,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_evaluation(result))
     return EXIT_OK
+
+
+def _run_corpus(args: argparse.Namespace) -> int:
+    """A folder of references: a corpus (:mod:`talkover.cli.eval_corpus`)."""
+    from talkover.cli.eval_corpus import run_corpus
+
+    if not Path(args.hyp).is_dir():
+        raise InputError(
+            f"--hyp {args.hyp}: --ref is a folder (a corpus), so --hyp must be a folder of "
+            "annotations or a store"
+        )
+    return run_corpus(args)

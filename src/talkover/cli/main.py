@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from talkover._version import __version__
-from talkover.cli import analyze, diarize, enroll
+from talkover.cli import analyze, batch, corpus, diarize, enroll, serve
 from talkover.cli import eval as eval_command
 from talkover.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from talkover.errors import InputError, TalkoverError
@@ -25,7 +25,7 @@ from talkover.report.terminal import terminal_safe
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = (analyze, diarize, enroll, eval_command)
+COMMANDS = (analyze, diarize, enroll, eval_command, batch, corpus, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 
 from talkover.errors import InputError
-from talkover.multichannel import MultichannelConfig, diarize_channels
-from talkover.multichannel.sources import load_channel_file, load_tracks, parse_names
-from talkover.timeline import SpeakerTimeline
+from talkover.multichannel import MultichannelConfig
+from talkover.multichannel.pipeline import check_names
+from talkover.multichannel.sources import parse_names
+from talkover.sources import Channels, Tracks
 
-__all__ = ["add_multichannel_flags", "is_multichannel", "multichannel_timeline_from_args"]
+__all__ = ["add_multichannel_flags", "is_multichannel", "multichannel_source_from_args"]
 
 # (flag, MultichannelConfig field, help)
 _TUNING = (
@@ -21,8 +22,8 @@ _TUNING = (
     ("--bleed-max-lag", "bleed_max_lag_s", "largest inter-microphone delay (s)"),
     ("--bleed-run-fraction", "bleed_run_fraction", "drop a VAD run this share bleed"),
     ("--min-burst", "min_burst_s", "drop VAD blips shorter than this before closing gaps (s)"),
-    ("--min-gap", "min_gap_s", "close pauses shorter than this within a speaker (s)"),
-    ("--min-speech", "min_speech_s", "drop speech bursts shorter than this (s)"),
+    ("--vad-min-pause", "min_pause_s", "close pauses shorter than this within a speaker (s)"),
+    ("--min-segment", "min_segment_s", "drop speech segments shorter than this (s)"),
     ("--speech-pad", "pad_s", "widen speech by this on each side (s)"),
 )
 
@@ -52,6 +53,9 @@ def add_multichannel_flags(parser: argparse.ArgumentParser) -> None:
             metavar="X",
             help=f"{text} (default {getattr(defaults, field)})",
         )
+    # the flags' names before 0.2 (deprecated, kept for one release)
+    group.add_argument("--min-speech", type=float, dest="mc_min_segment_s", help=argparse.SUPPRESS)
+    group.add_argument("--min-gap", type=float, dest="mc_min_pause_s", help=argparse.SUPPRESS)
 
 
 def is_multichannel(args: argparse.Namespace) -> bool:
@@ -67,12 +71,12 @@ def is_multichannel(args: argparse.Namespace) -> bool:
     return args.channels is not None or args.tracks is not None
 
 
-def multichannel_timeline_from_args(args: argparse.Namespace) -> tuple[SpeakerTimeline, str]:
-    """The speaker timeline of ``--channels``/``--tracks`` input (:func:`is_multichannel`) and
-    the recording it comes from (the first track)."""
+def multichannel_source_from_args(args: argparse.Namespace) -> Tracks | Channels:
+    """The ``--channels``/``--tracks`` source (:func:`is_multichannel`), its names checked
+    with messages that name the flag they came from (before anything is decoded)."""
     if args.channels is not None and args.tracks is not None:
         raise InputError("give either --channels (one file) or --tracks (several), not both")
-    multichannel = MultichannelConfig().updated(
+    config = MultichannelConfig().updated(
         **{field: getattr(args, f"mc_{field}") for _, field, _ in _TUNING}
     )
     if args.tracks is not None:
@@ -80,19 +84,17 @@ def multichannel_timeline_from_args(args: argparse.Namespace) -> tuple[SpeakerTi
             raise InputError(
                 f"{args.input}: with --tracks give no INPUT; list every file after --tracks"
             )
+        if not args.tracks:
+            raise InputError("--tracks needs at least one audio file")
         if args.track_names is not None:
             names = parse_names(args.track_names, where="--track-names")
-            waveforms, names = load_tracks(args.tracks, names, where="--track-names")
+            check_names(names, len(args.tracks), per="track", kind="track",
+                        where="--track-names")
         else:  # the file stems name the tracks
-            waveforms, names = load_tracks(
-                args.tracks, where="--tracks", hint="name them with --track-names"
-            )
-        input_path = args.tracks[0]
-    else:
-        if args.input is None:
-            raise InputError("--channels needs INPUT, the multichannel recording")
-        names = parse_names(args.channels, where="--channels")
-        waveforms = load_channel_file(args.input, names)
-        input_path = args.input
-    uri = Path(input_path).stem
-    return diarize_channels(waveforms, names, config=multichannel, uri=uri), input_path
+            names = tuple(Path(p).stem for p in args.tracks)
+            check_names(names, len(args.tracks), per="track", kind="track", where="--tracks",
+                        hint="name them with --track-names")
+        return Tracks(tuple(args.tracks), names, config)
+    if args.input is None:
+        raise InputError("--channels needs INPUT, the multichannel recording")
+    return Channels(args.input, parse_names(args.channels, where="--channels"), config)

@@ -140,7 +140,7 @@ def _agglomerate(
     if len(train) == 1:
         return np.zeros(1, dtype=np.int64)
     distances = pdist(train, metric="euclidean")
-    distances[pdist(windows[:, None].astype(np.float64), metric="cityblock") == 0] = 2.0
+    distances[_same_window_pairs(windows)] = 2.0  # two speakers of one window are two people
     tree = linkage(distances, method="average")
     labels = fcluster(tree, threshold, criterion="distance")
     count = len(np.unique(labels))
@@ -190,3 +190,23 @@ def _assign(embeddings: np.ndarray, present: np.ndarray, centroids: np.ndarray) 
         for r in np.setdiff1d(np.arange(len(rows)), matched_rows):
             assignment[w, rows[r]] = int(np.argmax(similarity[r]))
     return assignment
+
+
+def _same_window_pairs(windows: np.ndarray) -> np.ndarray:
+    """Condensed-matrix indices (as :func:`scipy.spatial.distance.pdist` orders pairs) of the
+    pairs of rows from the same window; ``windows`` is sorted. Computed from the few pairs
+    themselves, not from a second full pair matrix (on a 6-hour recording that would be
+    hundreds of MB).
+
+    >>> _same_window_pairs(np.array([0, 0, 1, 2, 2, 2])).tolist()  # n = 6 rows
+    [0, 12, 13, 14]
+    """
+    n = len(windows)
+    first = np.flatnonzero(np.r_[True, windows[1:] != windows[:-1]])  # group starts
+    sizes = np.diff(np.r_[first, n])
+    pairs = [(a + i, a + j) for a, size in zip(first, sizes, strict=True) if size > 1
+             for i in range(size) for j in range(i + 1, size)]
+    if not pairs:
+        return np.zeros(0, dtype=np.int64)
+    i, j = np.array(pairs, dtype=np.int64).T
+    return n * i - i * (i + 1) // 2 + (j - i - 1)

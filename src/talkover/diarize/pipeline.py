@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -34,10 +35,22 @@ from talkover.diarize.segmentation import (
     window_starts,
 )
 from talkover.errors import ConfigError
+from talkover.files import sha256_file
 from talkover.io.waveform import SAMPLE_RATE_HZ, Waveform
+from talkover.provenance import InputFile, Provenance
 from talkover.timeline import SpeakerTimeline
 
-__all__ = ["DiarizationConfig", "Diarizer", "ProgressCallback"]
+__all__ = ["DiarizationConfig", "Diarizer", "ProgressCallback", "MODELS"]
+
+#: Settings that change how the work is spread, not its result (left out of the stamp, so that
+#: the same recording gives the same JSON on any machine).
+_EXECUTION_ONLY = frozenset({"num_workers"})
+
+#: The models the diarizer runs, as ``(name, sha256)`` (their weights are checked against these).
+MODELS: tuple[tuple[str, str], ...] = (
+    ("pyannote/segmentation-3.0", weights.SEGMENTATION_CHECKPOINT.sha256),
+    ("3D-Speaker/campplus_cn_en_common", weights.EMBEDDING_CHECKPOINT.sha256),
+)
 
 #: Called as ``progress(done, total)`` with seconds of audio processed so far and in all.
 ProgressCallback = Callable[[float, float], None]
@@ -191,17 +204,53 @@ class Diarizer:
             raise ConfigError(
                 f"diarization needs {SAMPLE_RATE_HZ} Hz audio, got {waveform.sample_rate_hz} Hz"
             )
-        samples = np.asarray(waveform.samples, dtype=np.float32)
+        samples = _samples_of(waveform)
         duration_s = len(samples) / SAMPLE_RATE_HZ
-        uri = _uri(waveform)
-        if len(samples) < SAMPLE_RATE_HZ // 10 or not np.any(np.abs(samples) > 1e-4):
-            return SpeakerTimeline((), duration_s=duration_s, uri=uri)
+        stamp = self.provenance(
+            waveform, num_speakers=num_speakers, min_speakers=min_speakers,
+            max_speakers=max_speakers,
+        )
+        if len(samples) < SAMPLE_RATE_HZ // 10 or _is_silent(samples):
+            return SpeakerTimeline((), duration_s=duration_s, uri=stamp.uri, provenance=stamp)
         activity, probability, embeddings, reliable = self._windows(samples, progress)
         # activity, probability (windows, 589, 3); embeddings (windows, 3, 192);
         # reliable (windows, 3)
-        return self._timeline(
-            activity, probability, embeddings, reliable, len(samples), uri,
+        timeline = self._timeline(
+            activity, probability, embeddings, reliable, len(samples), stamp.uri,
             num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers,
+        )
+        return timeline.stamped(stamp)
+
+    def provenance(
+        self,
+        waveform: Waveform,
+        *,
+        num_speakers: int | None = None,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+    ) -> Provenance:
+        """The stamp of a diarization of ``waveform``: kind ``audio``, its file (hashed) when
+        it was decoded from one, the configuration and speaker counts, the models' sha256.
+
+        A waveform whose file cannot be read (built in memory, naming a path) is recorded
+        without a sha256.
+        """
+        inputs: tuple[InputFile, ...] = ()
+        if waveform.path is not None:
+            path = Path(waveform.path)
+            try:
+                digest: str | None = sha256_file(path)
+            except OSError:
+                digest = None
+            inputs = (InputFile(str(waveform.path), digest, path.suffix.lstrip(".").lower()),)
+        settings = {
+            **{k: v for k, v in asdict(self.config).items() if k not in _EXECUTION_ONLY},
+            "num_speakers": num_speakers,
+            "min_speakers": min_speakers,
+            "max_speakers": max_speakers,
+        }
+        return Provenance.with_settings(
+            "audio", settings, uri=_uri(waveform), inputs=inputs, models=MODELS
         )
 
     def _timeline(
@@ -302,3 +351,18 @@ def _uri(waveform: Waveform) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name or "recording"
 
 
+
+
+def _samples_of(waveform: Waveform) -> np.ndarray:
+    """The samples as they are when float32 or float16 (a long recording kept compact: each
+    window is converted as it is run), else as float32."""
+    samples = np.asarray(waveform.samples)
+    return samples if samples.dtype in (np.float32, np.float16) else samples.astype(np.float32)
+
+
+def _is_silent(samples: np.ndarray, *, block: int = 1 << 20) -> bool:
+    """Whether no sample exceeds 1e-4 in magnitude, checked a block at a time (no full-size
+    temporary: on a 6-hour recording one would be 1.3 GiB)."""
+    return not any(
+        np.any(np.abs(samples[i : i + block]) > 1e-4) for i in range(0, len(samples), block)
+    )

@@ -10,12 +10,12 @@ talkover downloads nothing. The two checkpoints it runs come as package data of 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from talkover.errors import ModelError
+from talkover.files import sha256_file
 
 __all__ = [
     "WeightFile",
@@ -82,12 +82,9 @@ def verify(path: Path, sha256: str, *, fix: str = _FIX) -> None:
     """Raise :class:`ModelError` unless ``path`` exists and hashes to ``sha256``."""
     if not path.is_file():
         raise ModelError(f"{path}: model file not found; {fix}")
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    if digest.hexdigest() != sha256:
+    actual = sha256_file(path)
+    if actual != sha256:
         raise ModelError(
-            f"{path}: sha256 {digest.hexdigest()} does not match the expected {sha256} "
+            f"{path}: sha256 {actual} does not match the expected {sha256} "
             f"(corrupt or a different version); {fix}"
         )

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.events.types import SIMULTANEOUS_TYPES
 
 __all__ = ["DiarizationCounts", "JaccardCounts", "Detection", "EvaluationResult"]
 
@@ -137,7 +137,7 @@ class EvaluationResult:
     @property
     def event_macro_f1(self) -> float | None:
         """Mean F1 over the overlap event types that occur in the reference or the hypothesis."""
-        scores = [self.events[t].f1 for t in OVERLAP_EVENT_TYPES if t in self.events]
+        scores = [self.events[t].f1 for t in SIMULTANEOUS_TYPES if t in self.events]
         defined = [s for s in scores if s is not None]
         return sum(defined) / len(defined) if defined else None
 

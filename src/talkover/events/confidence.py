@@ -34,20 +34,17 @@ diarizers) are not assessed.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from talkover.config import EventConfig
 from talkover.events.types import Event
-from talkover.timeline import SpeakerTimeline
-from talkover.units.ipus import IPU, ipus_by_speaker
+from talkover.units import IPU, Units
 
 __all__ = [
     "FEATURE_NAMES",
     "COEFFICIENTS",
     "INTERCEPT",
-    "UnitIndex",
     "event_features",
     "assess_events",
 ]
@@ -80,26 +77,23 @@ COEFFICIENTS: tuple[float, ...] = (
 INTERCEPT: float = 0.2999
 
 _MARGIN_CAP_S = 2.0
-_NEARBY_S = 2.0
 
 
 def assess_events(
-    events: Sequence[Event], ipus: Sequence[IPU], timeline: SpeakerTimeline, config: EventConfig
+    events: Sequence[Event], units: Units, config: EventConfig
 ) -> tuple[Event, ...]:
     """``events`` with ``confidence`` set by the fitted model (events of other types get None).
 
     Parameters
     ----------
     events
-        Events detected on ``ipus`` (from a diarized ``timeline``).
-    ipus
+        Events detected on ``units`` (of a diarized, cleaned timeline).
+    units
         The inter-pausal units the events were detected on.
-    timeline
-        The (cleaned) diarized timeline.
     config
         The thresholds the events were detected with.
     """
-    units = UnitIndex.of(ipus)
+    timeline = units.timeline
     talk = {s: timeline.speech_duration_s(s) for s in timeline.speakers}
     out = []
     for event in events:
@@ -114,7 +108,7 @@ def assess_events(
 
 def event_features(
     event: Event,
-    units: UnitIndex,
+    units: Units,
     talk_s: dict[str, float],
     config: EventConfig,
     *,
@@ -123,19 +117,15 @@ def event_features(
     """The model's inputs for one event (:data:`FEATURE_NAMES`), or None for a type it does
     not cover (``silent_interruption``, found only from a transcript).
 
-    ``units`` indexes the IPUs the event was detected on; ``talk_s`` maps each speaker to
-    their talk time.
+    The event's own units (``by_unit``, ``of_unit``) are its two units; ``units`` counts the
+    onsets nearby; ``talk_s`` maps each speaker to their talk time.
     """
     kinds = ("switch", "interruption", "failed_interruption", "backchannel", "overlap")
     if event.type not in kinds:
         return None
     t = event.start_s
-    unit = _unit_at(units.by_start.get(event.by, []), t) or IPU(t, t, event.by)
-    holder = (
-        _last_ended(units.by_end.get(event.of, []), t)
-        if event.type == "switch"
-        else _spoken_over(units.by_start.get(event.of, []), t)
-    )
+    unit = event.by_unit or IPU(t, t, event.by)
+    holder = event.of_unit
     unit_s, holder_s = unit.duration_s, holder.duration_s if holder else 0.0
     bc = abs(unit_s - config.backchannel_max_s) if event.type in kinds[2:4] else 0.0
     grace = (
@@ -157,77 +147,3 @@ def event_features(
         float(min(num_speakers, 6)),
         float(units.starting_near(t) - 1),
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class UnitIndex:
-    """A recording's IPUs sorted once, for the lookups :func:`event_features` makes per event
-    (each a binary search).
-
-    Attributes
-    ----------
-    by_start
-        Each speaker's units, sorted.
-    by_end
-        Each speaker's units sorted by end (units ending together stay in ``by_start`` order).
-    starts
-        Every unit's start, sorted.
-    """
-
-    by_start: dict[str, list[IPU]]
-    by_end: dict[str, list[IPU]]
-    starts: list[float]
-
-    @classmethod
-    def of(cls, ipus: Sequence[IPU]) -> UnitIndex:
-        """Index ``ipus`` (any order)."""
-        by_start = ipus_by_speaker(ipus)
-        for units in by_start.values():
-            units.sort()
-        by_end = {s: sorted(units, key=_end) for s, units in by_start.items()}
-        return cls(by_start, by_end, sorted(u.start_s for u in ipus))
-
-    def starting_near(self, t: float) -> int:
-        """How many units start within 2 s of ``t`` (``|start - t| <= 2``), by's own included."""
-
-        def offset(start_s: float) -> float:
-            # searched on start - t itself, not on start against t -/+ _NEARBY_S, so that the
-            # float rounding is the comparison's own; start - t grows with start
-            return start_s - t
-
-        first = bisect_left(self.starts, -_NEARBY_S, key=offset)
-        return bisect_right(self.starts, _NEARBY_S, lo=first, key=offset) - first
-
-
-def _start(unit: IPU) -> float:
-    return unit.start_s
-
-
-def _end(unit: IPU) -> float:
-    return unit.end_s
-
-
-def _unit_at(units: list[IPU], t: float) -> IPU | None:
-    """The unit starting at ``t`` (by's unit)."""
-    i = bisect_right(units, t, key=_start) - 1
-    return units[i] if i >= 0 and abs(units[i].start_s - t) < 1e-9 else None
-
-
-def _last_ended(by_end: list[IPU], t: float) -> IPU | None:
-    """of's unit ended last by ``t`` (a switch's holder); the first by start on a tie.
-
-    ``by_end`` is of's units sorted by end, ties in start order (:attr:`UnitIndex.by_end`).
-    """
-    i = bisect_right(by_end, t, key=_end)
-    return by_end[bisect_left(by_end, by_end[i - 1].end_s, key=_end)] if i > 0 else None
-
-
-def _spoken_over(units: list[IPU], t: float) -> IPU | None:
-    """of's unit spoken over at ``t`` (an overlap type's holder): the one going on at ``t``
-    (``start < t < end``).
-
-    ``units`` are of's units sorted by start; one speaker's units do not overlap
-    (:func:`~talkover.turns.build_ipus`), so only the last one starting before ``t`` can be.
-    """
-    i = bisect_left(units, t, key=_start) - 1
-    return units[i] if i >= 0 and t < units[i].end_s else None

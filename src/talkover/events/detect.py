@@ -14,20 +14,22 @@ B        |==|          backchannel (<= 1 s)   B           |=========|       B   
 B        |=========|   failed_interruption         interruption                 overlap
                                                (A ends > grace after t)   (A ends <= grace after t)
 ```
+
+Each event carries the two units it relates (``by_unit`` = ``u``, ``of_unit`` = ``v``, or A's
+last unit for a switch), which the later stages (words, confidence) and the floor read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from talkover.config import EventConfig
 from talkover.events.types import Event, EventType
-from talkover.units.ipus import IPU
+from talkover.timeline import to_ms
+from talkover.units import IPU, Units
 
 __all__ = ["detect_events"]
 
 
-def detect_events(ipus: Sequence[IPU], config: EventConfig) -> tuple[Event, ...]:
+def detect_events(units: Units, config: EventConfig) -> tuple[Event, ...]:
     """Events for every IPU onset, in time order.
 
     One sweep over the onsets keeps the IPUs still open and, per speaker, the latest end of
@@ -36,8 +38,8 @@ def detect_events(ipus: Sequence[IPU], config: EventConfig) -> tuple[Event, ...]
 
     Parameters
     ----------
-    ipus
-        All speakers' inter-pausal units sorted by start time (see :func:`build_ipus`).
+    units
+        The timeline's inter-pausal units (:class:`~talkover.units.Units`).
     config
         Thresholds; ``backchannel_max_s`` and ``grace_s`` are used here.
     """
@@ -46,7 +48,7 @@ def detect_events(ipus: Sequence[IPU], config: EventConfig) -> tuple[Event, ...]
     ended_at: dict[str, IPU] = {}  # speaker -> their IPU that ended last
     rank: dict[str, int] = {}  # speaker -> order in which they first finished speaking
     last: IPU | None = None  # the IPU that ended last of all (ties: the earliest-ranked speaker)
-    for unit in ipus:
+    for unit in units.ipus:
         t = unit.start_s
         for done in [v for v in open_units if v.end_s <= t]:
             open_units.remove(done)
@@ -71,12 +73,16 @@ def detect_events(ipus: Sequence[IPU], config: EventConfig) -> tuple[Event, ...]
 def _overlap_event(unit: IPU, holder: IPU, config: EventConfig) -> Event:
     t = unit.start_s
     end_s = min(unit.end_s, holder.end_s)
+    # Durations are compared at 1 ms, as the times are kept (1.1 - 0.6 is 0.5, not more).
     if holder.end_s >= unit.end_s:
-        short = unit.duration_s <= config.backchannel_max_s
+        short = to_ms(unit.duration_s) <= config.backchannel_max_s
         kind: EventType = "backchannel" if short else "failed_interruption"
     else:
-        kind = "overlap" if holder.end_s - t <= config.grace_s else "interruption"
-    return Event(kind, t, end_s, unit.speaker, holder.speaker, end_s - t)
+        kind = "overlap" if to_ms(holder.end_s - t) <= config.grace_s else "interruption"
+    return Event(
+        kind, t, end_s, unit.speaker, holder.speaker, to_ms(end_s - t),
+        by_unit=unit, of_unit=holder,
+    )
 
 
 def _switch_event(unit: IPU, ended_at: dict[str, IPU], last: IPU | None) -> Event | None:
@@ -88,4 +94,7 @@ def _switch_event(unit: IPU, ended_at: dict[str, IPU], last: IPU | None) -> Even
     if own is not None and own.end_s >= last.end_s:
         return None
     t = unit.start_s
-    return Event("switch", t, t, unit.speaker, last.speaker, 0.0, t - last.end_s)
+    return Event(
+        "switch", t, t, unit.speaker, last.speaker, 0.0, to_ms(t - last.end_s),
+        by_unit=unit, of_unit=last,
+    )

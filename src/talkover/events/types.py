@@ -5,20 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-__all__ = ["EventType", "EVENT_TYPES", "OVERLAP_EVENT_TYPES", "FLOOR_TAKING_TYPES", "Event"]
+from talkover.units import IPU
+
+__all__ = [
+    "EventType",
+    "EVENT_TYPES",
+    "SIMULTANEOUS_TYPES",
+    "OVERLAP_EVENT_TYPES",
+    "FLOOR_TAKING_TYPES",
+    "Event",
+]
 
 EventType = Literal[
     "switch", "interruption", "failed_interruption", "backchannel", "overlap", "silent_interruption"
 ]
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
-#: Event types that happen while another speaker speaks (all but ``switch`` and
-#: ``silent_interruption``, which happen in silence).
-OVERLAP_EVENT_TYPES: tuple[EventType, ...] = (
+#: Event types that start while another speaker speaks, in simultaneous speech (all but
+#: ``switch`` and ``silent_interruption``, which happen in silence). Not to be confused with the
+#: type ``overlap`` (an end-of-turn overlap), one of them.
+SIMULTANEOUS_TYPES: tuple[EventType, ...] = (
     "interruption",
     "failed_interruption",
     "backchannel",
     "overlap",
 )
+#: Deprecated name of :data:`SIMULTANEOUS_TYPES` (kept for one release).
+OVERLAP_EVENT_TYPES = SIMULTANEOUS_TYPES
 #: Event types after which ``by`` holds the floor.
 FLOOR_TAKING_TYPES: frozenset[EventType] = frozenset(
     {"switch", "interruption", "overlap", "silent_interruption"}
@@ -50,6 +62,12 @@ class Event:
         What ``by`` said in the unit that starts the event, and what ``of`` said in their unit
         around it (the one they were speaking, or had just finished); ``None`` without a
         transcript (see :mod:`talkover.events.words`).
+    by_unit
+        The inter-pausal unit of ``by`` that starts at ``start_s`` (``None`` only for events
+        built by hand).
+    of_unit
+        The unit of ``of`` the event is relative to: the one spoken over (simultaneous-speech
+        types) or the one just finished (a switch); ``None`` only for events built by hand.
     """
 
     type: EventType
@@ -62,3 +80,5 @@ class Event:
     confidence: float | None = None
     text_by: str | None = None
     text_of: str | None = None
+    by_unit: IPU | None = None
+    of_unit: IPU | None = None

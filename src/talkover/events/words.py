@@ -5,7 +5,7 @@ Applied after :func:`~talkover.events.detect_events` when the timeline carries a
 
 - A **backchannel** needs backchannel-like words (:data:`BACKCHANNEL_WORDS`): a short overlapped
   unit whose text is anything else ("no wait I") is a **failed_interruption** instead.
-- A **switch** within ``max_gap_s`` (``EventConfig.silent_gap_s``, 0.2 s) of the end of an
+- A **switch** within ``EventConfig.silent_gap_s`` (0.2 s) of the end of an
   utterance that was cut off is a **silent_interruption**: B took the floor without
   overlapping, but A had not finished.
   An utterance is cut off when it carries CHAT's ``+/.`` or ``+/?`` (interrupted by another), or,
@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 
 from talkover.config import EventConfig
 from talkover.events.types import Event
-from talkover.timeline import Segment, SpeakerTimeline
-from talkover.units.ipus import IPU, ipus_by_speaker
+from talkover.timeline import Segment
+from talkover.units import IPU, Units
 
 __all__ = [
     "BACKCHANNEL_WORDS",
@@ -116,15 +116,16 @@ class _UnitText:
     cut_off: bool  # its last utterance was broken off
 
 
-def _unit_texts(
-    ipus: Sequence[IPU], timeline: SpeakerTimeline, *, punctuated: bool
-) -> dict[IPU, _UnitText]:
+_NO_TEXT = _UnitText(None, False)
+
+
+def _unit_texts(units: Units, *, punctuated: bool) -> dict[IPU, _UnitText]:
     by_speaker: dict[str, list[Segment]] = {}
-    for segment in timeline:  # sorted by start
+    for segment in units.timeline:  # sorted by start
         by_speaker.setdefault(segment.speaker, []).append(segment)
     starts = {speaker: [s.start_s for s in segs] for speaker, segs in by_speaker.items()}
     texts: dict[IPU, _UnitText] = {}
-    for unit in ipus:
+    for unit in units.ipus:
         # A unit is the union of its speaker's segments: they start within it.
         own = by_speaker.get(unit.speaker, [])
         lo = bisect_left(starts.get(unit.speaker, []), unit.start_s)
@@ -137,55 +138,41 @@ def _unit_texts(
     return texts
 
 
-def _unit_of(ipus_of: Sequence[IPU], onsets: Sequence[float], t: float) -> IPU | None:
-    """The speaker's unit that started last before ``t`` (``onsets``: their sorted starts)."""
-    i = bisect_left(onsets, t)
-    return ipus_of[i - 1] if i > 0 else None
-
-
 def refine_events(
-    events: Sequence[Event],
-    ipus: Sequence[IPU],
-    timeline: SpeakerTimeline,
-    *,
-    max_gap_s: float = EventConfig().silent_gap_s,
+    events: Sequence[Event], units: Units, config: EventConfig
 ) -> tuple[Event, ...]:
     """Re-judge events with the transcript and attach ``text_by`` / ``text_of``.
 
     Parameters
     ----------
     events
-        The events of :func:`detect_events` on ``ipus``.
-    ipus
-        The inter-pausal units the events were detected on.
-    timeline
-        The timeline the units were built from; its segments carry the text.
-    max_gap_s
-        Longest silence (seconds) between a cut-off utterance and the next speaker's onset that
-        makes a silent interruption (default: ``EventConfig.silent_gap_s``).
+        The events of :func:`detect_events` on ``units``.
+    units
+        The inter-pausal units the events were detected on; their timeline's segments carry
+        the text.
+    config
+        Thresholds; ``silent_gap_s`` is used here: the longest silence (seconds) between a
+        cut-off utterance and the next speaker's onset that makes a silent interruption.
 
     Returns
     -------
     tuple of Event
         ``events`` itself when the timeline has no text.
     """
+    timeline = units.timeline
     if not timeline.has_text:
         return tuple(events)
     punctuated = any(s.text and _ends_a_sentence(s.text) for s in timeline)
-    texts = _unit_texts(ipus, timeline, punctuated=punctuated)
-    units = ipus_by_speaker(ipus)  # sorted by start; one speaker's units do not overlap
-    onsets = {speaker: [u.start_s for u in own] for speaker, own in units.items()}
-    starting = {(u.speaker, u.start_s): u for u in ipus}
+    texts = _unit_texts(units, punctuated=punctuated)
     refined = []
     for event in events:
-        own = starting.get((event.by, event.start_s))
-        other = _unit_of(units.get(event.of, []), onsets.get(event.of, []), event.start_s)
-        by_text = texts[own] if own is not None else _UnitText(None, False)
-        of_text = texts[other] if other is not None else _UnitText(None, False)
+        by_text = texts.get(event.by_unit, _NO_TEXT) if event.by_unit else _NO_TEXT
+        of_text = texts.get(event.of_unit, _NO_TEXT) if event.of_unit else _NO_TEXT
         kind = event.type
         if kind == "backchannel" and by_text.text and not is_backchannel_text(by_text.text):
             kind = "failed_interruption"
-        elif kind == "switch" and (event.gap_s or 0.0) <= max_gap_s and of_text.cut_off:
+        elif (kind == "switch" and (event.gap_s or 0.0) <= config.silent_gap_s
+              and of_text.cut_off):
             kind = "silent_interruption"
         refined.append(replace(event, type=kind, text_by=by_text.text, text_of=of_text.text))
     return tuple(refined)

@@ -10,11 +10,10 @@ import logging
 import re
 from pathlib import Path
 
-import pympi
-
 from talkover.analysis import Analysis
 from talkover.export.tiers import EVENTS_TIER, event_lanes, speaker_tiers
 from talkover.formats.tiers import EVENT_TYPE_REF
+from talkover.optional import require
 
 __all__ = ["write_eaf"]
 
@@ -37,6 +36,7 @@ def _ms(seconds: float) -> int:
 
 def write_eaf(analysis: Analysis, path: str | Path) -> None:
     """Write speakers and events as an ELAN 3.0 file."""
+    pympi = require("pympi", package="pympi-ling", purpose="writing .eaf")
     eaf = pympi.Elan.Eaf(author="talkover")
     eaf.add_linguistic_type(EVENT_TYPE_REF)
     replaced = [0]

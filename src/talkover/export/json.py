@@ -4,25 +4,32 @@ The contract (extend it, don't break it)::
 
     {
       "talkover_version": "0.1.0",
-      "input": {"path": "call.rttm", "duration_s": 30.0},
+      "input": {"path": "call.rttm", "duration_s": 30.0, "media_path": null},
+      "provenance": {"kind", "uri", "inputs": [{"name", "sha256", "format"}], "settings",
+                     "models", "talkover_version"},
       "config": {"min_pause_s": 0.3, "backchannel_max_s": 1.0, "grace_s": 0.5,
                  "silent_gap_s": 0.2},
       "speakers": [{"id", "name", "talk_time_s", "talk_share", "turns", "longest_turn_s",
                     "mean_response_gap_s", "interruptions_made", ...}],
       "segments": [{"start_s", "end_s", "speaker", "text"?, "words"?, "annotations"?}],
+      "units": [{"speaker", "start_s", "end_s"}],
       "events": [{"type", "start_s", "end_s", "by", "of", "overlap_s", "gap_s", "confidence",
-                  "text_by", "text_of"}],
+                  "text_by", "text_of", "by_unit", "of_unit"}],
       "turns": [{"speaker", "start_s", "end_s"}],
       "matrix": {type: {by: {of: count}}},
       "matrix_form": "dense" or "sparse",
       "groups": {attribute: {"groups", "pairs", "contrasts", "unassigned"}},
       "sensitivity": null or {"grid", "configs", "headlines"},
-      "voice_matches": [{"speaker", "name", "similarity", "speech_s", "matched"}]
+      "voice_matches": [{"speaker", "name", "similarity", "speech_s", "matched", "reason"}]
     }
 
-Times are rounded to the millisecond. Speaker ids in ``events``, ``turns`` and ``matrix`` are
-the ids used in ``segments``. The matrix lists every ordered pair of speakers (zeros included)
-up to :data:`DENSE_MATRIX_MAX_SPEAKERS` speakers, and with more only the pairs with events
+Times are rounded to the millisecond (a timeline keeps them so: they are written exactly).
+Speaker ids in ``events``, ``units``, ``turns`` and ``matrix`` are the ids used in
+``segments``. ``units`` are the inter-pausal units; an event's ``by_unit`` and ``of_unit`` are
+indexes into them (``null`` for events built by hand).
+:func:`talkover.export.read_json.read_analysis` reads the document back.
+The matrix lists every ordered pair of speakers (zeros included) up to
+:data:`DENSE_MATRIX_MAX_SPEAKERS` speakers, and with more only the pairs with events
 (``matrix_form`` says which; a pair absent is 0), so that its size follows the events rather
 than the square of the speakers.
 """
@@ -68,9 +75,11 @@ def _seconds(value: float | None) -> float | None:
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The JSON document of an analysis, as plain Python data."""
     sparse = len(analysis.matrix.speakers) > DENSE_MATRIX_MAX_SPEAKERS
+    unit_index = {unit: i for i, unit in enumerate(analysis.ipus)}
     speakers = []
     for stats in analysis.speakers:
-        row = asdict(stats)
+        fields = asdict(stats)
+        row = {"id": fields.pop("speaker"), **fields}  # "id" in the JSON since 0.1
         for key, value in row.items():
             if key.endswith("_s"):
                 row[key] = _seconds(value)
@@ -84,9 +93,14 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             "duration_s": _seconds(analysis.duration_s),
             "media_path": analysis.media_path,
         },
+        "provenance": analysis.provenance.to_dict(),
         "config": analysis.config.to_dict(),
         "speakers": speakers,
         "segments": [_segment_dict(s) for s in analysis.timeline],
+        "units": [
+            {"speaker": u.speaker, "start_s": _seconds(u.start_s), "end_s": _seconds(u.end_s)}
+            for u in analysis.ipus
+        ],
         "events": [
             {
                 "type": e.type,
@@ -99,6 +113,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
                 "confidence": e.confidence,
                 "text_by": e.text_by,
                 "text_of": e.text_of,
+                "by_unit": unit_index.get(e.by_unit) if e.by_unit else None,
+                "of_unit": unit_index.get(e.of_unit) if e.of_unit else None,
             }
             for e in analysis.events
         ],

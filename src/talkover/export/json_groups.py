@@ -124,6 +124,7 @@ def voice_matches_to_list(matches: Sequence[VoiceMatch]) -> list[dict[str, Any]]
             "similarity": _num(m.similarity, 4),
             "speech_s": _num(m.speech_s, 3),
             "matched": m.matched,
+            "reason": m.reason,
         }
         for m in matches
     ]

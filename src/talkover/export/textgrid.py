@@ -8,13 +8,11 @@ transcript, or ``speech``), then the events on ``events`` interval tiers (``even
 from __future__ import annotations
 
 from pathlib import Path
-
-from praatio import textgrid as praat_textgrid
-from praatio.data_classes.interval_tier import IntervalTier
-from praatio.utilities.constants import Interval
+from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.export.tiers import EVENTS_TIER, event_lanes, speaker_tiers
+from talkover.optional import require
 
 __all__ = ["write_textgrid"]
 
@@ -22,8 +20,13 @@ __all__ = ["write_textgrid"]
 _TEXT_FALLBACK = "speech"
 
 
-def _grid(analysis: Analysis) -> praat_textgrid.Textgrid:
-    grid = praat_textgrid.Textgrid()
+def _grid(analysis: Analysis) -> Any:  # a praatio Textgrid
+    require("praatio.textgrid", package="praatio", purpose="writing .TextGrid")
+    from praatio.data_classes.interval_tier import IntervalTier
+    from praatio.textgrid import Textgrid
+    from praatio.utilities.constants import Interval
+
+    grid = Textgrid()
     end = max(analysis.duration_s, max((e.end_s for e in analysis.events), default=0.0))
     for speaker, segments in speaker_tiers(analysis.timeline).items():
         entries = [Interval(s.start_s, s.end_s, s.text or _TEXT_FALLBACK) for s in segments]

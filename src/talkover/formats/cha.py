@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from talkover.errors import FormatError
+from talkover.formats.stamp import stamps
 from talkover.formats.text import read_text_lines
 from talkover.formats.times import check_span, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
@@ -90,6 +91,7 @@ def _participants(value: str) -> dict[str, str | None]:
     return people
 
 
+@stamps('cha')
 def read_cha(
     path: str | Path, *, speaker_names: Literal["code", "name"] = "code"
 ) -> SpeakerTimeline:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
 from talkover.formats.times import check_span, parse_seconds, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
 
@@ -104,6 +105,7 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     return found
 
 
+@stamps('csv')
 def read_segments_csv(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a segments CSV.
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from talkover.errors import FormatError
+from talkover.formats.stamp import stamps
 from talkover.formats.tiers import EVENT_TYPE_REF, EVENTS_TIER
 from talkover.formats.times import check_span, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
@@ -129,6 +130,7 @@ def _speaker_of(attrs: dict[str, str]) -> str | None:
     return (attrs.get("PARTICIPANT") or "").strip() or tier_id.strip() or None
 
 
+@stamps('eaf')
 def read_eaf(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of an ELAN file (top-level tiers = speakers).
 

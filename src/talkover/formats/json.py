@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from talkover.errors import FormatError
 from talkover.files import parse_json, read_text
+from talkover.formats.stamp import stamps
 from talkover.formats.times import check_span, check_time, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
-__all__ = ["read_json_timeline"]
+__all__ = ["read_json_timeline", "load_json", "timeline_from_dict"]
 
 
+@stamps('json')
 def read_json_timeline(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a talkover JSON file (its ``segments``).
 
@@ -31,7 +34,31 @@ def read_json_timeline(path: str | Path) -> SpeakerTimeline:
     text = read_text(path)
     if not text.strip():
         return SpeakerTimeline((), uri=Path(path).stem)
-    data = parse_json(path, text)
+    return timeline_from_dict(parse_json(path, text), path)
+
+
+def load_json(path: str | Path) -> Any:
+    """A JSON file's data.
+
+    Raises
+    ------
+    FormatError
+        The file cannot be read, or is not JSON (``path:line: not valid JSON (...)``), or
+        nests too deeply (:func:`talkover.files.read_json`).
+    """
+    return parse_json(path, read_text(path))
+
+
+def timeline_from_dict(data: Any, path: str | Path) -> SpeakerTimeline:
+    """The timeline of a talkover JSON document (``segments``, ``input.duration_s``; its
+    name: ``provenance.uri``, else the stem of ``input.path``, else of ``path``).
+
+    Raises
+    ------
+    FormatError
+        Not a talkover JSON object, or a malformed segment, with times that are not finite,
+        negative, beyond 30 days or in the wrong order (``path: segments[3]: expected ...``).
+    """
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise FormatError(path, 'expected a talkover JSON object with a "segments" list')
     segments = [_segment(path, i, row) for i, row in enumerate(data["segments"])]
@@ -41,8 +68,9 @@ def read_json_timeline(path: str | Path) -> SpeakerTimeline:
         check_time(path, duration, what="duration_s", where="input")
         if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None
     )
-    uri = Path(str(info.get("path") or path)).stem
-    return timeline_of(path, segments, duration_s=duration_s, uri=uri)
+    stamp = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
+    uri = stamp.get("uri") or Path(str(info.get("path") or path)).stem
+    return timeline_of(path, segments, duration_s=duration_s, uri=str(uri))
 
 
 def _segment(path: str | Path, index: int, row: object) -> Segment:
@@ -86,3 +114,22 @@ def _short(value: object, limit: int = 80) -> str:
     """``repr(value)``, cut to ``limit`` characters (a message quotes the item, not a megabyte)."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_MOVED = {
+    name: "talkover.export.json" for name in ("analysis_to_dict", "format_json", "write_json")
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Names that moved to talkover.export.json (deprecated here, kept for one release)."""
+    if name in _MOVED:
+        import importlib
+        import warnings
+
+        warnings.warn(
+            f"{__name__}.{name} is deprecated; use {_MOVED[name]}.{name}",
+            DeprecationWarning, stacklevel=2,
+        )
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from talkover.errors import FormatError
+from talkover.formats.stamp import stamps
 from talkover.formats.text import read_text_lines
 from talkover.formats.times import check_span, parse_seconds, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
@@ -35,6 +36,7 @@ def read_rttm_all(path: str | Path) -> dict[str, SpeakerTimeline]:
     return {uri: timeline_of(path, segs, uri=uri) for uri, segs in rows.items()}
 
 
+@stamps('rttm')
 def read_rttm(path: str | Path, *, uri: str | None = None) -> SpeakerTimeline:
     """The one recording in an RTTM file (or the one named ``uri``).
 

@@ -15,11 +15,11 @@ import html
 import re
 from pathlib import Path
 
-import srt as srt_lib
-
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
 from talkover.formats.times import check_span, timeline_of
+from talkover.optional import require
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_vtt", "read_srt"]
@@ -116,6 +116,7 @@ def _vtt_timing(path: Path, number: int, line: str) -> tuple[float, float]:
     return start, end
 
 
+@stamps('vtt')
 def read_vtt(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a WebVTT file with speaker names.
 
@@ -134,6 +135,7 @@ def read_vtt(path: str | Path) -> SpeakerTimeline:
     return timeline_of(path, _segments(path, _vtt_cues(path, text)))
 
 
+@stamps('srt')
 def read_srt(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of an SRT file with ``Name:`` prefixes.
 
@@ -145,6 +147,7 @@ def read_srt(path: str | Path) -> SpeakerTimeline:
     path = Path(path)
     text = read_text(path)
     timing_lines = _srt_timing_lines(path, text)
+    srt_lib = require("srt", package="srt", purpose="reading .srt")
     try:
         subtitles = list(srt_lib.parse(text))
     except srt_lib.SRTParseError as exc:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from talkover.errors import FormatError
 from talkover.files import read_text
+from talkover.formats.stamp import stamps
 from talkover.formats.tiers import EVENTS_TIER
 from talkover.formats.times import check_span, check_time, parse_seconds, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
@@ -225,6 +226,7 @@ def _tier(path: Path, tokens: _Tokens) -> _Tier:
     return _Tier(name, line, tuple(intervals))
 
 
+@stamps('textgrid')
 def read_textgrid(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a TextGrid (interval tiers = speakers).
 

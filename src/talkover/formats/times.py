@@ -137,6 +137,6 @@ def timeline_of(
     segments = tuple(segments)
     timeline = SpeakerTimeline(segments, duration_s=duration_s, uri=uri or Path(path).stem)
     if len(timeline) < len(segments):
-        _log.warning("%s: skipped %d zero-length segment(s) (start = end)", path,
+        _log.warning("%s: skipped %d zero-length segment(s) (shorter than 1 ms)", path,
                      len(segments) - len(timeline))
     return timeline

@@ -21,6 +21,7 @@ from typing import Any
 
 from talkover.errors import FormatError
 from talkover.files import read_json
+from talkover.formats.stamp import stamps
 from talkover.formats.times import check_span, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
@@ -96,6 +97,7 @@ def _segment(path: Path, where: str, row: object) -> Segment:
     return Segment(start, end, speaker, text, words)
 
 
+@stamps('whisperx')
 def read_whisperx(path: str | Path) -> SpeakerTimeline:
     """The speaker timeline of a WhisperX transcript or pyannote-style diarization JSON.
 

@@ -130,7 +130,7 @@ def _compare(
     level: float,
     draws: int,
 ) -> GroupComparison:
-    of_speaker = {s.id: dict(s.groups).get(attribute) for s in speakers}
+    of_speaker = {s.speaker: dict(s.groups).get(attribute) for s in speakers}
     values = list(dict.fromkeys(v for v in of_speaker.values() if v is not None))
     floor = {v: 0.0 for v in values}
     for turn in turns:
@@ -173,7 +173,7 @@ def _figures(
     floor: dict[str, float],
     counts: Counter,
 ) -> GroupFigures:
-    members = tuple(s for s in speakers if of_speaker[s.id] == value)
+    members = tuple(s for s in speakers if of_speaker[s.speaker] == value)
     talk = sum(s.talk_time_s for s in members)
     total = sum(s.talk_time_s for s in speakers)
 
@@ -185,7 +185,7 @@ def _figures(
 
     return GroupFigures(
         value=value,
-        speakers=tuple(s.id for s in members),
+        speakers=tuple(s.speaker for s in members),
         talk_time_s=talk,
         talk_share=talk / total if total > 0 else 0.0,
         floor_time_s=floor[value],

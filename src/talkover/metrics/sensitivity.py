@@ -23,12 +23,11 @@ from itertools import product
 from typing import Literal
 
 from talkover.config import EventConfig
-from talkover.events import detect_events, refine_events
+from talkover.detection import detect_turn_taking
 from talkover.metrics.groups import compare_groups
 from talkover.metrics.speakers import SpeakerStats
 from talkover.timeline import SpeakerTimeline
-from talkover.turns import build_turns
-from talkover.units import IPU, build_ipus
+from talkover.units import Units
 
 __all__ = ["SensitivityGrid", "HeadlineRange", "Sensitivity", "measure_sensitivity"]
 
@@ -97,12 +96,12 @@ def measure_sensitivity(
     """
     grid = grid or SensitivityGrid()
     configs = grid.configs(chosen)
-    ipus_by_pause: dict[float, tuple[IPU, ...]] = {}
-    by_config = {c: _headlines(timeline, speakers, c, ipus_by_pause) for c in configs}
+    units_by_pause: dict[float, Units] = {}
+    by_config = {c: _headlines(timeline, speakers, c, units_by_pause) for c in configs}
     runs = [by_config[c] for c in configs]
     chosen_values = (
         by_config[chosen] if chosen in by_config
-        else _headlines(timeline, speakers, chosen, ipus_by_pause)
+        else _headlines(timeline, speakers, chosen, units_by_pause)
     )
     keys = list(dict.fromkeys([*chosen_values, *(k for run in runs for k in run)]))
     headlines = []
@@ -132,22 +131,20 @@ def _headlines(
     timeline: SpeakerTimeline,
     speakers: Sequence[SpeakerStats],
     config: EventConfig,
-    ipus_by_pause: dict[float, tuple[IPU, ...]],
+    units_by_pause: dict[float, Units],
 ) -> dict[tuple[Quantity, str], tuple[float | None, bool | None]]:
-    """``{(quantity, subject): (value, conclusive)}`` under one configuration (the IPUs depend
-    only on ``min_pause_s``: built once per value, kept in ``ipus_by_pause``)."""
-    ipus = ipus_by_pause.get(config.min_pause_s)
-    if ipus is None:
-        ipus = ipus_by_pause[config.min_pause_s] = build_ipus(
+    """``{(quantity, subject): (value, conclusive)}`` under one configuration (the units depend
+    only on ``min_pause_s``: built once per value, kept in ``units_by_pause``)."""
+    units = units_by_pause.get(config.min_pause_s)
+    if units is None:
+        units = units_by_pause[config.min_pause_s] = Units.build(
             timeline, min_pause_s=config.min_pause_s
         )
-    events = refine_events(  # as analyze_timeline
-        detect_events(ipus, config), ipus, timeline, max_gap_s=config.silent_gap_s
-    )
-    turns = build_turns(ipus, events)
+    found = detect_turn_taking(units, config, assess=False)  # as analyze_timeline
+    events, turns = found.events, found.turns
     out: dict[tuple[Quantity, str], tuple[float | None, bool | None]] = {}
     pairs = Counter((e.by, e.of) for e in events if e.type == "interruption")
-    label = {s.id: s.name or s.id for s in speakers}
+    label = {s.speaker: s.name or s.speaker for s in speakers}
     for by in label:
         for of in label:
             if by != of:

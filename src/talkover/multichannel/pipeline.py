@@ -6,7 +6,7 @@ Steps (per 32 ms window, all channels at once)::
       --hysteresis (onset/offset)--> (C, W) VAD runs
       --bleed--> drop runs that are mostly another channel's voice leaking in, and the
                  bleed windows of the runs kept
-      --drop blips < min_burst_s--> --close gaps < min_gap_s--> --drop < min_speech_s-->
+      --drop blips < min_burst_s--> --close pauses < min_pause_s--> --drop < min_segment_s-->
       --pad--> segments
 
 The thresholds live in one frozen :class:`MultichannelConfig`; their defaults were tuned on the
@@ -17,21 +17,26 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from math import gcd
+from pathlib import Path
 
 import numpy as np
 
 from talkover.errors import ConfigError, InputError
+from talkover.files import sha256_file
 from talkover.io.waveform import Waveform
 from talkover.multichannel.bleed import bleed_mask
 from talkover.multichannel.vad import (
+    SILERO_VAD_WEIGHTS,
     VAD_HOP_S,
     VAD_SAMPLE_RATE_HZ,
     VAD_WINDOW_SAMPLES,
     speech_probabilities,
 )
+from talkover.provenance import InputFile, Provenance
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = [
@@ -67,12 +72,14 @@ class MultichannelConfig:
     min_burst_s
         VAD runs shorter than this are dropped before gaps are closed (blips and bleed
         leftovers would otherwise be joined into long false segments).
-    min_gap_s
+    min_pause_s
         Pauses shorter than this inside one speaker's speech are closed (segment-level speech,
-        as human annotators mark it).
-    min_speech_s
-        Speech bursts shorter than this (after closing gaps) are dropped; short enough that a
-        0.25 s "mm" backchannel survives.
+        as human annotators mark it). (Was ``min_gap_s``; that name is still
+        accepted by :meth:`updated` and read as a property, for one release.)
+    min_segment_s
+        Speech segments shorter than this (after closing gaps) are dropped; short enough that a
+        0.25 s "mm" backchannel survives. (Was ``min_speech_s``; that name is still accepted
+        by :meth:`updated` and read as a property, for one release.)
     pad_s
         Speech is widened by this much on each side (the VAD's windows start late, end early).
     """
@@ -84,8 +91,8 @@ class MultichannelConfig:
     bleed_max_lag_s: float = 0.01
     bleed_run_fraction: float = 0.5
     min_burst_s: float = 0.16
-    min_gap_s: float = 1.0
-    min_speech_s: float = 0.2
+    min_pause_s: float = 1.0
+    min_segment_s: float = 0.2
     pad_s: float = 0.0
 
     def __post_init__(self) -> None:
@@ -101,15 +108,32 @@ class MultichannelConfig:
             "bleed_margin_db",
             "bleed_max_lag_s",
             "min_burst_s",
-            "min_gap_s",
-            "min_speech_s",
+            "min_pause_s",
+            "min_segment_s",
             "pad_s",
         ):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
 
+    @property
+    def min_speech_s(self) -> float:
+        """Deprecated name of :attr:`min_segment_s`."""
+        return self.min_segment_s
+
+    @property
+    def min_gap_s(self) -> float:
+        """Deprecated name of :attr:`min_pause_s`."""
+        return self.min_pause_s
+
     def updated(self, **overrides: float | None) -> MultichannelConfig:
         """A copy with the given non-``None`` values replaced."""
+        for old, new in (("min_speech_s", "min_segment_s"), ("min_gap_s", "min_pause_s")):
+            if old in overrides:
+                warnings.warn(
+                    f"MultichannelConfig {old} is deprecated; use {new}",
+                    DeprecationWarning, stacklevel=2,
+                )
+                overrides[new] = overrides.pop(old)
         known = {f.name for f in fields(self)}
         unknown = sorted(set(overrides) - known)
         if unknown:
@@ -228,11 +252,11 @@ def _drop_short(mask: np.ndarray, min_windows: int) -> np.ndarray:
     return out
 
 
-def _close_gaps(mask: np.ndarray, min_gap: int) -> np.ndarray:
-    """Fill the inner False runs of a 1-D mask shorter than ``min_gap`` windows."""
+def _close_pauses(mask: np.ndarray, min_pause: int) -> np.ndarray:
+    """Fill the inner False runs of a 1-D mask shorter than ``min_pause`` windows."""
     out = mask.copy()
     for start, end in _runs(~mask):
-        if start > 0 and end < len(mask) and end - start < min_gap:
+        if start > 0 and end < len(mask) and end - start < min_pause:
             out[start:end] = True
     return out
 
@@ -279,11 +303,11 @@ def speech_masks(
         )  # (C, W)
         vad = _remove_bleed(vad, bleed, config.bleed_run_fraction)
     min_burst = round(config.min_burst_s / VAD_HOP_S)
-    min_gap = round(config.min_gap_s / VAD_HOP_S)
-    min_speech = round(config.min_speech_s / VAD_HOP_S)
+    min_pause = round(config.min_pause_s / VAD_HOP_S)
+    min_segment = round(config.min_segment_s / VAD_HOP_S)
     out = np.zeros_like(vad)
     for c, row in enumerate(vad):
-        out[c] = _drop_short(_close_gaps(_drop_short(row, min_burst), min_gap), min_speech)
+        out[c] = _drop_short(_close_pauses(_drop_short(row, min_burst), min_pause), min_segment)
     return out  # (C, W)
 
 
@@ -327,10 +351,11 @@ def diarize_channels(
     config = config or MultichannelConfig()
     names = [n.strip() for n in names]
     check_names(names, len(waveforms))
+    stamp = _provenance(waveforms, config, suppress_bleed=suppress_bleed, uri=uri)
     samples = align_channels(waveforms)  # (C, n)
     duration_s = samples.shape[1] / VAD_SAMPLE_RATE_HZ
     if samples.shape[1] == 0:
-        return SpeakerTimeline((), duration_s=0.0, uri=uri)
+        return SpeakerTimeline((), duration_s=0.0, uri=uri, provenance=stamp)
     masks = speech_masks(samples, config=config, suppress_bleed=suppress_bleed)  # (C, W)
     segments = [
         Segment(
@@ -341,4 +366,23 @@ def diarize_channels(
         for name, mask in zip(names, masks, strict=True)
         for start, end in _runs(mask)
     ]
-    return SpeakerTimeline(tuple(segments), duration_s=duration_s, uri=uri)
+    return SpeakerTimeline(tuple(segments), duration_s=duration_s, uri=uri, provenance=stamp)
+
+
+def _provenance(
+    waveforms: Sequence[Waveform], config: MultichannelConfig, *, suppress_bleed: bool, uri: str
+) -> Provenance:
+    """Kind ``multichannel``: the files (each once, hashed), the settings and the VAD model."""
+    paths = list(dict.fromkeys(str(w.path) for w in waveforms if w.path is not None))
+    inputs = []
+    for path in paths:
+        try:
+            digest = sha256_file(path)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        inputs.append(InputFile(path, digest, Path(path).suffix.lstrip(".").lower()))
+    settings = {**asdict(config), "suppress_bleed": suppress_bleed}
+    return Provenance.with_settings(
+        "multichannel", settings, uri=uri, inputs=tuple(inputs),
+        models=(("snakers4/silero-vad", SILERO_VAD_WEIGHTS.sha256),),
+    )

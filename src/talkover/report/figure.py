@@ -17,19 +17,28 @@ from typing import Any
 
 from talkover.analysis import Analysis
 from talkover.errors import FormatError
-from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.events.types import SIMULTANEOUS_TYPES
 from talkover.report.terminal import terminal_safe
 from talkover.report.text import display_names
 
 __all__ = ["write_timeline_figure", "plain_label", "EVENT_COLORS"]
 
-#: Colours shared with the HTML report.
+#: Colours shared with the HTML report (Okabe-Ito hues darkened to 4.5:1 on white; the
+#: markers also differ by shape, as on the page).
 EVENT_COLORS = {
-    "interruption": "#c92a2a",
-    "failed_interruption": "#b93d0c",
-    "backchannel": "#2b7a38",
-    "overlap": "#7048e8",
+    "interruption": "#b84700",
+    "failed_interruption": "#0a6aa8",
+    "backchannel": "#00795a",
+    "overlap": "#a8447f",
     "switch": "#5f676f",
+}
+#: (matplotlib marker, size, hollow) per type: the page's shapes.
+_MARKERS = {
+    "interruption": ("v", 36, False),
+    "failed_interruption": ("v", 36, True),
+    "backchannel": ("o", 26, False),
+    "overlap": ("D", 22, False),
+    "switch": ("|", 40, False),
 }
 _SPEAKER_COLORS = ("#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
                    "#74c0fc", "#ced4da", "#e599f7", "#ffd43b")
@@ -66,7 +75,7 @@ def write_timeline_figure(analysis: Analysis, path: str | Path, *, dpi: int = 15
         raise FormatError(path, f"unknown figure format {path.suffix!r}; expected .png or .svg")
     from matplotlib.figure import Figure
 
-    speakers = [s.id for s in analysis.speakers]
+    speakers = [s.speaker for s in analysis.speakers]
     lanes = max(1, len(speakers))
     lane_in = min(0.55, MAX_TIMELINE_IN / lanes)
     shown = _matrix_speakers(analysis)
@@ -80,7 +89,7 @@ def write_timeline_figure(analysis: Analysis, path: str | Path, *, dpi: int = 15
         f" - the {len(shown)} of {len(speakers)} speakers who spoke most")
     _draw_matrix(fig.add_subplot(grid[1, 0]), analysis, shown, ("interruption",),
                  "Interruptions (row over column)" + note)
-    _draw_matrix(fig.add_subplot(grid[1, 1]), analysis, shown, OVERLAP_EVENT_TYPES,
+    _draw_matrix(fig.add_subplot(grid[1, 1]), analysis, shown, SIMULTANEOUS_TYPES,
                  "All overlapping events (row over column)" + note)
     fig.savefig(path, format=kind, dpi=dpi, metadata=_metadata(analysis, kind))
 
@@ -152,17 +161,19 @@ def _draw_timeline(
         ax.add_collection(_bars(bars[speaker], lane_of[speaker] - 0.3, 0.6, pixel_s=pixel_s,
                                 facecolors=_SPEAKER_COLORS[i % len(_SPEAKER_COLORS)],
                                 gid=f"lane-{i}"), autolim=False)
-    for kind in ("switch", *OVERLAP_EVENT_TYPES):
+    for kind in ("switch", *SIMULTANEOUS_TYPES):
         chosen = [e for e in analysis.events if e.type == kind]
         if not chosen:
             continue
         x = [e.start_s for e in chosen]
         y = [lane_of[e.by] + 0.42 for e in chosen]
-        marker, size = ("|", 40) if kind == "switch" else ("v", 36)
+        marker, size, hollow = _MARKERS[kind]
         size *= min(1.0, lane_in / 0.55) ** 2
-        ax.scatter(x, y, marker=marker, s=size, c=EVENT_COLORS[kind], zorder=3,
-                   label=kind.replace("_", " "), linewidths=1.2 if kind == "switch" else 0.4,
-                   edgecolors="white" if kind != "switch" else None)
+        color = EVENT_COLORS[kind]
+        ax.scatter(x, y, marker=marker, s=size, zorder=3, label=kind.replace("_", " "),
+                   c="white" if hollow else color,
+                   linewidths=1.4 if hollow or kind == "switch" else 0.4,
+                   edgecolors=color if hollow else ("white" if kind != "switch" else None))
     font = max(3.0, min(10.0, lane_in * 72 * 0.8))  # a label fits its lane
     names = display_names(analysis)
     ax.set_yticks(range(lanes), [plain_label(names[s]) for s in reversed(speakers)],

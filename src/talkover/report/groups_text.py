@@ -6,6 +6,7 @@ import math
 
 from talkover.analysis import Analysis
 from talkover.report.table import aligned_table
+from talkover.voices import VoiceMatch
 
 __all__ = ["group_lines", "sensitivity_lines", "voice_match_lines"]
 
@@ -78,10 +79,16 @@ def voice_match_lines(analysis: Analysis) -> list[str]:
         return []
     out = ["voice enrollment:"]
     for m in analysis.voice_matches:
-        score = "no solo speech to compare" if m.similarity is None else (
-            f"similarity {m.similarity:.2f}")
         if m.matched:
-            out.append(f"  {m.speaker} is {m.name} ({score})")
+            out.append(f"  {m.speaker} is {m.name} (similarity {m.similarity:.2f})")
         else:
-            out.append(f"  {m.speaker}: unmatched, keeps its id ({score})")
+            out.append(f"  {m.speaker}: unmatched, keeps its id ({_why_unmatched(m)})")
     return out + [""]
+
+
+def _why_unmatched(m: VoiceMatch) -> str:
+    if m.reason == "no_profile_left":
+        return "more speakers than enrolled voices: each voice went to a closer speaker"
+    if m.reason == "little_solo_speech" or m.similarity is None:
+        return f"only {m.speech_s:.1f} s of speech without others, too little to compare"
+    return f"similarity {m.similarity:.2f}, below the match threshold"

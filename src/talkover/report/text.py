@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from talkover.analysis import Analysis
-from talkover.events.types import OVERLAP_EVENT_TYPES
+from talkover.events.types import SIMULTANEOUS_TYPES
 from talkover.report.groups_text import group_lines, sensitivity_lines, voice_match_lines
 from talkover.report.table import aligned_table
 from talkover.report.terminal import terminal_safe
@@ -15,14 +15,14 @@ __all__ = ["format_summary", "plain_language_summary", "display_name", "display_
 def display_name(analysis: Analysis, speaker: str) -> str:
     """A speaker's name when known, else their id."""
     for stats in analysis.speakers:
-        if stats.id == speaker and stats.name:
+        if stats.speaker == speaker and stats.name:
             return stats.name
     return speaker
 
 
 def display_names(analysis: Analysis) -> dict[str, str]:
     """``{id: name when known, else the id}`` for every speaker (one pass, for many names)."""
-    return {s.id: s.name or s.id for s in analysis.speakers}
+    return {s.speaker: s.name or s.speaker for s in analysis.speakers}
 
 
 def _times(n: int) -> str:
@@ -36,6 +36,11 @@ def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) 
     first), ending it with how many more there are (the HTML report's table lists them all).
     """
     if not analysis.speakers:
+        if analysis.provenance.kind in ("audio", "multichannel"):
+            return [
+                "The speech detector found no speech in this recording (quiet or very short "
+                "speech can be missed; an annotation of it can be analysed instead)."
+            ]
         return ["No speech was found."]
     lines = []
     names = display_names(analysis)
@@ -62,7 +67,7 @@ def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) 
     top = max(analysis.speakers, key=lambda s: s.talk_share)
     if len(analysis.speakers) > 1:
         lines.append(
-            f"{names[top.id]} spoke most: {top.talk_share:.0%} of all speech."
+            f"{names[top.speaker]} spoke most: {top.talk_share:.0%} of all speech."
         )
     return lines
 
@@ -95,7 +100,7 @@ def _speaker_table(analysis: Analysis) -> list[str]:
               "failed", "backch.", "overlaps")
     rows = [
         (
-            s.name or s.id,
+            s.name or s.speaker,
             f"{s.talk_time_s:.1f}s",
             f"{s.talk_share:.0%}",
             str(s.turns),
@@ -112,7 +117,7 @@ def _speaker_table(analysis: Analysis) -> list[str]:
 
 
 def _event_counts(analysis: Analysis) -> list[str]:
-    counts = {t: 0 for t in ("switch", *OVERLAP_EVENT_TYPES)}
+    counts = {t: 0 for t in ("switch", *SIMULTANEOUS_TYPES)}
     for event in analysis.events:  # silent_interruption (from transcripts) only when found
         counts[event.type] = counts.get(event.type, 0) + 1
     return ["events: " + ", ".join(f"{n} {t}" for t, n in counts.items())]

@@ -29,7 +29,7 @@ import numpy as np
 
 from talkover.config import EventConfig
 from talkover.testing.timeline_builder import PlantedEvent, TimelineBuilder
-from talkover.timeline import SpeakerTimeline
+from talkover.timeline import SpeakerTimeline, to_ms
 
 __all__ = ["PlantedConversation", "plant_poisson_conversation"]
 
@@ -114,7 +114,8 @@ def _build(
     builder = TimelineBuilder(config=config)
     floor: dict[str, float] = {}
     risk: dict[str, float] = {}
-    for i, (speaker, by_interruption, length, at_risk) in enumerate(plan):
+    for i, (speaker, by_interruption, unrounded, at_risk) in enumerate(plan):
+        length = to_ms(unrounded)  # as the timeline keeps it
         if by_interruption and i > 0:  # the first turn has no one to interrupt
             builder.interruption(speaker, overlap_s=overlap_s, duration_s=length)
         else:

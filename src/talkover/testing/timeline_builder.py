@@ -3,7 +3,8 @@
 The builder keeps the floor holder and the end of their speech. Each method adds speech that
 makes exactly one event under the given :class:`EventConfig`, and refuses (``ValueError``) a
 plant whose outcome the definitions would not make unambiguous, such as an onset within
-``min_pause_s`` of the same speaker's previous speech.
+``min_pause_s`` of the same speaker's previous speech. Times are kept to the millisecond, as a
+timeline keeps them, and a plant is judged on its times so rounded.
 
 >>> b = TimelineBuilder()
 >>> b.speak("A", 4.0).backchannel("B", at_s=1.0, duration_s=0.5).interruption("B", overlap_s=1.0)
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from talkover.config import EventConfig
 from talkover.events.types import EventType
-from talkover.timeline import Segment, SpeakerTimeline
+from talkover.timeline import Segment, SpeakerTimeline, to_ms
 
 __all__ = ["PlantedEvent", "TimelineBuilder"]
 
@@ -60,7 +61,7 @@ class TimelineBuilder:
 
         A switch when ``speaker`` is not the holder; a new IPU of the same turn otherwise
         (``gap_s`` must then be at least ``min_pause_s``)."""
-        start = self.floor_end_s + gap_s if self.segments else gap_s
+        start = to_ms(self.floor_end_s + gap_s if self.segments else gap_s)
         self._check_free_onset(speaker, start)
         if self.holder is not None and speaker != self.holder:
             self.planted.append(PlantedEvent("switch", start, speaker, self.holder))
@@ -105,9 +106,12 @@ class TimelineBuilder:
 
     def _inside(self, kind: EventType, by: str, at_s: float, duration_s: float) -> TimelineBuilder:
         unit = self._holder_unit()
-        start, end = unit.start_s + at_s, unit.start_s + at_s + duration_s
+        start, end = to_ms(unit.start_s + at_s), to_ms(unit.start_s + at_s + duration_s)
         if not unit.start_s < start or end >= unit.end_s:
             raise ValueError(f"{kind} must start and end inside the holder's unit {unit}")
+        short = to_ms(end - start) <= self.config.backchannel_max_s
+        if short != (kind == "backchannel"):
+            raise ValueError(f"{kind}: {end - start:.3f} s is on the wrong side of backchannel_max")
         self._check_free_onset(by, start)
         self.planted.append(PlantedEvent(kind, start, by, unit.speaker))
         self._add(by, start, end)
@@ -117,9 +121,12 @@ class TimelineBuilder:
         self, kind: EventType, by: str, overlap_s: float, duration_s: float
     ) -> TimelineBuilder:
         unit = self._holder_unit()
-        start = unit.end_s - overlap_s
+        start = to_ms(unit.end_s - overlap_s)
         if start <= unit.start_s or duration_s <= overlap_s:
             raise ValueError(f"{kind}: overlap {overlap_s} s does not fit {unit} / {duration_s} s")
+        within_grace = to_ms(unit.end_s - start) <= self.config.grace_s
+        if within_grace != (kind == "overlap"):
+            raise ValueError(f"{kind}: overlap {overlap_s} s is on the wrong side of grace")
         self._check_free_onset(by, start)
         self.planted.append(PlantedEvent(kind, start, by, unit.speaker))
         self._add(by, start, start + duration_s)
@@ -139,4 +146,4 @@ class TimelineBuilder:
             raise ValueError(f"{speaker} at {start:.2f} s overlaps a third speaker {others[0]}")
 
     def _add(self, speaker: str, start_s: float, end_s: float) -> None:
-        self.segments.append(Segment(round(start_s, 6), round(end_s, 6), speaker))
+        self.segments.append(Segment(to_ms(start_s), to_ms(end_s), speaker))

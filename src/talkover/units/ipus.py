@@ -41,9 +41,7 @@ def build_ipus(timeline: SpeakerTimeline, *, min_pause_s: float) -> tuple[IPU, .
     ipus = [
         IPU(span.start_s, span.end_s, speaker)
         for speaker in timeline.speakers
-        for span in merge_spans(
-            (s.span for s in timeline.segments_of(speaker)), max_gap_s=min_pause_s
-        )
+        for span in merge_spans(timeline.spans_of(speaker), min_pause_s=min_pause_s)
     ]
     return tuple(sorted(ipus, key=lambda u: (u.start_s, rank[u.speaker], u.end_s)))
 

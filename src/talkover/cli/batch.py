@@ -1,0 +1,209 @@
+"""``talkover batch``: analyse many recordings into one store, resumably (docs/batch.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from talkover.cli.cast_flags import add_cast_flags
+from talkover.cli.common import EXIT_FAILED, EXIT_OK, add_threshold_flags, config_from_args
+from talkover.cli.diarize import add_diarization_flags, check_diarization_flags
+from talkover.errors import ConfigError
+from talkover.formats import INPUT_FORMATS
+
+__all__ = ["register", "run", "ProgressBar", "EXIT_INTERRUPTED"]
+
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "batch",
+        help="analyse many recordings into one store (resumable; local workers or Ray)",
+        description="Analyse every recording and annotation INPUT names into the store DIR: "
+        "one Analysis JSON per recording, a SQLite manifest and Parquet tables (docs/batch.md). "
+        "A rerun skips what is done and unchanged, re-derives events when only event options "
+        "changed, and redoes what was interrupted. A recording that fails is listed at the end "
+        "and the others go on; exit 1 when any failed, 0 when all are done.",
+    )
+    parser.add_argument(
+        "input", metavar="INPUT", nargs="*",
+        help="files, folders (searched recursively), quoted globs ('calls/**/*.wav') or a "
+        "manifest CSV with a 'path' column; none: finish what the store has queued",
+    )
+    parser.add_argument("--store", required=True, metavar="DIR",
+                        help="the store folder (created when missing)")
+    parser.add_argument(
+        "--workers", type=int, metavar="N",
+        help="worker processes (or Ray actors), each loading the models once; torch threads "
+        f"are split so that workers x threads <= cores (default {default_workers()})",
+    )
+    parser.add_argument(
+        "--ray", nargs="?", const="local", metavar="ADDRESS",
+        help="run the workers as Ray actors: a local Ray instance, or the cluster at ADDRESS "
+        "(needs pip install 'talkover[ray]')",
+    )
+    parser.add_argument(
+        "--ship-inputs", action="store_true",
+        help="with --ray ADDRESS: send each input's bytes to the workers (when the cluster "
+        "cannot read the input paths)",
+    )
+    parser.add_argument("--retry-failed", action="store_true",
+                        help="analyse recordings that failed before again")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no plan line and no progress bar on stderr")
+    parser.add_argument(
+        "--input-format", choices=sorted(INPUT_FORMATS), metavar="NAME",
+        help="read every INPUT as this annotation format whatever its extension",
+    )
+    add_threshold_flags(parser)
+    add_diarization_flags(parser.add_argument_group("diarization (recordings only)"))
+    add_cast_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def default_workers() -> int:
+    """Half the cores (at least 1): each worker then runs two torch threads."""
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
+def run(args: argparse.Namespace) -> int:
+    from talkover.batch import AnalysisOptions, Runner, find_requests
+    from talkover.store import Store
+
+    options = AnalysisOptions(
+        config=config_from_args(args), num_speakers=args.num_speakers,
+        min_speakers=args.min_speakers, max_speakers=args.max_speakers,
+        speakers=args.speakers, cast=str(Path(args.cast).resolve()) if args.cast else None,
+        groups=tuple(args.groups), sensitivity=args.sensitivity, input_format=args.input_format,
+    )
+    _check_flags(args, options)
+    requests = find_requests(args.input, options) if args.input else []
+    workers = args.workers or default_workers()
+    quiet = args.quiet or not sys.stderr.isatty()
+    with Store.open(args.store, create=True) as store, _executor(args, workers) as executor:
+        runner = Runner(store, executor, retry_failed=args.retry_failed)
+        plan = runner.resume() if not args.input else runner.plan(requests)
+        bar = ProgressBar(plan.jobs, sys.stderr, enabled=not quiet)
+        runner.on_update = bar.update
+        _say_plan(plan, store.path, quiet=args.quiet)
+        try:
+            runner.start(plan)
+            runner.run()
+        except KeyboardInterrupt:
+            bar.finish()
+            left = store.manifest.requeue_running()
+            queued = len(left) + executor.pending
+            print(f"talkover: interrupted; {queued} recording(s) left queued: rerun the same "
+                  "command to finish them", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        bar.finish()
+        rows = runner.statuses(plan)
+        failed = runner.failed(plan)
+    done = sum(r.status == "done" for r in rows.values())
+    print(f"{len(rows)} recording(s) in {args.store}: {done} done, {len(failed)} failed")
+    for row in failed:
+        print(f"talkover: failed: {row.uri}: {row.error}", file=sys.stderr)
+    if failed:
+        print("talkover: rerun with --retry-failed to try the failed recordings again",
+              file=sys.stderr)
+    return EXIT_OK if done == len(rows) else EXIT_FAILED
+
+
+def _check_flags(args: argparse.Namespace, options) -> None:  # noqa: ANN001
+    """Refuse bad flags before any work (exit 2)."""
+    from talkover.cast import Cast, load_cast, parse_group_spec
+
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(f"--workers must be >= 1, got {args.workers}")
+    if args.ship_inputs and args.ray in (None, "local"):
+        raise ConfigError("--ship-inputs applies only with --ray ADDRESS (a cluster)")
+    if args.enroll:
+        raise ConfigError("batch does not match enrolled voices (--enroll); name speakers with "
+                          "--speakers, --cast or a manifest CSV's speakers column")
+    if args.speakers and args.cast:
+        raise ConfigError("give either --speakers or --cast, not both")
+    check_diarization_flags(args)
+    if args.cast:
+        cast = load_cast(args.cast)
+        if any(m.voice for m in cast.members):
+            raise ConfigError(f"{args.cast}: batch does not match enrolled voices (voice = ...)")
+    if args.speakers is not None:
+        Cast.from_names(args.speakers)
+    for spec in options.groups:
+        parse_group_spec(spec)
+
+
+def _executor(args: argparse.Namespace, workers: int):  # noqa: ANN202 - an Executor
+    if args.ray is None:
+        from talkover.batch import LocalExecutor
+
+        return LocalExecutor(workers=workers)
+    from talkover.batch.ray_executor import RayExecutor
+
+    address = None if args.ray == "local" else args.ray
+    return RayExecutor(workers=workers, address=address, ship_inputs=args.ship_inputs)
+
+
+def _say_plan(plan, store: Path, *, quiet: bool) -> None:  # noqa: ANN001
+    if quiet:
+        return
+    parts = [f"{plan.count('full')} to analyse"]
+    for action, words in (("events", "to re-derive events of"), ("skip", "done already"),
+                          ("retable", "with new metadata"), ("failed", "failed before (skipped; "
+                          "--retry-failed retries them)"), ("unreadable", "unreadable")):
+        if n := plan.count(action):
+            parts.append(f"{n} {words}")
+    print(f"talkover: {len(plan.items)} recording(s) for {store}: {', '.join(parts)}",
+          file=sys.stderr)
+
+
+class ProgressBar:
+    """One line on stderr: recordings done/total, hours of audio, rate, ETA, failures."""
+
+    def __init__(self, total: int, stream: TextIO, *, enabled: bool) -> None:
+        self.total = total
+        self.stream = stream
+        self.enabled = enabled and total > 0
+        self.done = self.failed = 0
+        self.audio_s = 0.0
+        self.started = time.monotonic()
+        self._shown = False
+
+    def update(self, update: object) -> None:
+        from talkover.batch import JobResult
+
+        if isinstance(update, JobResult):
+            self.done += 1
+            self.failed += not update.ok
+            self.audio_s += update.duration_s or 0.0
+        self.show()
+
+    def line(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        filled = int(24 * self.done / self.total) if self.total else 24
+        rate = self.done / elapsed * 60
+        eta = ""
+        if self.done:
+            left = (self.total - self.done) * elapsed / self.done
+            eta = f" | ETA {int(left // 60)}:{int(left % 60):02d}"
+        failed = f" | {self.failed} failed" if self.failed else ""
+        return (f"[{'#' * filled}{'.' * (24 - filled)}] {self.done}/{self.total} | "
+                f"{self.audio_s / 3600:.2f} h audio | {rate:.1f}/min{eta}{failed}")
+
+    def show(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + self.line() + " ")
+            self.stream.flush()
+            self._shown = True
+
+    def finish(self) -> None:
+        if self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._shown = False

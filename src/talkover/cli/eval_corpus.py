@@ -1,0 +1,99 @@
+"""``talkover eval --ref DIR --hyp DIR_OR_STORE``: score a corpus, per file and pooled."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from talkover.cli.common import EXIT_FAILED, EXIT_OK
+
+if TYPE_CHECKING:
+    from talkover.evaluation.corpus import CorpusEvaluation
+
+__all__ = ["run_corpus", "format_corpus_evaluation", "rounded"]
+
+
+def rounded(value: Any, digits: int = 6) -> Any:
+    """``value`` with every float rounded (JSON output)."""
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v, digits) for v in value]
+    return value
+
+
+def _pct(value: float | None) -> str:
+    return "     -" if value is None else f"{100 * value:6.1f}"
+
+
+def format_corpus_evaluation(evaluation: CorpusEvaluation) -> str:
+    """Per-file scores, then the pooled ones (percentages), then what was not scored."""
+    from talkover.cli.eval import format_evaluation
+
+    width = max([4, *(len(f.uri) for f in evaluation.files)])
+    lines = [f"{'uri':<{width}}  {'DER %':>6}  {'ovl P %':>7}  {'ovl R %':>7}  "
+             f"{'events':>6}  {'macro F1 %':>10}"]
+    for f in evaluation.files:
+        r = f.result
+        events = sum(d.num_ref for d in r.events.values())
+        lines.append(
+            f"{f.uri:<{width}}  {_pct(r.diarization.der)}  {_pct(r.overlap.precision):>7}  "
+            f"{_pct(r.overlap.recall):>7}  {events:6.0f}  {_pct(r.event_macro_f1):>10}"
+        )
+    lines += ["", f"pooled over {evaluation.pooled.num_files} file(s) (components summed):",
+              format_evaluation(evaluation.pooled).rstrip("\n")]
+    for uri in evaluation.missing_hypothesis:
+        lines.append(f"not scored: {uri}: no hypothesis")
+    for uri in evaluation.missing_reference:
+        lines.append(f"not scored: {uri}: no reference")
+    return "\n".join(lines) + "\n"
+
+
+def _hypotheses(folder: str) -> dict[str, str]:
+    """``{uri: path}``: a store's done analyses, or a folder's annotation files."""
+    from pathlib import Path
+
+    from talkover.evaluation.corpus import annotation_files
+    from talkover.store import MARKER, Store
+
+    if not (Path(folder) / MARKER).is_file():
+        return annotation_files(folder)
+    with Store.open(folder, readonly=True) as store:
+        return {r.uri: str(store.analysis_path(r.uri)) for r in store.recordings(status="done")}
+
+
+def run_corpus(args: argparse.Namespace) -> int:
+    """Score the folders ``--ref`` and ``--hyp``; exit 1 when a reference has no readable
+    hypothesis (listed on stderr)."""
+    from talkover.cli.eval import config_from_args
+    from talkover.evaluation import check_onset_tolerance
+    from talkover.evaluation.corpus import annotation_files, evaluate_corpus
+
+    config = config_from_args(args)
+    check_onset_tolerance(args.onset_tolerance_s, name="--onset-tolerance")
+    references, hypotheses = annotation_files(args.ref), _hypotheses(args.hyp)
+    evaluation = evaluate_corpus(references, hypotheses, config=config,
+                                 onset_tolerance_s=args.onset_tolerance_s)
+    if args.json:
+        payload = {
+            "reference": args.ref,
+            "hypothesis": args.hyp,
+            "pooled": evaluation.pooled.to_dict(),
+            "files": [{"uri": f.uri, "reference": f.reference, "hypothesis": f.hypothesis,
+                       **f.result.to_dict()} for f in evaluation.files],
+            "missing_hypothesis": list(evaluation.missing_hypothesis),
+            "missing_reference": list(evaluation.missing_reference),
+            "failed": [{"uri": u, "error": e} for u, e in evaluation.failed],
+        }
+        sys.stdout.write(json.dumps(rounded(payload), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_corpus_evaluation(evaluation))
+    for uri, error in evaluation.failed:
+        print(f"talkover: failed: {uri}: {error}", file=sys.stderr)
+    for uri in evaluation.missing_hypothesis:
+        print(f"talkover: no hypothesis for {uri} (in {args.hyp})", file=sys.stderr)
+    return EXIT_FAILED if evaluation.failed or evaluation.missing_hypothesis else EXIT_OK

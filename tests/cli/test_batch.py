@@ -1,0 +1,144 @@
+"""``talkover batch``: exit codes, messages, and a real kill -9 in the middle of a run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from talkover import analyze
+from talkover.cli import main
+from talkover.export.json import format_json
+from talkover.store import TABLES, Store
+from tests.batch.conversations import write_conversations
+
+
+def test_batch_a_folder(tmp_path: Path, capsys) -> None:
+    paths = write_conversations(tmp_path / "in", 3)
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "s"), "--grace",
+                 "0.4", "--speakers", "Ann,Bo,Cy"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"3 recording(s) in {tmp_path / 's'}: 3 done, 0 failed\n"
+    assert "3 to analyse" in err
+    # the same JSON as talkover analyze with the same options
+    assert main(["analyze", str(paths[1]), "--grace", "0.4", "--speakers", "Ann,Bo,Cy",
+                 "--json"]) == 0
+    assert capsys.readouterr().out == (tmp_path / "s" / "analyses" / "conv_001.json").read_text()
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "s"), "--grace",
+                 "0.4", "--speakers", "Ann,Bo,Cy"]) == 0
+    assert "3 done already" in capsys.readouterr().err
+
+
+def test_a_corrupt_file_among_good_ones_exits_1_and_is_listed(tmp_path: Path, capsys) -> None:
+    write_conversations(tmp_path / "in", 2)
+    (tmp_path / "in" / "bad.wav").write_bytes(b"RIFF....WAVEfmt garbage" * 10)
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "s")]) == 1
+    out, err = capsys.readouterr()
+    assert out.endswith("3 recording(s) in " f"{tmp_path / 's'}: 2 done, 1 failed\n")
+    assert f"talkover: failed: bad: {tmp_path / 'in' / 'bad.wav'}: " in err
+    assert "--retry-failed" in err
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "s")]) == 1
+    assert "1 failed before (skipped" in capsys.readouterr().err
+    (tmp_path / "in" / "bad.wav").unlink()
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "s")]) == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["nope.rttm"], "nope.rttm: no such file or folder"),
+    (["IN", "--workers", "0"], "--workers must be >= 1, got 0"),
+    (["IN", "--enroll", "Ann=ann.wav"], "batch does not match enrolled voices"),
+    (["IN", "--speakers", "A,B", "--cast", "c.toml"], "give either --speakers or --cast"),
+    (["IN", "--num-speakers", "3", "--max-speakers", "2"],
+     "--num-speakers (3) must be <= --max-speakers (2)"),
+    (["IN", "--groups", "gender:Ann"], "--groups: expected"),
+    (["IN", "--ship-inputs"], "--ship-inputs applies only with --ray ADDRESS"),
+])
+def test_usage_errors_exit_2_before_any_work(tmp_path: Path, capsys, args, message) -> None:
+    write_conversations(tmp_path / "IN", 1)
+    args = [str(tmp_path / a) if a in ("IN", "nope.rttm") else a for a in args]
+    assert main(["batch", *args, "--store", str(tmp_path / "s")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_folder_that_is_not_a_store_is_refused(tmp_path: Path, capsys) -> None:
+    write_conversations(tmp_path / "in", 1)
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "in")]) == 2
+    assert "is a folder with other files in it" in capsys.readouterr().err
+
+
+def test_without_inputs_it_finishes_what_is_queued(tmp_path: Path, capsys) -> None:
+    paths = write_conversations(tmp_path / "in", 2)
+    with Store.open(tmp_path / "s", create=True) as store:
+        store.queue("left", path=str(paths[0]), kind="annotation", sha256=None,
+                    options={"config": {"grace_s": 0.3}})
+    assert main(["batch", "--store", str(tmp_path / "s")]) == 0
+    assert "1 recording(s)" in capsys.readouterr().out
+    with Store.open(tmp_path / "s", readonly=True) as store:
+        assert store.get("left").status == "done"
+        assert store.read_analysis("left")["config"]["grace_s"] == 0.3
+
+
+def _done(store_path: Path) -> int:
+    try:
+        with Store.open(store_path, readonly=True) as store:
+            return store.counts()["done"]
+    except Exception:  # noqa: BLE001 - not created yet
+        return 0
+
+
+def _kill_when(process: subprocess.Popen, store_path: Path, done_at_least: int) -> int:
+    """SIGKILL the batch once ``done_at_least`` recordings are done; how many were."""
+    deadline = time.monotonic() + 120
+    while _done(store_path) < done_at_least:
+        assert process.poll() is None, "the batch ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    return _done(store_path)
+
+
+@pytest.mark.slow
+def test_kill_9_then_rerun_does_every_recording_exactly_once(tmp_path: Path) -> None:
+    paths = write_conversations(tmp_path / "in", 120)
+    store_path = tmp_path / "s"
+    command = [sys.executable, "-m", "talkover", "batch", str(tmp_path / "in"), "--store",
+               str(store_path), "--workers", "2", "-q"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = 0
+    for target in (15, 55):  # two kills, at different moments
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        killed_at = _kill_when(process, store_path, target)
+        assert process.returncode == -signal.SIGKILL
+        assert done <= killed_at < len(paths)
+        done = killed_at
+    final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+    with Store.open(store_path, readonly=True) as store:
+        rows = store.recordings()
+        assert len(rows) == len(paths)
+        assert {r.status for r in rows} == {"done"}
+        assert {r.diarizations for r in rows} == {1}  # each committed exactly once
+        assert sum(r.attempts > 1 for r in rows) <= 4  # only what was in flight was redone
+        for path in paths:  # the same JSON an uninterrupted run writes
+            expected = format_json(analyze(str(path)))
+            assert store.analysis_path(path.stem).read_text() == expected
+    for table in TABLES:
+        frame = pd.read_parquet(store_path / "tables" / table)
+        assert sorted(frame["uri"].unique()) == sorted(p.stem for p in paths) or table == "matrix"
+    events = pd.read_parquet(store_path / "tables" / "events")
+    expected_events = sum(len(json.loads((store_path / "analyses" / f"{p.stem}.json")
+                                         .read_text())["events"]) for p in paths)
+    assert len(events) == expected_events
+    assert not events.duplicated().any()
+    hidden = [p for p in store_path.rglob(".*") if p.name != ".lock"]
+    assert hidden == []
