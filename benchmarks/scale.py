@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,14 +74,19 @@ def run_case(name: str, src: str, timeout_s: float, folder: Path) -> dict[str, s
     stats = folder / "time.txt"
     env = {**os.environ, "PYTHONPATH": src, "MPLBACKEND": "Agg"}
     began = time.perf_counter()
+    process = subprocess.Popen(
+        ["/usr/bin/time", "-f", "%M", "-o", str(stats), sys.executable, "-m", "talkover",
+         *argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,  # its own process group: a timeout ends talkover too
+    )
     try:
-        done = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", str(stats), sys.executable, "-m", "talkover",
-             *argv], env=env, capture_output=True, text=True, timeout=timeout_s,
-        )
+        _, stderr = process.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         return {"case": name, "time": f">{timeout_s:.0f} s", "memory": "-", "size": "-",
                 "exit": "timeout"}
+    done = subprocess.CompletedProcess(process.args, process.returncode, "", stderr)
     elapsed = time.perf_counter() - began
     peak_mib = int(stats.read_text().split()[-1]) / 1024 if stats.exists() else float("nan")
     json_out = out / "a.json"

@@ -104,6 +104,9 @@ def _parse(path: Path, data: bytes) -> _Document:
         raise FormatError(path, f"expected well-formed XML ({reason})", line=exc.lineno) from None
     except RecursionError:
         raise FormatError(path, "expected XML nested less deeply") from None
+    except LookupError as exc:  # <?xml encoding="..."?> names no encoding Python has
+        raise FormatError(path, f"expected an XML encoding declaration Python knows ({exc})",
+                          line=1) from None
     for line, ref in doc.refs:
         if ref not in doc.slots:
             raise FormatError(path, f"expected a TIME_SLOT with id {ref!r}", line=line)
