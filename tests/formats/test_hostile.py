@@ -87,6 +87,9 @@ CASES = [
     ("cha_beyond_30_days", "a.cha",
      "@UTF8\n@Begin\n@Participants:\tCHI Target_Child\n*CHI:\thi . \x150_9999999999\x15\n@End\n",
      r"expected end between 0 and 2592000 s", 4),
+    ("eaf_unknown_encoding_found_by_the_fuzz_suite", "a.eaf",
+     "<?xml version='1.0' encoding='UTF--1'?>\n<ANNOTATION_DOCUMENT/>\n",
+     "expected an XML encoding declaration Python knows", 1),
     ("eaf_huge_time_value", "a.eaf",
      (FIXTURES / "elan.eaf").read_text(encoding="utf-8").replace(
          'TIME_VALUE="3100"', 'TIME_VALUE="99999999999"'),
