@@ -11,18 +11,21 @@ gaps and overlaps, a share of short backchannels, speakers drawn uniformly.
 
 ``--src`` runs another checkout's talkover (its ``src`` folder), e.g. the commit before a
 change: ``git archive 3b4b807 src | tar -x -C /tmp/before`` then ``--src /tmp/before/src``.
-A case that passes ``--timeout`` (default 600 s) is reported as ``>N s``.
+A case that passes ``--timeout`` (default 600 s) is reported as ``>N s``; each case's address
+space is capped (``--memory``, default 12 GiB) so that a runaway case fails on its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,8 @@ CASES: dict[str, tuple[int, int, list[str]]] = {
     "analyze 100k segments, -o json html png": (
         100_000, 8, ["analyze", "{in}", "-o", "{out}/a.json", "-o", "{out}/a.html",
                      "-o", "{out}/a.png"]),
+    "eval 10k vs 10k segments": (
+        10_000, 8, ["eval", "--ref", "{in}", "--hyp", "{hyp}"]),
     "eval 100k vs 100k segments": (
         100_000, 8, ["eval", "--ref", "{in}", "--hyp", "{hyp}"]),
     "png, 100 speakers": (20_000, 100, ["analyze", "{in}", "-o", "{out}/a.png"]),
@@ -60,7 +65,17 @@ def conversation_rttm(num_segments: int, num_speakers: int, *, seed: int) -> str
     return "".join(lines)
 
 
-def run_case(name: str, src: str, timeout_s: float, folder: Path) -> dict[str, str]:
+def _limit_memory(gib: float) -> None:
+    """Cap the address space of the case's process, so that a case that grows without bound
+    fails with MemoryError instead of waking the kernel's out-of-memory killer on a shared
+    machine (the JSON of 5,000 speakers grew past 20 GiB before issue 18)."""
+    limit = int(gib * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def run_case(
+    name: str, src: str, timeout_s: float, folder: Path, *, memory_gib: float = 12.0
+) -> dict[str, str]:
     segments, speakers, command = CASES[name]
     given = folder / "in.rttm"
     given.write_text(conversation_rttm(segments, speakers, seed=1), encoding="utf-8")
@@ -78,6 +93,7 @@ def run_case(name: str, src: str, timeout_s: float, folder: Path) -> dict[str, s
         ["/usr/bin/time", "-f", "%M", "-o", str(stats), sys.executable, "-m", "talkover",
          *argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,  # its own process group: a timeout ends talkover too
+        preexec_fn=partial(_limit_memory, memory_gib),
     )
     try:
         _, stderr = process.communicate(timeout=timeout_s)
@@ -92,8 +108,18 @@ def run_case(name: str, src: str, timeout_s: float, folder: Path) -> dict[str, s
     json_out = out / "a.json"
     size = f"{json_out.stat().st_size / 1e6:.1f} MB" if json_out.exists() else "-"
     return {"case": name, "time": f"{elapsed:.1f} s", "memory": f"{peak_mib:.0f} MiB",
-            "size": size, "exit": str(done.returncode)
-            + ("" if done.returncode == 0 else f" ({done.stderr.strip().splitlines()[-1][:60]})")}
+            "size": size, "exit": _exit(done)}
+
+
+def _exit(done: subprocess.CompletedProcess) -> str:
+    """The exit code, with the last line of stderr (or the signal: 9 is often the kernel's
+    out-of-memory killer) when it failed."""
+    if done.returncode == 0:
+        return "0"
+    lines = done.stderr.strip().splitlines()
+    if lines and "Command terminated by signal" in lines[-1]:
+        return f"{done.returncode} (killed: {lines[-1].split('by ')[-1]})"
+    return f"{done.returncode} ({lines[-1][:60] if lines else 'no message'})"
 
 
 def main() -> None:
@@ -101,6 +127,8 @@ def main() -> None:
     parser.add_argument("--src", default=str(Path(__file__).resolve().parents[1] / "src"),
                         help="the talkover source folder to run (default: this checkout's)")
     parser.add_argument("--timeout", type=float, default=600.0, metavar="S")
+    parser.add_argument("--memory", type=float, default=12.0, metavar="GIB",
+                        help="address-space limit of each case (default 12 GiB)")
     parser.add_argument("--only", nargs="*", metavar="NAME", help="cases whose name contains")
     args = parser.parse_args()
     names = [n for n in CASES if not args.only or any(o in n for o in args.only)]
@@ -108,7 +136,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name in names:
         with tempfile.TemporaryDirectory() as folder:
-            row = run_case(name, args.src, args.timeout, Path(folder))
+            row = run_case(name, args.src, args.timeout, Path(folder), memory_gib=args.memory)
         print(f"| {row['case']} | {row['time']} | {row['memory']} | {row['size']} | "
               f"{row['exit']} |", flush=True)
 
