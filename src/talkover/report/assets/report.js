@@ -546,16 +546,32 @@
   });
   var optAll = document.createElement("option"); optAll.value = "all"; optAll.textContent = "all overlapping events";
   matrixType.appendChild(optAll);
+  // the matrix is "dense" (every pair) up to 50 speakers and "sparse" (pairs with events) beyond:
+  // a pair absent counts 0 either way (docs/json.md)
   function matrixCount(type, by, of) {
     if (type === "all") return TYPES.slice(0, 4).reduce(function (n, t) { return n + matrixCount(t, by, of); }, 0);
     var row = (DATA.matrix[type] || {})[by] || {};
     return row[of] || 0;
   }
+  // many speakers: the table shows the MATRIX_MAX who spoke most (a 300 x 300 table helps nobody)
+  var MATRIX_MAX = 40, matrixSpeakers = speakers;
+  if (speakers.length > MATRIX_MAX) {
+    var most = {};
+    DATA.speakers.slice().sort(function (a, b) { return b.talk_time_s - a.talk_time_s; })
+      .slice(0, MATRIX_MAX).forEach(function (s) { most[s.id] = true; });
+    matrixSpeakers = speakers.filter(function (s) { return most[s]; });
+  }
   function renderMatrix() {
-    var type = matrixType.value, table = $("matrix"), max = 0;
+    var type = matrixType.value, table = $("matrix"), max = 0, speakers = matrixSpeakers;
     speakers.forEach(function (a) { speakers.forEach(function (b) { if (a !== b) max = Math.max(max, matrixCount(type, a, b)); }); });
     var base = type === "all" ? COLOR.interruption : COLOR[type];
     table.innerHTML = "";
+    if (speakers.length < DATA.speakers.length) {
+      var caption = document.createElement("caption");
+      caption.textContent = "The " + speakers.length + " of " + DATA.speakers.length +
+        " speakers who spoke most; the JSON has every pair.";
+      table.appendChild(caption);
+    }
     var thead = document.createElement("thead"), tr = document.createElement("tr");
     var corner = document.createElement("th"); corner.scope = "col"; corner.textContent = "by ↓ / of →"; tr.appendChild(corner);
     speakers.forEach(function (s) {
