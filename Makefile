@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: demo test install lint clean chromium portaudio
+.PHONY: demo test install lint clean chromium portaudio fuzz
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ demo: $(STAMP)
 
 test: $(STAMP) chromium portaudio
 	$(PY) -m pytest -q
+
+# The fuzz suite's long run (docs/hardening.md): thousands of examples per property, ~20 min.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/fuzz
 
 # The browser tests drive Debian's Chromium; install it (as root) when it is missing.
 chromium:

@@ -6,7 +6,8 @@ event gets a confidence, and with a gender attribute, so group comparisons are r
 too), then applies a stream of edits of every kind (verdicts, boundary nudges, splits,
 deletions, additions, reassignments, undo/redo) through :class:`talkover.review.Review` and
 times each ``apply`` (edit checked, logged to disk, the analysis recomputed) and the JSON the
-web page receives after it.
+web page receives after it. Then the same edits again on a fresh review under ``tracemalloc``
+(not timed): the memory a review holds after them, per edit.
 
     PYTHONPATH=src python benchmarks/review.py [--edits 200] [--seed 3]
 
@@ -16,6 +17,7 @@ Prints one JSON object (also what docs/web.md's table quotes).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -23,6 +25,7 @@ import random
 import statistics
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from talkover.analysis import Analysis, analyze_timeline
@@ -116,8 +119,6 @@ def main() -> None:
 
     base = meeting_analysis(args.seed)
     if args.server_gc:
-        import gc
-
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 50, 100)
@@ -125,7 +126,7 @@ def main() -> None:
     for e in base.events:
         counts[e.type] = counts.get(e.type, 0) + 1
     rng = random.Random(args.seed)
-    apply_ms, payload_ms, kinds = [], [], {}
+    apply_ms, payload_ms, kinds, applied = [], [], {}, []
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         review = Review(base, Path(tmp) / "review")
@@ -139,6 +140,7 @@ def main() -> None:
             except Exception:  # a random edit can be invalid (too short...): not timed
                 continue
             t1 = time.perf_counter()
+            applied.append(edit)
             text = json.dumps(review_payload(review, "meeting"))
             t2 = time.perf_counter()
             apply_ms.append((t1 - t0) * 1000)
@@ -147,6 +149,7 @@ def main() -> None:
         t = time.perf_counter()
         _ = Review(base, Path(tmp) / "review").result  # reopening replays the whole log
         reopen_ms = (time.perf_counter() - t) * 1000
+        held_bytes = memory_held(base, applied, Path(tmp) / "memory")
     total = [a + p for a, p in zip(apply_ms, payload_ms, strict=True)]
     q = statistics.quantiles
     print(json.dumps({
@@ -165,7 +168,25 @@ def main() -> None:
         "page_json_bytes": len(text),
         "open_ms": round(open_ms, 1),
         "reopen_after_edits_ms": round(reopen_ms, 1),
+        "memory_held_after_edits_mb": round(held_bytes / 1e6, 2),
+        "memory_held_per_edit_kb": round(held_bytes / max(1, len(applied)) / 1e3, 1),
     }, indent=2))
+
+
+def memory_held(base: Analysis, edits: list, folder: Path) -> int:
+    """Bytes a review holds after ``edits`` beyond what it held when opened (tracemalloc;
+    the current version's recomputation is counted once, at the start and at the end)."""
+    review = Review(base, folder)
+    _ = review.result
+    gc.collect()
+    tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    for edit in edits:
+        review.apply(edit)
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - start
+    tracemalloc.stop()
+    return held
 
 
 if __name__ == "__main__":

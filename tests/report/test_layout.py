@@ -218,3 +218,51 @@ def test_interruption_and_failed_interruption_colours_differ_for_colour_blind_ey
         "ps => ps.map(p => p.getAttribute('d') + (p.getAttribute('fill') || ''))"
     )
     assert len(set(shapes)) == len(shapes) == 5  # one shape per type, also without colour
+
+
+WORDS_ON_ONE_LINE_JS = """() => [...document.querySelectorAll('#matrix th[scope=col]')]
+  .flatMap(th => {
+  const text = th.textContent, out = [];
+  const range = document.createRange();
+  let offset = 0;
+  const nodes = [...th.childNodes].filter(n => n.nodeType === Node.TEXT_NODE);
+  for (const word of text.split(/[\\s_.\\-]+/).filter(Boolean)) {  // each word of the name
+    const at = text.indexOf(word, offset); offset = at + word.length;
+    let seen = 0, rects = new Set();
+    for (const node of nodes) {
+      const from = Math.max(at - seen, 0), to = Math.min(at + word.length - seen, node.length);
+      if (from < to) {
+        range.setStart(node, from); range.setEnd(node, to);
+        for (const r of range.getClientRects()) if (r.width > 0) rects.add(Math.round(r.top));
+      }
+      seen += node.length;
+    }
+    if (rects.size > 1) out.push(word + ' in ' + text);
+  }
+  return out;
+})"""
+
+
+def test_sixteen_speakers_headers_wrap_between_words_only(browser, tmp_path) -> None:
+    """The heatmap's column headers wrap between words (or after ``_``), never inside one:
+    ``SPEAKER_1`` over ``0`` is a mid-word break."""
+    named = many_speakers(16)
+    ids = [f"SPEAKER_{i:02d}" if i % 3 else f"Konstantinopoulou{i:02d}" for i in range(16)]
+    timeline = named.timeline.renamed(dict(zip(named.timeline.speakers, ids, strict=True)))
+    for analysis in (analyze_timeline(timeline), named):
+        for width in (1024, 1400):
+            path = tmp_path / f"h{width}-{analysis is named}.html"
+            page, errors = open_page(browser, analysis, path, width=width)
+            assert page.evaluate(WORDS_ON_ONE_LINE_JS) == [], width
+            assert errors == []
+
+
+def test_sixteen_speakers_lanes_have_sixteen_colours(browser, tmp_path) -> None:
+    page, errors = open_page(browser, many_speakers(16), tmp_path / "c.html", width=1280)
+    colours = page.locator("#lane-labels .swatch").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert len(colours) == 16 and len(set(colours)) == 16, colours  # lane 11 is not lane 1
+    table = page.locator("#speaker-table tbody th .swatch").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert sorted(table) == sorted(colours)
+    assert errors == []

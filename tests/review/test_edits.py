@@ -73,6 +73,10 @@ def test_times_are_rounded_to_the_millisecond() -> None:
           "verdict": "rejected"}, "set_verdict.event.type: expected one of switch"),
         ({"op": "set_verdict", "event": {"type": "overlap", "by": "A", "of": "B", "start_s": 1},
           "verdict": "maybe"}, "expected 'confirmed', 'rejected' or null"),
+        ({"op": "rename_speaker", "speaker": "A", "name": "x" * 201},
+         "rename_speaker.name: at most 200 characters, got 201"),
+        ({"op": "add_segment", "speaker": "x" * 3_000_000, "start_s": 0, "end_s": 1},
+         "add_segment.speaker: a speaker id has at most 200 characters"),
     ],
 )
 def test_malformed_edits_are_refused_with_a_message(data, message) -> None:

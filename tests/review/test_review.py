@@ -9,6 +9,7 @@ Cy>Ann 19.1, backchannel Bob>Cy 20.6, switch Bob>Cy 23.7, interruption Ann>Bob 2
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from dataclasses import replace
 
@@ -98,8 +99,9 @@ def test_rename_names_the_speaker_everywhere(planted) -> None:
         review.apply(RenameSpeaker("Cy", "Ann B."))
     with pytest.raises(EditError, match="'Bob' is already used by Bob"):
         review.apply(RenameSpeaker("Cy", "Bob"))
-    with pytest.raises(StaleEditError, match="no speaker 'Zed'"):
-        review.apply(RenameSpeaker("Zed", "Z"))
+    with pytest.raises(EditError, match="unknown speaker 'Zed'") as never:
+        review.apply(RenameSpeaker("Zed", "Z"))  # never a speaker: a mistake (422), not stale
+    assert not isinstance(never.value, StaleEditError)
 
 
 def test_merging_two_speakers(planted) -> None:
@@ -382,3 +384,97 @@ def test_sensitivity_is_recomputed_for_the_corrected_version(planted) -> None:
     assert corrected.sensitivity is not None and corrected.sensitivity.configs == 2
     assert replace(corrected, sensitivity=None) == replace(review.result.corrected,
                                                            sensitivity=None)
+
+
+# ------------------------------------------------------------------ found in review
+
+
+def test_new_speaker_ids_have_no_spaces_and_are_not_another_speakers_name(planted) -> None:
+    review = Review(planted)
+    review.apply(RenameSpeaker("Cy", "Dee"))
+    bob = SegmentRef("Bob", 20.6, 21.1)
+    with pytest.raises(EditError, match="'Dee' is the name of speaker 'Cy'"):
+        review.apply(ReassignSegment(bob, "Dee"))  # two lanes would read "Dee"
+    with pytest.raises(EditError, match="no spaces"):
+        review.apply(ReassignSegment(bob, "New Guy"))  # RTTM would write New_Guy
+    with pytest.raises(EditError, match="no spaces"):
+        review.apply(AddSegment("Ed Smith", 30.0, 31.0))
+    review.apply(ReassignSegment(bob, "Ed"))
+    assert "Ed" in review.state.timeline.speakers
+
+
+def test_a_speaker_never_overlaps_themself_after_an_edit(planted) -> None:
+    review = Review(planted)
+    review.apply(AddSegment("Bob", 9.0, 12.0))  # over Bob's own 4.6-10.6
+    bob = [(s.start_s, s.end_s) for s in review.state.timeline if s.speaker == "Bob"]
+    assert (4.6, 12.0) in bob and (4.6, 10.6) not in bob and (9.0, 12.0) not in bob
+    review.apply(MoveBoundary(SegmentRef("Bob", 4.6, 12.0), "end", 21.0))  # over 20.6-21.1
+    bob = [(s.start_s, s.end_s) for s in review.state.timeline if s.speaker == "Bob"]
+    assert (4.6, 21.1) in bob and (20.6, 21.1) not in bob
+    with pytest.raises(EditError, match="'Bob' already speaks from 4.6 to 21.1 s"):
+        review.apply(AddSegment("Bob", 5.0, 6.0))
+    review.apply(ReassignSegment(SegmentRef("Ann", 6.1, 7.6), "Bob"))  # inside Bob's: joined
+    assert [(s.start_s, s.end_s) for s in review.state.timeline if s.speaker == "Bob"].count(
+        (4.6, 21.1)) == 1
+    review.apply(MergeSpeakers("Cy", "Ann"))  # Cy and Ann spoke at once at 19.1-19.9
+    for speaker_id in review.state.timeline.speakers:
+        spans = sorted((s.start_s, s.end_s) for s in review.state.timeline
+                       if s.speaker == speaker_id)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), (speaker_id, spans)
+    undone = [review.undo() for _ in range(review.edits_in_effect)]
+    assert undone and review.state.timeline == planted.timeline
+
+
+def test_undo_replays_from_checkpoints_and_keeps_few_states(planted, tmp_path) -> None:
+    """Undo gives exactly the states the edits made, though only every 16th is kept."""
+    import tracemalloc
+
+    from talkover.review.state import ReviewState, apply_edit
+
+    long = _long_call(600)
+    review = Review(long, tmp_path / "r")
+    segments = list(long.timeline.segments)
+    edits = []
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(40):
+        s = segments[(i * 7) % len(segments)]
+        current = next(x for x in review.state.timeline if x.speaker == s.speaker
+                       and abs(x.start_s - s.start_s) < 1e-6)
+        edit = MoveBoundary(SegmentRef.of(current), "end", round(current.end_s - 0.01, 3))
+        review.apply(edit)
+        edits.append(edit)
+    per_edit = (tracemalloc.get_traced_memory()[0] - before) / 40
+    tracemalloc.stop()
+    # a full state (the timeline's segments and spans) per edit would be ~60 kB here
+    assert per_edit < 25_000, per_edit
+    states = [ReviewState.start(long.timeline, long.speakers)]
+    for edit in edits:
+        states.append(apply_edit(states[-1], edit))
+    assert review.state == states[-1]
+    for k in range(40, 0, -1):
+        review.undo()
+        assert review.state == states[k - 1]
+    for k in range(1, 21):
+        review.redo()
+        assert review.state == states[k]
+    reopened = Review(long, tmp_path / "r")
+    assert reopened.state == states[20] and reopened.edits_in_effect == 20
+
+
+def _long_call(turns: int):
+    """A conversation of ``turns`` turns among four speakers (1,200 segments)."""
+    from talkover.testing import TimelineBuilder
+
+    b = TimelineBuilder()
+    names = ["Ann", "Bob", "Cy", "Dee"]
+    b.speak("Ann", 3.0)
+    for i in range(turns):
+        who = names[(i + 1) % 4] if names[(i + 1) % 4] != b.holder else names[(i + 2) % 4]
+        if i % 3:
+            b.speak(who, 2.0)
+        else:
+            b.backchannel(names[(i + 2) % 4] if names[(i + 2) % 4] != b.holder else who,
+                          at_s=0.5)
+            b.speak(who, 2.0)
+    return analyze_timeline(b.timeline(tail_s=1.0))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import threading
+import time
 
 import httpx
 import pytest
@@ -268,3 +270,209 @@ def test_pages_are_served(client, call) -> None:
     assert page.status_code == 200 and 'id="review-bar"' in page.text
     assert f'src="/api/recordings/{call}/audio"' in page.text
     assert "https://" not in page.text and "http://" not in page.text
+
+
+# ------------------------------------------------------------------ defects found in review
+
+
+def test_long_non_ascii_names_get_short_unique_ids(client, planted_files) -> None:
+    ids = []
+    for name in ("é" * 120 + ".rttm", "中" * 85 + ".rttm", "中" * 85 + ".rttm"):
+        res = upload(client, planted_files[0], name=name)
+        assert res.status_code == 201, res.text
+        uri = res.json()["id"]
+        assert len(uri.encode("utf-8")) <= 100 and uri[:3] in ("ééé", "中中中")
+        assert wait_done(client, uri, timeout_s=60)["status"] == "done"
+        ids.append(uri)
+    assert len(set(ids)) == 3
+    for uri in ids:
+        assert client.delete(f"/api/recordings/{uri}").status_code == 204
+
+
+def test_an_export_of_a_non_latin1_id(client, planted_files) -> None:
+    uri = upload(client, planted_files[0], name="Straße-ű-中.rttm").json()["id"]
+    assert uri == "Straße-ű-中" and wait_done(client, uri)["status"] == "done"
+    res = client.get(f"/api/recordings/{uri}/export/rttm")
+    assert res.status_code == 200, res.text
+    disposition = res.headers["content-disposition"]
+    assert disposition.isascii() and 'filename="Stra_e-_-_.automatic.rttm"' in disposition
+    assert "filename*=UTF-8''Stra%C3%9Fe-%C5%B1-%E4%B8%AD.automatic.rttm" in disposition
+    assert client.delete(f"/api/recordings/{uri}").status_code == 204
+
+
+def test_an_undecodable_recording_is_409_to_play_and_a_bad_media_part_422(
+        client, server, planted_files) -> None:
+    garbage = random.Random(7).randbytes(6000)
+    uri = client.post("/api/recordings", files={"file": ("noise.bin", garbage)}).json()["id"]
+    status = wait_done(client, uri)
+    assert status["status"] == "failed"
+    assert status["error"].startswith("noise.bin: not a readable audio or video file"), status
+    assert str(server.store) not in status["error"]  # the upload's name, not a server path
+    for _ in range(2):  # answered the same way again, from what the first attempt found
+        res = client.get(f"/api/recordings/{uri}/audio")
+        assert res.status_code == 409, res.text
+        assert "noise.bin: not a readable audio or video file" in res.json()["error"]
+        assert str(server.store) not in res.json()["error"]
+    assert str(server.store) not in client.get(f"/api/recordings/{uri}/analysis").text
+    assert client.delete(f"/api/recordings/{uri}").status_code == 204
+    res = upload(client, planted_files[0], name="with-noise.rttm",
+                 media=_file(planted_files[0].parent / "noise.bin", garbage))
+    assert res.status_code == 422 and "'media'" in res.json()["error"], res.text
+    assert [r for r in client.get("/api/recordings").json() if r["id"] == "with-noise"] == []
+
+
+def _file(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"num_speakers": "²"}, "num_speakers: expected a whole number from 1 to 64"),
+    ({"num_speakers": "٣"}, "num_speakers: expected a whole number"),
+    ({"speakers": "Ann, Ann"}, "speakers: each name once, got Ann twice"),
+    ({"speakers": "A" * 201}, "speakers: a name is at most 200 characters"),
+])
+def test_form_options_are_checked_with_the_form_fields_names(client, planted_files, fields,
+                                                              message) -> None:
+    res = upload(client, planted_files[0], name="opts.rttm", **fields)
+    assert res.status_code == 422 and res.json()["error"].startswith(message), res.text
+    assert "--" not in res.json()["error"]  # no command-line flag in an API error
+
+
+def test_two_files_in_the_file_field_are_refused_with_a_clear_reason(client, planted_files):
+    data = planted_files[0].read_bytes()
+    res = client.post("/api/recordings", files=[("file", ("a.rttm", data)),
+                                                ("file", ("b.rttm", data))])
+    assert res.status_code == 400
+    assert "the field 'file' holds one file" in res.json()["error"]
+
+
+def test_rows_always_list_speaker_names(client, planted_files) -> None:
+    uri = upload(client, planted_files[0], name="names-soon.rttm").json()["id"]
+    first = client.get(f"/api/recordings/{uri}").json()
+    assert "speaker_names" in first and isinstance(first["speaker_names"], list)
+    assert wait_done(client, uri)["status"] == "done"
+    assert client.get(f"/api/recordings/{uri}").json()["speaker_names"] == ["Ann", "Bob", "Cy"]
+    assert client.delete(f"/api/recordings/{uri}").status_code == 204
+
+
+def test_the_page_and_the_api_never_show_server_paths(client, server, call) -> None:
+    store = str(server.store.resolve())
+    payload = client.get(f"/api/recordings/{call}/review").json()
+    assert payload["input"]["path"] == f"{call}.rttm"
+    assert payload["input"]["media_path"] in (None, f"{call}.wav")
+    for text in (client.get(f"/recordings/{call}").text,
+                 client.get(f"/api/recordings/{call}/analysis").text,
+                 client.get(f"/api/recordings/{call}/analysis?version=automatic").text,
+                 client.get(f"/api/recordings/{call}/export/json").text,
+                 client.get(f"/api/recordings/{call}/export/json?version=automatic").text):
+        assert store not in text
+
+
+def test_edit_bodies_and_names_are_limited(client, call) -> None:
+    huge = {"op": "rename_speaker", "speaker": "Ann", "name": "x" * 3_000_000}
+    res = client.post(f"/api/recordings/{call}/edits", json=huge)
+    assert res.status_code == 413 and "64 kB" in res.json()["error"]
+    long = {"op": "rename_speaker", "speaker": "Ann", "name": "x" * 201}
+    res = client.post(f"/api/recordings/{call}/edits", json=long)
+    assert res.status_code == 422 and "at most 200 characters" in res.json()["error"]
+    res = client.post(f"/api/recordings/{call}/edits", content=b"{not json",
+                      headers={"Content-Type": "application/json"})
+    assert res.status_code == 422
+    assert client.get(f"/api/recordings/{call}/review").json()["speakers"][0]["name"] != "x" * 201
+
+
+def test_a_speaker_that_never_existed_is_422_not_a_stale_409(client, call) -> None:
+    res = client.post(f"/api/recordings/{call}/edits",
+                      json={"op": "rename_speaker", "speaker": "Nobody", "name": "N"})
+    assert res.status_code == 422 and "unknown speaker 'Nobody'" in res.json()["error"]
+    res = client.post(f"/api/recordings/{call}/edits", json={
+        "op": "delete_segment", "segment": {"speaker": "Nobody", "start_s": 1, "end_s": 2}})
+    assert res.status_code == 422 and "unknown speaker 'Nobody'" in res.json()["error"]
+
+
+def test_new_speaker_ids_are_checked(client, planted_files) -> None:
+    uri = upload(client, planted_files[0], name="new-speakers.rttm").json()["id"]
+    assert wait_done(client, uri)["status"] == "done"
+    edits = f"/api/recordings/{uri}/edits"
+    segment = {"speaker": "Bob", "start_s": 4.6, "end_s": 10.6}
+    assert client.post(edits, json={"op": "rename_speaker", "speaker": "Cy",
+                                    "name": "Dee"}).status_code == 200
+    for speaker, why in (("Dee", "is the name of speaker 'Cy'"), ("New Guy", "no spaces")):
+        res = client.post(edits, json={"op": "reassign_segment", "segment": segment,
+                                       "speaker": speaker})
+        assert res.status_code == 422 and why in res.json()["error"], res.text
+    res = client.post(edits, json={"op": "add_segment", "speaker": "Ed Smith", "start_s": 30,
+                                   "end_s": 31})
+    assert res.status_code == 422 and "no spaces" in res.json()["error"]
+    res = client.post(edits, json={"op": "reassign_segment", "segment": segment,
+                                   "speaker": "Ed"})
+    assert res.status_code == 200
+    assert sorted(s["id"] for s in res.json()["speakers"]) == ["Ann", "Bob", "Cy", "Ed"]
+    assert client.delete(f"/api/recordings/{uri}").status_code == 204
+
+
+def test_exports_agree_after_adding_speech_over_the_same_speakers(client, planted_files,
+                                                                   tmp_path) -> None:
+    uri = upload(client, planted_files[0], name="own-overlap.rttm").json()["id"]
+    assert wait_done(client, uri)["status"] == "done"
+    edits = f"/api/recordings/{uri}/edits"
+    res = client.post(edits, json={"op": "add_segment", "speaker": "Bob", "start_s": 9.0,
+                                   "end_s": 12.0})  # over Bob's own 4.6-10.6
+    assert res.status_code == 200, res.text
+    bob = [(s["start_s"], s["end_s"]) for s in res.json()["segments"] if s["speaker"] == "Bob"]
+    assert (4.6, 12.0) in bob and (4.6, 10.6) not in bob
+    res = client.post(edits, json={"op": "move_boundary", "edge": "end", "to_s": 21.5,
+                                   "segment": {"speaker": "Bob", "start_s": 4.6,
+                                               "end_s": 12.0}})  # over Bob's 20.6 backchannel
+    assert res.status_code == 200, res.text
+    res = client.post(edits, json={"op": "add_segment", "speaker": "Bob", "start_s": 5,
+                                   "end_s": 6})  # inside his own speech: nothing to add
+    assert res.status_code == 422 and "already speaks" in res.json()["error"]
+    counts = {}
+    for fmt, suffix in (("rttm", ".rttm"), ("eaf", ".eaf"), ("textgrid", ".TextGrid")):
+        path = tmp_path / f"x{suffix}"
+        path.write_bytes(client.get(f"/api/recordings/{uri}/export/{fmt}").content)
+        counts[fmt] = sorted((s.speaker, s.start_s, s.end_s) for s in read_annotation(path))
+    assert counts["rttm"] == counts["eaf"] == counts["textgrid"]
+    assert client.delete(f"/api/recordings/{uri}").status_code == 204
+
+
+def test_a_delete_while_edits_are_in_flight_leaves_nothing_behind(client, server,
+                                                                  planted_files) -> None:
+    """Edits racing a delete: none answers 500, nothing of the review is left, and a new
+    upload under the same id starts with a clean review (no names, no edits, not
+    'reviewed')."""
+    statuses: list[int] = []
+    for _ in range(8):
+        uri = upload(client, planted_files[0], name="raced.rttm").json()["id"]
+        assert uri == "raced" and wait_done(client, uri)["status"] == "done"
+        stop = threading.Event()
+
+        def edit(i: int, stop: threading.Event = stop) -> None:
+            with server.client() as c:
+                k = 0
+                while not stop.is_set():
+                    res = c.post("/api/recordings/raced/edits", json={
+                        "op": "rename_speaker", "speaker": "Ann", "name": f"A{i}-{k}"})
+                    statuses.append(res.status_code)
+                    k += 1
+
+        threads = [threading.Thread(target=edit, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(0.1)
+        assert client.delete("/api/recordings/raced").status_code == 204
+        time.sleep(0.1)
+        stop.set()
+        for t in threads:
+            t.join(30)
+        time.sleep(0.8)  # the background save's delay
+        assert not (server.store / "reviews" / "raced").exists()
+    assert 500 not in statuses and set(statuses) <= {200, 404}, statuses
+    uri = upload(client, planted_files[0], name="raced.rttm").json()["id"]
+    assert uri == "raced" and wait_done(client, uri)["status"] == "done"
+    row = client.get("/api/recordings/raced").json()
+    assert row["reviewed"] is False and row["speaker_names"] == ["Ann", "Bob", "Cy"]
+    assert client.get("/api/recordings/raced/edits").json() == []
+    assert client.delete("/api/recordings/raced").status_code == 204

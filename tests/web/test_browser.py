@@ -121,6 +121,7 @@ def test_click_an_event_and_hear_it(browser, server, call) -> None:
 def test_reject_an_event_and_the_counts_change_then_undo(browser, server, call) -> None:
     page, errors = open_review(browser, server, call)
     assert page.locator("#review-progress").inner_text() == "0 of 7 reviewed"
+    assert "9 events" in page.locator("#meta").inner_text()
     assert made(page, "Bob", "interruptions_made") == 1
     assert matrix_cell(page, "interruption", "Bob", "Ann") == "1"
     i = event_index(page, "interruption", 4.6)
@@ -132,6 +133,7 @@ def test_reject_an_event_and_the_counts_change_then_undo(browser, server, call) 
     row = page.locator('#event-list button[data-id="interruption@4600:Bob>Ann"]')
     assert row.get_attribute("data-verdict") == "rejected"
     assert page.locator("#review-progress").inner_text() == "1 of 7 reviewed"
+    assert "8 events" in page.locator("#meta").inner_text()  # the rejected one is not counted
     bob = page.locator("#speaker-table tbody tr", has_text="Bob").locator("td").nth(4)
     assert bob.inner_text() == "0"  # the table shows it too
     page.keyboard.press("z")  # undo
@@ -209,4 +211,80 @@ def test_export_and_read_the_export_back(browser, server, call, tmp_path) -> Non
         download.save_as(path)
         bob = [s for s in read_annotation(path) if s.speaker == "Bob"]
         assert any(abs(s.end_s - 10.2) < 1e-6 for s in bob)
+    assert errors == []
+
+
+# ------------------------------------------------------------------ found in review
+
+
+def test_no_review_panel_without_review_mode(browser, server, call) -> None:
+    page, errors = open_page(browser, server, f"/recordings/{call}")
+    page.wait_for_function("() => window.talkoverReview")
+    assert page.locator("#review-panel").get_attribute("hidden") is not None
+    assert not page.locator("#review-panel").is_visible()  # no empty grey box
+    page.click("#review-toggle")
+    assert page.locator("#review-panel").is_visible()
+    page.click("#review-toggle")
+    assert not page.locator("#review-panel").is_visible()
+    assert errors == []
+
+
+def test_a_refused_nudge_keeps_the_boundary(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    # Bob's backchannel 2.1-2.6: its boundary is Bob's onset; 500 ms later leaves nothing
+    page.locator(f'#event-list button[data-index="{event_index(page, "backchannel", 2.1)}"]'
+                 ).click()
+    label = page.locator("#boundary-label")
+    assert "onset of Bob's speech at 0:02.1" in label.inner_text()
+    page.keyboard.press("}")
+    settle(page)
+    page.wait_for_function("() => document.getElementById('review-message').textContent")
+    assert "at least 10 ms" in page.locator("#review-message").inner_text()
+    assert "onset of Bob's speech at 0:02.1" in label.inner_text()  # still selected, unmoved
+    assert page.evaluate("talkoverReview.state.boundary.start_s") == 2.1
+    page.keyboard.press("]")  # and it still nudges
+    settle(page)
+    assert page.evaluate("talkoverReview.state.boundary.start_s") == 2.15
+    assert errors == []
+
+
+def test_space_activates_the_focused_control_in_review_mode(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    page.focus("#export-menu summary")
+    page.keyboard.press(" ")
+    assert page.evaluate("document.getElementById('export-menu').open")
+    page.focus("#rv-changes")
+    page.keyboard.press(" ")
+    page.wait_for_selector("#changes li")
+    checked = page.evaluate("document.getElementById('show-switches').checked")
+    page.focus("#show-switches")
+    page.keyboard.press(" ")
+    assert page.evaluate("document.getElementById('show-switches').checked") is not checked
+    assert page.evaluate("document.getElementById('audio').paused")  # none of them played
+    assert errors == []
+
+
+def test_reassign_a_segment_to_a_new_speaker(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    page.evaluate("talkoverReport.zoom(40); talkoverReport.centerOn(25.5)")
+    page.wait_for_timeout(100)
+    box = page.locator("#canvas").bounding_box()
+    x = page.evaluate("talkoverReport.timeToX(25.5)")
+    y = page.evaluate("talkoverReport.laneY('Bob')") + 8
+    page.mouse.click(box["x"] + x, box["y"] + y)  # Bob's 23.7-28.7
+    page.wait_for_selector("#reassign-select")
+    page.select_option("#reassign-select", "")  # New speaker...
+    field = page.locator("#new-speaker-input")
+    assert field.is_visible() and field.input_value() == "speaker_3"  # free, like no other
+    for taken, why in (("Bob", "already a speaker"), ("Dan Smith", "no spaces")):
+        field.fill(taken)
+        page.click("#review-panel button:has-text('Reassign')")
+        assert why in page.locator("#review-message").inner_text()
+    field.fill("Dan")
+    page.click("#review-panel button:has-text('Reassign')")
+    settle(page)
+    assert page.evaluate("talkoverReport.speakers()") == ["Ann", "Bob", "Cy", "Dan"]
+    dan = page.evaluate("talkoverReport.data.segments.filter(s => s.speaker === 'Dan')"
+                        ".map(s => [s.start_s, s.end_s])")
+    assert dan == [[23.7, 28.7]]
     assert errors == []

@@ -191,3 +191,28 @@ def test_a_restart_resumes_queued_and_interrupted_jobs(tmp_path, planted_files) 
             assert client.get(f"/api/recordings/{uri}/analysis").status_code == 200
     finally:
         s.stop()
+
+
+def test_behind_a_reverse_proxy(tmp_path) -> None:
+    """``--allow-host proxy.example``: the proxy's Host on any port (none, :443) and pages of
+    ``https://proxy.example`` (whether the proxy passes its Host on or not) are answered;
+    other names and origins, and other ports of this machine, are still refused."""
+    s = Server(tmp_path / "store", args=("--allow-host", "proxy.example", "--token", "t0k3n"),
+               token="t0k3n").start()
+    try:
+        port, auth = s.port, "Bearer t0k3n"
+        local = f"127.0.0.1:{port}"
+        for host in ("proxy.example", "proxy.example:443", "Proxy.Example:8080"):
+            assert get(port, "/api/recordings", Host=host, Authorization=auth) == 200, host
+        assert get(port, "/api/recordings", Host="proxy.example",
+                   Origin="https://proxy.example", Authorization=auth) == 200
+        assert get(port, "/api/recordings", Host=local, Origin="https://proxy.example",
+                   Authorization=auth) == 200  # a proxy that sets Host to the upstream
+        assert get(port, "/api/recordings", Host="evil.example", Authorization=auth) == 403
+        assert get(port, "/api/recordings", Host="proxy.example", Origin="https://evil.example",
+                   Authorization=auth) == 403
+        assert get(port, "/api/recordings", Host=local, Origin="http://localhost:3000",
+                   Authorization=auth) == 403  # another server of this machine
+        assert get(port, "/api/recordings", Host="proxy.example") == 401  # still the token
+    finally:
+        s.stop()

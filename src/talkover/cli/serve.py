@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import socket
 import sys
 from pathlib import Path
 
-from talkover.cli.common import EXIT_OK
+from talkover.cli.common import EXIT_FAILED, EXIT_OK
 from talkover.errors import ConfigError
 
-__all__ = ["register", "run", "DEFAULT_PORT", "DEFAULT_DATA"]
+__all__ = ["register", "run", "listen_socket", "DEFAULT_PORT", "DEFAULT_DATA"]
 
 DEFAULT_PORT = 8765
 DEFAULT_DATA = "talkover-data"
@@ -40,26 +42,55 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes analysing recordings (default 1; each loads the "
                         "models once)")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                        help="another Host name to answer to (a reverse proxy's); repeatable")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME[:PORT]",
+                        help="a reverse proxy's host name to answer to (and accept pages of), "
+                        "on any port or on PORT only; repeatable (docs/web.md)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from talkover.web.app import create_app, new_token
+    from talkover.web.app import check_settings, create_app, new_token
     from talkover.web.security import is_loopback
+    from talkover.web.server import serve
+    from talkover.web.service import StoreService
 
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port must be between 1 and 65535, got {args.port}")
     token = args.token
     if token is None and not is_loopback(args.host):
         token = new_token()
+    check_settings(host=args.host, token=token, max_upload_mb=args.max_upload_mb,
+                   workers=args.workers, allow_hosts=args.allow_host)
     data = Path(args.data)
-    app = create_app(data, host=args.host, port=args.port, token=token,
-                     max_upload_mb=args.max_upload_mb, workers=args.workers,
-                     allow_hosts=args.allow_host)
+    # In order, each undone if a later step fails: the port (in use: nothing is made), the
+    # store (another writer: said at once; its lock and the workers let go on any failure),
+    # then the app.
+    sock = listen_socket(args.host, args.port)
+    service = StoreService(data.resolve(), workers=args.workers)
+    try:
+        service.start()
+        app = create_app(data, host=args.host, port=args.port, token=token,
+                         max_upload_mb=args.max_upload_mb, workers=args.workers,
+                         allow_hosts=args.allow_host, service=service)
+        _announce(args, data, token)
+        # A review recomputes an analysis per edit (tens of thousands of short-lived objects):
+        # fewer collections of the youngest generation, and what exists at start never
+        # scanned, keep the slowest edits of an hour-long meeting near the typical one
+        # (docs/web.md).
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 100)
+        started = serve(app, sock, host=args.host, port=args.port)
+    finally:
+        sock.close()
+        service.stop()  # (the app stops it too; again is harmless)
+    if not started:
+        print("talkover: error: the server did not start (see above)", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _announce(args: argparse.Namespace, data: Path, token: str | None) -> None:
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     shown = f"[{shown}]" if ":" in shown else shown
     url = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
@@ -67,12 +98,30 @@ def run(args: argparse.Namespace) -> int:
     if token and args.token is None:
         print("talkover: the token is in the URL above; anyone with it can use the app",
               file=sys.stderr)
-    # A review recomputes an analysis per edit (tens of thousands of short-lived objects):
-    # fewer collections of the youngest generation, and what exists at start never scanned,
-    # keep the slowest edits of an hour-long meeting near the typical one (docs/web.md).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                timeout_graceful_shutdown=5)
-    return EXIT_OK
+    if args.allow_host and not token:
+        print("talkover: warning: --allow-host without --token: anyone who reaches the proxy "
+              "can use the app (docs/web.md, behind a reverse proxy)", file=sys.stderr)
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` (uvicorn listens on it).
+
+    Raises
+    ------
+    ConfigError
+        The port is in use, or the address is not this machine's.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"--port {port}: the port is in use on {host} (another server is "
+                              "listening there); choose another with --port") from None
+        raise ConfigError(f"--host {host} --port {port}: cannot listen there "
+                          f"({exc.strerror or exc})") from None
+    sock.set_inheritable(True)
+    return sock

@@ -53,12 +53,16 @@ __all__ = [
     "TimelineEdit",
     "Verdict",
     "EDIT_TYPES",
+    "MAX_NAME_CHARS",
     "parse_edit",
     "edit_to_dict",
 ]
 
 Verdict = Literal["confirmed", "rejected"]
 Edge = Literal["start", "end"]
+
+#: Longest speaker id or display name an edit may give (characters).
+MAX_NAME_CHARS = 200
 
 
 class EditError(InputError):
@@ -238,6 +242,9 @@ def parse_edit(data: Mapping[str, Any]) -> Edit:
         if name is not None and not isinstance(name, str):
             raise EditError(f"rename_speaker.name: expected a string or null, got {name!r}")
         name = name.strip() if isinstance(name, str) else None
+        if name is not None and len(name) > MAX_NAME_CHARS:
+            raise EditError(f"rename_speaker.name: at most {MAX_NAME_CHARS} characters, got "
+                            f"{len(name)}")
         return RenameSpeaker(_speaker(data, "speaker", op), name or None)
     if op == "merge_speakers":
         return MergeSpeakers(_speaker(data, "speaker", op), _speaker(data, "into", op))
@@ -280,6 +287,9 @@ def _speaker(data: Mapping[str, Any], key: str, op: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise EditError(f"{op}.{key}: expected a speaker id (a non-empty string), got {value!r}")
+    if len(value.strip()) > MAX_NAME_CHARS:
+        raise EditError(f"{op}.{key}: a speaker id has at most {MAX_NAME_CHARS} characters, "
+                        f"got {len(value.strip())}")
     return value.strip()
 
 

@@ -37,11 +37,18 @@ from talkover.export.json import analysis_to_dict
 from talkover.outputs import write_output
 from talkover.review.diff import AnalysisDiff, diff_analyses
 from talkover.review.edits import (
+    AddSegment,
+    DeleteSegment,
     Edit,
     EditError,
     EventRef,
+    MergeSpeakers,
+    MoveBoundary,
+    ReassignSegment,
     Redo,
+    RenameSpeaker,
     SetVerdict,
+    SplitSegment,
     StaleEditError,
     Undo,
     Verdict,
@@ -50,12 +57,17 @@ from talkover.review.log import EditLog, LogEntry
 from talkover.review.recompute import ReviewedAnalysis, recompute
 from talkover.review.state import ReviewState, apply_edit, match_verdicts
 
-__all__ = ["Review", "ReviewDiff", "QueueItem", "LOG_NAME", "CORRECTED_NAME", "write_version"]
+__all__ = ["Review", "ReviewDiff", "QueueItem", "Version", "LOG_NAME", "CORRECTED_NAME",
+           "write_version", "CHECKPOINT_EVERY"]
 
 log = logging.getLogger(__name__)
 
 LOG_NAME = "edits.jsonl"
 CORRECTED_NAME = "corrected.json"
+#: A review keeps the state after every this many edits in effect (and the current one);
+#: an undo replays at most this many edits from the checkpoint before it. Keeping every
+#: state instead costs ~138 kB per edit on an hour-long meeting (benchmarks/review.py).
+CHECKPOINT_EVERY = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +94,58 @@ class ReviewDiff:
     counts: tuple[tuple[str, int, int], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One version of a review, frozen: the corrected analysis and what the ``review`` block
+    of its document says. Everything in it is immutable, so that a caller can turn it into a
+    document, or add the threshold sensitivity (:meth:`with_sensitivity`, about a second on
+    an hour-long meeting), without holding the review."""
+
+    corrected: Analysis
+    result: ReviewedAnalysis
+    edits: int
+    edits_in_effect: int
+    base: Analysis
+    state: ReviewState
+    sensitivity_recomputed: bool = False
+
+    def with_sensitivity(self) -> Version:
+        """This version with the threshold sensitivity recomputed on its timeline (itself
+        when done already or when the automatic analysis has none)."""
+        if self.sensitivity_recomputed or self.base.sensitivity is None:
+            return self
+        corrected = recompute(self.base, self.state, sensitivity=True).corrected
+        return replace(self, corrected=corrected, sensitivity_recomputed=True)
+
+    def document(self) -> dict[str, Any]:
+        """The talkover JSON of :attr:`corrected` plus a ``review`` block."""
+        doc = analysis_to_dict(self.corrected)
+        doc["review"] = {
+            "edits": self.edits,
+            "edits_in_effect": self.edits_in_effect,
+            "confirmed": len(self.result.confirmed),
+            "rejected": [
+                {"type": e.type, "start_s": round(e.start_s, 3), "by": e.by, "of": e.of}
+                for e in self.result.rejected
+            ],
+            "base_version": self.base.talkover_version,
+        }
+        if self.base.sensitivity is not None and not self.sensitivity_recomputed:
+            doc["review"]["sensitivity"] = "not recomputed (exports recompute it)"
+        return doc
+
+    def export(self, path: str | Path) -> Path:
+        """Write this version in the format ``path``'s extension names (see
+        :meth:`Review.export`)."""
+        path = Path(path)
+        if path.suffix.lower() == ".json":
+            path.write_text(json.dumps(self.document(), ensure_ascii=False, indent=2) + "\n",
+                            encoding="utf-8")
+        else:
+            write_output(self.corrected, path)
+        return path
+
+
 class Review:
     """The review of ``base`` (the automatic analysis), its log in ``folder`` (``None``: kept
     in memory only). Opening replays the log; every :meth:`apply` appends to it first.
@@ -94,16 +158,21 @@ class Review:
         self.folder = Path(folder) if folder is not None else None
         self.log = EditLog(self.folder / LOG_NAME if self.folder is not None else None)
         start = ReviewState.start(base.timeline, base.speakers)
-        self._states: list[ReviewState] = [start]  # the state after each edit in effect
         history = self.log.history()
-        self._done: list[LogEntry] = list(history.done)
-        for entry in history.done:
+        self._done: list[LogEntry] = list(history.done)  # the edits in effect, in order
+        self._checkpoints: list[ReviewState] = [start]  # after 0, N, 2N... edits in effect
+        self._known: set[str] = set(start.timeline.speakers)  # every speaker id seen
+        state = start
+        for i, entry in enumerate(history.done, 1):
             try:
-                self._states.append(apply_edit(self._states[-1], entry.edit))
+                state = apply_edit(state, entry.edit)
             except EditError as exc:  # a hand-edited or foreign log: a no-op, said
                 log.warning("edit %d (%s) no longer applies and is ignored: %s",
                             entry.seq, entry.edit.op, exc)
-                self._states.append(self._states[-1])
+            self._known.update(state.timeline.speakers)
+            if i % CHECKPOINT_EVERY == 0:
+                self._checkpoints.append(state)
+        self._state = state
         self._undone: list[LogEntry] = list(history.undone)
         self._result: ReviewedAnalysis | None = None
         self._corrected: tuple[int, Analysis] | None = None
@@ -111,7 +180,7 @@ class Review:
     # ------------------------------------------------------------------ state
     @property
     def state(self) -> ReviewState:
-        return self._states[-1]
+        return self._state
 
     @property
     def result(self) -> ReviewedAnalysis:
@@ -122,15 +191,34 @@ class Review:
 
     @property
     def edits_in_effect(self) -> int:
-        return len(self._states) - 1
+        return len(self._done)
 
     @property
     def can_undo(self) -> bool:
-        return len(self._states) > 1
+        return bool(self._done)
 
     @property
     def can_redo(self) -> bool:
         return bool(self._undone)
+
+    def _push(self, state: ReviewState) -> None:
+        """``state`` is the state after the edits in effect (one more than before)."""
+        self._state = state
+        self._known.update(state.timeline.speakers)
+        if len(self._done) % CHECKPOINT_EVERY == 0:
+            self._checkpoints.append(state)
+
+    def _state_at(self, n: int) -> ReviewState:
+        """The state after the first ``n`` edits in effect: the checkpoint before, replayed
+        (an edit that did not apply when the log was opened stays a no-op)."""
+        del self._checkpoints[n // CHECKPOINT_EVERY + 1:]
+        state = self._checkpoints[-1]
+        for entry in self._done[(n // CHECKPOINT_EVERY) * CHECKPOINT_EVERY:n]:
+            try:
+                state = apply_edit(state, entry.edit)
+            except EditError:
+                pass
+        return state
 
     # ------------------------------------------------------------------ editing
     def apply(self, edit: Edit) -> ReviewedAnalysis:
@@ -148,8 +236,8 @@ class Review:
             if not self.can_undo:
                 raise EditError("nothing to undo")
             self.log.append(edit)
-            self._states.pop()
             self._undone.append(self._done.pop())
+            self._state = self._state_at(len(self._done))
         elif isinstance(edit, Redo):
             if not self._undone:
                 raise EditError("nothing to redo")
@@ -157,13 +245,14 @@ class Review:
             state = apply_edit(self.state, entry.edit)
             self.log.append(edit)
             self._done.append(self._undone.pop())
-            self._states.append(state)
+            self._push(state)
         else:
+            self._check_speakers(edit)
             if isinstance(edit, SetVerdict):
                 self._check_event(edit.event)
             state = apply_edit(self.state, edit)
             self._done.append(self.log.append(edit))
-            self._states.append(state)
+            self._push(state)
             self._undone.clear()
         self._result = None
         return self.result
@@ -173,6 +262,16 @@ class Review:
 
     def redo(self) -> ReviewedAnalysis:
         return self.apply(Redo())
+
+    def _check_speakers(self, edit: Edit) -> None:
+        """A speaker the edit names (as one who exists) that no version of this review ever
+        had is a mistake, not a stale page: 422, not 409."""
+        for speaker in _named_speakers(edit):
+            if speaker not in self._known:
+                raise EditError(
+                    f"{edit.op}: unknown speaker {speaker!r}; speakers: "
+                    f"{', '.join(self.state.timeline.speakers) or 'none'}"
+                )
 
     def _check_event(self, ref: EventRef) -> None:
         verdicts, _ = match_verdicts(self.result.events, {ref: "confirmed"})
@@ -221,21 +320,23 @@ class Review:
         )
 
     # ------------------------------------------------------------------ writing
+    def version(self, *, sensitivity: bool = True) -> Version:
+        """The current version, frozen (safe to use on another thread); ``sensitivity``: with
+        the threshold sensitivity recomputed (see :meth:`corrected`); without it, taking the
+        version costs nothing (the current result is computed after each edit)."""
+        return Version(
+            corrected=self.corrected(sensitivity=sensitivity),
+            result=self.result,
+            edits=len(self.log),
+            edits_in_effect=self.edits_in_effect,
+            base=self.base,
+            state=self.state,
+            sensitivity_recomputed=sensitivity and self.base.sensitivity is not None,
+        )
+
     def document(self) -> dict[str, Any]:
         """The corrected version's JSON document: the talkover JSON plus a ``review`` block."""
-        result = self.result
-        doc = analysis_to_dict(self.corrected())
-        doc["review"] = {
-            "edits": len(self.log),
-            "edits_in_effect": self.edits_in_effect,
-            "confirmed": len(result.confirmed),
-            "rejected": [
-                {"type": e.type, "start_s": round(e.start_s, 3), "by": e.by, "of": e.of}
-                for e in result.rejected
-            ],
-            "base_version": self.base.talkover_version,
-        }
-        return doc
+        return self.version().document()
 
     def save(self, document: dict[str, Any] | None = None) -> Path | None:
         """Write the corrected version (``document``, by default :meth:`document`) to
@@ -247,13 +348,21 @@ class Review:
     def export(self, path: str | Path) -> Path:
         """Write the corrected analysis in the format ``path``'s extension names (``.json``,
         ``.rttm``, ``.eaf``, ``.TextGrid``, ``.csv`` / ``events.csv``, ...)."""
-        path = Path(path)
-        if path.suffix.lower() == ".json":
-            path.write_text(json.dumps(self.document(), ensure_ascii=False, indent=2) + "\n",
-                            encoding="utf-8")
-        else:
-            write_output(self.corrected(), path)
-        return path
+        return self.version().export(path)
+
+
+def _named_speakers(edit: Edit) -> tuple[str, ...]:
+    """The speaker ids ``edit`` names as existing ones (not a new id it gives)."""
+    if isinstance(edit, RenameSpeaker):
+        return (edit.speaker,)
+    if isinstance(edit, MergeSpeakers):
+        return (edit.speaker, edit.into)
+    if isinstance(edit, ReassignSegment | MoveBoundary | SplitSegment | DeleteSegment):
+        return (edit.segment.speaker,)
+    if isinstance(edit, SetVerdict):
+        return (edit.event.by, edit.event.of)
+    assert isinstance(edit, AddSegment | Undo | Redo), edit
+    return ()
 
 
 def write_version(folder: Path, document: dict[str, Any]) -> Path:

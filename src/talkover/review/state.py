@@ -144,7 +144,10 @@ def _merge(state: ReviewState, edit: MergeSpeakers) -> ReviewState:
     _need_speaker(state, edit.into)
     if edit.speaker == edit.into:
         raise EditError(f"merge_speakers: cannot merge {edit.speaker!r} into itself")
-    timeline = state.timeline.renamed({edit.speaker: edit.into})
+    renamed = state.timeline.renamed({edit.speaker: edit.into}).segments
+    own = [s for s in renamed if s.speaker == edit.into]
+    timeline = _timeline(state.timeline, [*(s for s in renamed if s.speaker != edit.into),
+                                          *_union(own)])  # where the two spoke at once: one
     names = {k: v for k, v in state.names.items() if k != edit.speaker}
     groups = {k: v for k, v in state.groups.items() if k != edit.speaker}
     moved = {edit.speaker: edit.into}
@@ -160,7 +163,8 @@ def _reassign(state: ReviewState, edit: ReassignSegment) -> ReviewState:
     index, segment = _find(state, edit.segment)
     if segment.speaker == edit.speaker:
         raise EditError(f"reassign_segment: the segment is already {edit.speaker!r}'s")
-    return _with_segments(state, index, [replace(segment, speaker=edit.speaker)])
+    _check_new_speaker(state, edit.speaker, "reassign_segment")
+    return _with_segment(state, index, replace(segment, speaker=edit.speaker))
 
 
 def _move(state: ReviewState, edit: MoveBoundary) -> ReviewState:
@@ -170,7 +174,7 @@ def _move(state: ReviewState, edit: MoveBoundary) -> ReviewState:
     _check_span(state, start, end, "move_boundary")
     moved = replace(segment, start_s=start, end_s=end,
                     words=tuple(w for w in segment.words if w.end_s > start and w.start_s < end))
-    state = _with_segments(state, index, [moved])
+    state = _with_segment(state, index, moved)
     if edit.edge == "start":  # the events this segment's onset starts keep their verdicts
         verdicts = {
             (replace(ref, start_s=start) if ref.by == segment.speaker
@@ -210,8 +214,13 @@ def _delete(state: ReviewState, edit: DeleteSegment) -> ReviewState:
 
 def _add(state: ReviewState, edit: AddSegment) -> ReviewState:
     _check_span(state, edit.start_s, edit.end_s, "add_segment")
-    segments = (*state.timeline.segments, Segment(edit.start_s, edit.end_s, edit.speaker))
-    return replace(state, timeline=_timeline(state.timeline, segments))
+    _check_new_speaker(state, edit.speaker, "add_segment")
+    for s in state.timeline.segments:
+        if s.speaker == edit.speaker and s.start_s <= edit.start_s and edit.end_s <= s.end_s:
+            raise EditError(f"add_segment: {edit.speaker!r} already speaks from {s.start_s:g} "
+                            f"to {s.end_s:g} s")
+    added = Segment(edit.start_s, edit.end_s, edit.speaker)
+    return _with_segment(state, len(state.timeline.segments), added)
 
 
 def _verdict(state: ReviewState, edit: SetVerdict) -> ReviewState:
@@ -271,6 +280,66 @@ def _check_span(state: ReviewState, start: float, end: float, op: str) -> None:
     limit = state.timeline.duration_s
     if limit is not None and end > limit + 0.0005:
         raise EditError(f"{op}: {end:g} s is past the end of the recording ({limit:g} s)")
+
+
+def _check_new_speaker(state: ReviewState, speaker: str, op: str) -> None:
+    """A speaker id an edit brings in: no spaces (RTTM and CSV exports split on them) and not
+    another speaker's display name (two lanes would read the same)."""
+    if speaker in state.timeline.speakers:
+        return
+    if any(c.isspace() for c in speaker):
+        raise EditError(f"{op}: a new speaker's id has no spaces, got {speaker!r} (name the "
+                        "speaker afterwards with rename_speaker)")
+    owners = [sid for sid, name in state.names.items()
+              if name == speaker and sid in state.timeline.speakers]
+    if owners:
+        raise EditError(f"{op}: {speaker!r} is the name of speaker {owners[0]!r}; give the "
+                        f"segment to {owners[0]!r}, or choose another id for a new speaker")
+
+
+def _with_segment(state: ReviewState, index: int, segment: Segment) -> ReviewState:
+    """``state`` with the segment at ``index`` (``len``: none, an addition) replaced by
+    ``segment``, which absorbs the segments of its speaker it overlaps: a speaker does not
+    overlap themself (exports would disagree: RTTM keeps both, ELAN and Praat tiers merge)."""
+    old = state.timeline.segments
+    rest = [*old[:index], *old[index + 1:]]
+    run = next(r for r in _runs([segment, *(s for s in rest if s.speaker == segment.speaker)])
+               if any(x is segment for x in r))
+    absorbed = {id(s) for s in run}
+    kept = [s for s in rest if id(s) not in absorbed]
+    return replace(state, timeline=_timeline(state.timeline, [*kept, _joined(run)]))
+
+
+def _union(segments: Sequence[Segment]) -> list[Segment]:
+    """One speaker's segments with each overlapping run joined into one."""
+    return [_joined(run) for run in _runs(segments)]
+
+
+def _runs(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """Segments in time order, grouped into runs that overlap (touching ones stay apart)."""
+    runs: list[list[Segment]] = []
+    end = float("-inf")
+    for s in sorted(segments, key=lambda x: (x.start_s, x.end_s)):
+        if runs and s.start_s < end:
+            runs[-1].append(s)
+            end = max(end, s.end_s)
+        else:
+            runs.append([s])
+            end = s.end_s
+    return runs
+
+
+def _joined(run: Sequence[Segment]) -> Segment:
+    """The segments of one run as one (texts, words and annotations in time order)."""
+    if len(run) == 1:
+        return run[0]
+    texts = [s.text for s in run if s.text]
+    return Segment(
+        min(s.start_s for s in run), max(s.end_s for s in run), run[0].speaker,
+        text=" ".join(texts) if texts else None,
+        words=tuple(sorted((w for s in run for w in s.words), key=lambda w: w.start_s)),
+        annotations=tuple(a for s in run for a in s.annotations),
+    )
 
 
 def _with_segments(state: ReviewState, index: int, new: Sequence[Segment]) -> ReviewState:

@@ -23,13 +23,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from talkover.batch import Executor
 from talkover.errors import ConfigError
 from talkover.web.errors import ApiError
-from talkover.web.reviews import ReviewRegistry
+from talkover.web.reviews import ReviewGone, ReviewRegistry
 from talkover.web.routers import exports, pages, recordings, review
-from talkover.web.security import GuardMiddleware, HostPolicy, is_loopback
+from talkover.web.security import GuardMiddleware, HostPolicy, is_loopback, parse_allowed_host
 from talkover.web.service import StoreService
 from talkover.web.uploads import remove_leftovers
 
-__all__ = ["create_app", "AppSettings", "ApiError", "new_token"]
+__all__ = ["create_app", "check_settings", "AppSettings", "ApiError", "new_token",
+           "end_streams"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def create_app(
     workers: int = 1,
     executor: Callable[[], Executor] | None = None,
     allow_hosts: Iterable[str] = (),
+    service: StoreService | None = None,
 ) -> FastAPI:
     """The app serving the store at ``store_path`` (created when missing).
 
@@ -73,35 +75,40 @@ def create_app(
     executor
         Makes the executor instead (tests, Ray).
     allow_hosts
-        More Host names to answer to (a reverse proxy's name).
+        More Host names to answer to (a reverse proxy's name), ``NAME`` (any port) or
+        ``NAME:PORT``.
+    service
+        The store, opened already (``talkover serve`` opens it before it listens, so that a
+        store another process writes is said at once); the app stops it when it stops.
+        ``None``: the app opens the store when it starts.
 
     Raises
     ------
     ConfigError
         A non-loopback ``host`` without a token; a bad limit or worker count.
     """
-    if not is_loopback(host) and not token:
-        raise ConfigError(f"--host {host} makes the app reachable from other machines: it needs "
-                          "a token (talkover serve generates one unless --token is given)")
-    if not max_upload_mb > 0:
-        raise ConfigError(f"--max-upload-mb must be > 0, got {max_upload_mb}")
-    if workers < 1:
-        raise ConfigError(f"--workers must be >= 1, got {workers}")
+    check_settings(host=host, token=token, max_upload_mb=max_upload_mb, workers=workers,
+                   allow_hosts=allow_hosts)
     path = Path(store_path).resolve()
     settings = AppSettings(path, int(max_upload_mb * 1_000_000))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = StoreService(path, workers=workers, executor=executor)
-        service.start()
-        remove_leftovers(path / "media")
-        app.state.service = service
-        app.state.reviews = ReviewRegistry(path)
-        try:
+        store = service or StoreService(path, workers=workers, executor=executor)
+        reviews: ReviewRegistry | None = None
+        try:  # whatever fails at start, the store (its lock) and the workers are let go
+            if service is None:
+                store.start()
+            remove_leftovers(path / "media")
+            reviews = ReviewRegistry(path)
+            app.state.service = store
+            app.state.reviews = reviews
             yield
         finally:
-            app.state.reviews.close()
-            service.stop()
+            store.end_streams()
+            if reviews is not None:
+                reviews.close()
+            store.stop()
 
     app = FastAPI(title="talkover", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
@@ -116,12 +123,45 @@ def create_app(
     return app
 
 
+def check_settings(*, host: str, token: str | None, max_upload_mb: float, workers: int,
+                   allow_hosts: Iterable[str] = ()) -> None:
+    """The checks :func:`create_app` makes, for a caller to make before it opens anything.
+
+    Raises
+    ------
+    ConfigError
+        A non-loopback ``host`` without a token; a bad limit, worker count or allowed host.
+    """
+    if not is_loopback(host) and not token:
+        raise ConfigError(f"--host {host} makes the app reachable from other machines: it needs "
+                          "a token (talkover serve generates one unless --token is given)")
+    if not max_upload_mb > 0:
+        raise ConfigError(f"--max-upload-mb must be > 0, got {max_upload_mb}")
+    if workers < 1:
+        raise ConfigError(f"--workers must be >= 1, got {workers}")
+    for entry in allow_hosts:
+        parse_allowed_host(entry)
+
+
+def end_streams(app: FastAPI) -> None:
+    """End the app's open event streams (the server is stopping). Safe from a signal
+    handler; nothing to do before the app has started."""
+    service = getattr(app.state, "service", None)
+    if service is not None:
+        service.end_streams()
+
+
 def _errors(app: FastAPI) -> None:
     """Every error as ``{"error": message}``."""
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(ReviewGone)
+    async def review_gone(request: Request, exc: ReviewGone) -> JSONResponse:
+        return JSONResponse({"error": f"no recording {exc.args[0]!r} (it was deleted)"},
+                            status_code=404)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -16,8 +16,10 @@ pattern that another uri could also match.)
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -26,16 +28,25 @@ from typing import Any
 
 from talkover.batch import AnalysisOptions, Request, Runner
 from talkover.events.types import EVENT_TYPES
-from talkover.review.session import CORRECTED_NAME
-from talkover.store import RecordingRow, Store, unique_uri
+from talkover.review.session import CORRECTED_NAME, LOG_NAME
+from talkover.store import RecordingRow, Store, unique_uri, uri_from_stem
+from talkover.web.errors import ApiError
 from talkover.web.sniff import Sniffed
 
 __all__ = ["NewRecording", "add_recording", "recording_row", "delete_recording", "Summaries",
-           "media_files", "companion", "play_copy"]
+           "media_files", "companion", "play_copy", "upload_stem", "public_text",
+           "MAX_ID_BYTES"]
 
 LISTEN = "listen"
 PLAY = "play"
 HEADLINE_TYPES = ("interruption", "failed_interruption", "backchannel", "overlap", "switch")
+#: Most UTF-8 bytes of an upload's id. Its files are named after it (``<id>.json``,
+#: ``<id>.parquet`` and their temporary names), and file systems allow 255 bytes a name: an id
+#: of 120 accented or CJK characters would not fit.
+MAX_ID_BYTES = 100
+#: Bytes of the stem an upload's id starts from: room for what makes it unique (the extension,
+#: ``-`` and 8 hex digits, ``-N``) within :data:`MAX_ID_BYTES`.
+STEM_BYTES = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +68,51 @@ def client_stem(name: str) -> str:
     return last.rsplit(".", 1)[0] if "." in last.strip(".") else last
 
 
+def upload_stem(name: str) -> str:
+    """The stem an upload's id is made from: the client's file name as a uri, cut to
+    :data:`STEM_BYTES` UTF-8 bytes (whole characters).
+
+    >>> len(upload_stem("\u00e9" * 120 + ".rttm").encode())
+    80
+    """
+    stem = uri_from_stem(client_stem(name) or "recording")
+    cut = stem.encode("utf-8")[:STEM_BYTES].decode("utf-8", "ignore")
+    return uri_from_stem(cut.rstrip("_.-")) if cut != stem else stem
+
+
 def add_recording(store: Store, runner: Runner, new: NewRecording) -> str:
-    """Give the upload a uri, move it into ``media/`` and queue its job; the uri."""
-    uri = unique_uri(client_stem(new.client_name) or "recording",
-                     f"upload:{secrets.token_hex(8)}", suffix=new.sniffed.extension,
-                     taken=store.manifest.uris())
+    """Give the upload a uri, move it into ``media/`` and queue its job; the uri.
+
+    Raises
+    ------
+    ApiError
+        422 when the upload cannot be stored (the file system refused its name), 507 when
+        the disk is full; nothing of the upload is left in ``media/``.
+    """
+    taken = {u.lower() for u in store.manifest.uris()}
+    uri = unique_uri(upload_stem(new.client_name), f"upload:{secrets.token_hex(8)}",
+                     suffix=new.sniffed.extension, taken=taken)
+    if len(uri.encode("utf-8")) > MAX_ID_BYTES:  # cannot happen with STEM_BYTES; said if it does
+        uri = unique_uri("recording", f"upload:{secrets.token_hex(8)}", suffix="", taken=taken)
     target = store.media_dir / f"{uri}{new.sniffed.extension}"
-    os.replace(new.upload, target)
-    if new.media is not None and new.media_sniffed is not None:
-        listen = store.media_dir / LISTEN
-        listen.mkdir(exist_ok=True)
-        os.replace(new.media, listen / f"{uri}{new.media_sniffed.extension}")
-    runner.add(Request(str(target.resolve()), new.sniffed.kind, new.options, uri=uri))
+    moved: list[Path] = []
+    try:
+        os.replace(new.upload, target)
+        moved.append(target)
+        if new.media is not None and new.media_sniffed is not None:
+            listen = store.media_dir / LISTEN
+            listen.mkdir(exist_ok=True)
+            companion_path = listen / f"{uri}{new.media_sniffed.extension}"
+            os.replace(new.media, companion_path)
+            moved.append(companion_path)
+        runner.add(Request(str(target.resolve()), new.sniffed.kind, new.options, uri=uri))
+    except OSError as exc:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise ApiError(507 if full else 422,
+                       f"the upload could not be stored as {uri!r}: "
+                       f"{exc.strerror or type(exc).__name__}") from None
     return uri
 
 
@@ -118,19 +162,36 @@ def _tables() -> tuple[str, ...]:
     return TABLES
 
 
+def public_text(text: str | None, store_path: Path) -> str | None:
+    """``text`` (an error message) with every path inside the store replaced by its file
+    name: the page and the API name the upload, never the server's folders.
+
+    >>> public_text("/srv/st/media/x.bin: not a readable audio file", Path("/srv/st"))
+    'x.bin: not a readable audio file'
+    """
+    if not text:
+        return text
+    roots = {str(store_path), str(store_path.resolve())}
+    for root in sorted(roots, key=len, reverse=True):
+        pattern = re.escape(root.rstrip("/")) + r"(?:/[^\s'\":]*)?"
+        text = re.sub(pattern, lambda m: PurePosixPath(m.group(0)).name, text)
+    return text
+
+
 def recording_row(row: RecordingRow, summary: dict[str, Any] | None,
-                  progress: float | None) -> dict[str, Any]:
-    """One recording as the API lists it."""
+                  progress: float | None, *, store_path: Path) -> dict[str, Any]:
+    """One recording as the API lists it (errors name files, not the server's folders)."""
     out: dict[str, Any] = {
         "id": row.uri,
         "status": row.status,
         "progress": round(progress if progress is not None else row.progress, 3),
-        "error": row.error,
+        "error": public_text(row.error, store_path),
         "kind": row.kind,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "duration_s": row.duration_s,
         "speakers": None,
+        "speaker_names": [],
         "counts": None,
         "reviewed": False,
     }
@@ -151,8 +212,12 @@ class Summaries:
     def of(self, store: Store, row: RecordingRow) -> dict[str, Any] | None:
         if row.status != "done":
             return None
-        corrected = store.reviews_dir / row.uri / CORRECTED_NAME
-        path = corrected if corrected.is_file() else store.analysis_path(row.uri)
+        folder = store.reviews_dir / row.uri
+        corrected = folder / CORRECTED_NAME
+        # a corrected version counts only with the log it was made from (a version written
+        # after its recording was deleted, or left by one, is not this recording's review)
+        reviewed = corrected.is_file() and (folder / LOG_NAME).is_file()
+        path = corrected if reviewed else store.analysis_path(row.uri)
         try:
             st = path.stat()
         except FileNotFoundError:

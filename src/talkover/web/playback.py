@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
+from talkover.errors import InputError
 from talkover.io.decode import decode_audio
 from talkover.report.media import encode_speech_audio
 from talkover.store import RecordingRow
 from talkover.web.catalog import companion, play_copy
 from talkover.web.sniff import probe_media
 
-__all__ = ["playable_audio"]
+__all__ = ["playable_audio", "NotPlayable"]
 
 PLAY_RATE_HZ = 16_000
 PLAY_BITRATE = 32_000
@@ -29,14 +30,30 @@ PLAY_BITRATE = 32_000
 _locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
 _probed: dict[tuple[str, int, int], tuple[bool, str | None]] = {}
+#: Recordings the decoder refused, by (path, size, mtime): the reason, so that a page asking
+#: again is answered at once instead of decoding the file again.
+_refused: dict[tuple[str, int, int], str] = {}
+
+
+class NotPlayable(Exception):
+    """The recording cannot be decoded (a corrupt or unsupported file): the decoder's reason."""
 
 
 def playable_audio(media_dir: Path, row: RecordingRow) -> tuple[Path, str] | None:
     """``(file, mime type)`` to play for ``row``, re-encoding once when needed; ``None`` when
-    the recording has no audio to play."""
+    the recording has no audio to play.
+
+    Raises
+    ------
+    NotPlayable
+        The recording cannot be decoded (remembered until the file changes).
+    """
     source = _source(media_dir, row)
     if source is None:
         return None
+    key = _key(source)
+    if key in _refused:
+        raise NotPlayable(_refused[key])
     playable, mime = _probe(source)
     if playable and mime is not None:
         return source, mime
@@ -44,7 +61,11 @@ def playable_audio(media_dir: Path, row: RecordingRow) -> tuple[Path, str] | Non
     copy.parent.mkdir(exist_ok=True)
     with _lock(row.uri):
         if not copy.is_file() or copy.stat().st_mtime < source.stat().st_mtime:
-            wave = decode_audio(source, sample_rate_hz=PLAY_RATE_HZ)
+            try:
+                wave = decode_audio(source, sample_rate_hz=PLAY_RATE_HZ)
+            except InputError as exc:  # DecodeError: corrupt, unsupported, no audio stream
+                _refused[key] = str(exc)
+                raise NotPlayable(str(exc)) from None
             samples = (np.clip(wave.samples, -1.0, 1.0) * 32767).astype(np.int16)
             data = encode_speech_audio(samples, sample_rate_hz=PLAY_RATE_HZ,
                                        bitrate=PLAY_BITRATE)
@@ -52,6 +73,11 @@ def playable_audio(media_dir: Path, row: RecordingRow) -> tuple[Path, str] | Non
             tmp.write_bytes(data)
             tmp.replace(copy)
     return copy, "audio/webm"
+
+
+def _key(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return (str(path), st.st_size, st.st_mtime_ns)
 
 
 def _source(media_dir: Path, row: RecordingRow) -> Path | None:
@@ -62,8 +88,7 @@ def _source(media_dir: Path, row: RecordingRow) -> Path | None:
 
 
 def _probe(path: Path) -> tuple[bool, str | None]:
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
+    key = _key(path)
     if key not in _probed:
         found = probe_media(path)
         _probed[key] = (found.playable, found.mime)

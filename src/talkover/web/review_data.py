@@ -16,7 +16,23 @@ from talkover.export.json_groups import sensitivity_to_dict
 from talkover.report.html import report_data, summary_lines
 from talkover.review import EventRef, Review
 
-__all__ = ["review_payload", "review_status"]
+__all__ = ["review_payload", "review_status", "public_document"]
+
+
+def public_document(document: dict[str, Any]) -> dict[str, Any]:
+    """A talkover JSON document as the API gives it: its input's ``path`` and ``media_path``
+    and its provenance's input names are the files' names in the store, never the server's
+    folders (changed in place)."""
+    found = document.get("input")
+    if isinstance(found, dict):
+        for key in ("path", "media_path"):
+            if isinstance(found.get(key), str):
+                found[key] = PurePath(found[key]).name
+    provenance = document.get("provenance")
+    for item in (provenance.get("inputs") or []) if isinstance(provenance, dict) else []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            item["name"] = PurePath(item["name"]).name
+    return document
 
 
 def review_payload(review: Review, title: str) -> dict[str, Any]:
@@ -26,8 +42,7 @@ def review_payload(review: Review, title: str) -> dict[str, Any]:
     data = report_data(replace(corrected, events=result.events))
     data["summary"] = summary_lines(corrected)
     data["title"] = title
-    if data["input"].get("path"):  # the upload's name in the store, not the server's folders
-        data["input"]["path"] = PurePath(data["input"]["path"]).name
+    public_document(data)  # the upload's name in the store, not the server's folders
     for row, event, verdict in zip(data["events"], result.events, result.verdicts, strict=True):
         row["id"] = EventRef.of_event(event).key
         row["verdict"] = verdict

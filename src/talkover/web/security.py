@@ -4,9 +4,12 @@
   127.0.0.1 reaches the server with ``Host: evil.example``. Only the server's own names are
   served: ``127.0.0.1``, ``localhost`` and ``[::1]`` at its port, and, when it listens on
   another address, that address, IP literals when it listens on all of them, the machine's
-  own names, and the names given with ``--allow-host``. Anything else: 403.
+  own names; and the names given with ``--allow-host`` (a reverse proxy's) on any port, or
+  on the port given as ``NAME:PORT``. Anything else: 403.
 * **Origin** (cross-site requests): a request a browser sends from a page of another origin
-  carries that ``Origin``; it must be the server's own (the scheme and the Host just checked).
+  carries that ``Origin``; it must be the server's own (the scheme and the Host just checked)
+  or an ``--allow-host`` name under the same port rule (``https://proxy.example``: a proxy
+  that passes its own Host on, or not).
   Requests a browser marks ``Sec-Fetch-Site: cross-site`` are refused too, except following a
   link to one of the app's pages (a top-level navigation, no side effect). 403.
 * **Token** (``--token``, required when listening beyond this machine): every request carries
@@ -27,7 +30,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["GuardMiddleware", "HostPolicy", "is_loopback", "TOKEN_COOKIE"]
+from talkover.errors import ConfigError
+
+__all__ = ["GuardMiddleware", "HostPolicy", "is_loopback", "parse_allowed_host", "TOKEN_COOKIE"]
 
 TOKEN_COOKIE = "talkover_token"
 
@@ -43,7 +48,12 @@ def is_loopback(host: str) -> bool:
 
 
 class HostPolicy:
-    """The Host header values the server answers to (see the module docstring)."""
+    """The Host header values the server answers to (see the module docstring).
+
+    ``extra`` (``--allow-host``) names a reverse proxy's host: ``NAME`` is answered to on any
+    port (a proxy's Host is usually its own name without a port, or with :443), ``NAME:PORT``
+    on that port only.
+    """
 
     def __init__(self, bind: str, port: int, *, extra: Iterable[str] = ()) -> None:
         self.port = port
@@ -56,31 +66,72 @@ class HostPolicy:
             for name in (socket.gethostname(), socket.getfqdn()):
                 if name:
                     names.add(name.lower())
-        names |= {h.lower() for h in extra}
         self.names = names
+        self.proxies: dict[str, int | None] = {}  # --allow-host name -> its port (None: any)
+        for entry in extra:
+            name, entry_port = parse_allowed_host(entry)
+            if name in self.proxies and self.proxies[name] != entry_port:
+                entry_port = None  # named with two ports (or with and without): any
+            self.proxies[name] = entry_port
 
     def allows(self, host_header: str | None) -> bool:
-        if not host_header:
+        """Whether a request with this ``Host`` is for this server."""
+        found = _split_host(host_header)
+        if found is None:
             return False
-        try:
-            parts = urlsplit(f"//{host_header}")
-            name, port = (parts.hostname or "").lower(), parts.port
-        except ValueError:
+        name, port = found
+        if self.allows_proxy(name, port):
+            return True
+        if (port if port is not None else 80) != self.port:
             return False
-        if port is None:
-            port = 80
-        if port != self.port:
-            return False
-        bracketed = f"[{name}]" if ":" in name else name
-        if bracketed in self.names or name in self.names:
+        if name in self.names:
             return True
         if self.any_ip:
             try:
-                ipaddress.ip_address(name)
+                ipaddress.ip_address(name.strip("[]"))
                 return True
             except ValueError:
                 return False
         return False
+
+    def allows_proxy(self, name: str, port: int | None) -> bool:
+        """Whether ``name`` (lower case, IPv6 bracketed) at ``port`` is an ``--allow-host``."""
+        if name not in self.proxies:
+            return False
+        wanted = self.proxies[name]
+        return wanted is None or wanted == port
+
+
+def parse_allowed_host(entry: str) -> tuple[str, int | None]:
+    """``NAME`` or ``NAME:PORT`` (``[v6]:PORT``) of ``--allow-host``, the name in lower case.
+
+    >>> parse_allowed_host("Proxy.Example"), parse_allowed_host("proxy.example:8443")
+    (('proxy.example', None), ('proxy.example', 8443))
+
+    Raises
+    ------
+    ConfigError
+        Not a host name with an optional port.
+    """
+    found = _split_host(entry.strip())
+    if found is None or not found[0]:
+        raise ConfigError(f"--allow-host: expected NAME or NAME:PORT, got {entry!r}")
+    return found
+
+
+def _split_host(value: str | None) -> tuple[str, int | None] | None:
+    """``(name, port)`` of a Host header (name in lower case, IPv6 in brackets; port
+    ``None`` when absent); ``None`` when malformed."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(f"//{value}")
+        name, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
+    if not name or parts.username is not None or parts.path or parts.query:
+        return None
+    return (f"[{name}]" if ":" in name else name), port
 
 
 def _bracket(host: str) -> str:
@@ -107,7 +158,7 @@ class GuardMiddleware:
                                      "the address it printed")
             return
         origin = headers.get("origin")
-        if origin is not None and not _same_origin(origin, scope, host):
+        if origin is not None and not self._origin_allowed(origin, scope, host):
             await _refuse(send, 403, f"requests from {origin} are refused (cross-site)")
             return
         if headers.get("sec-fetch-site") == "cross-site" and not _navigation(scope, headers):
@@ -125,6 +176,21 @@ class GuardMiddleware:
                                          "'Authorization: Bearer TOKEN'")
                 return
         await self.app(scope, receive, send)
+
+    def _origin_allowed(self, origin: str, scope: Scope, host: str | None) -> bool:
+        """The server's own origin (the scheme and the Host of the request), or a page of an
+        ``--allow-host`` proxy (``https://proxy.example``), which may not pass the Host on."""
+        if _same_origin(origin, scope, host):
+            return True
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https"):
+            return False
+        found = _split_host(parts.netloc)
+        if found is None:
+            return False
+        name, port = found
+        return self.hosts.allows_proxy(name, port if port is not None else
+                                       (443 if parts.scheme == "https" else 80))
 
     def _authorized(self, headers: dict[str, str]) -> bool:
         assert self.token is not None

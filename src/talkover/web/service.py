@@ -77,6 +77,7 @@ class StoreService:
         self._error: BaseException | None = None
         self._subscribers: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = []
         self._sub_lock = threading.Lock()
+        self._streams_ended = False
         self.progress: dict[str, float] = {}  # fresher than the manifest's (every report)
         self.store: Store | None = None
         self.runner: Runner | None = None
@@ -119,11 +120,27 @@ class StoreService:
 
     # ------------------------------------------------------------------ server-sent events
     def subscribe(self) -> asyncio.Queue:
-        """A queue (of the calling event loop) that receives every update, as a dict."""
+        """A queue (of the calling event loop) that receives every update, as a dict, and
+        ``None`` when the server shuts down (the stream then ends)."""
         q: asyncio.Queue = asyncio.Queue(maxsize=1000)
         with self._sub_lock:
+            if self._streams_ended:
+                q.put_nowait(None)
+                return q
             self._subscribers.append((asyncio.get_running_loop(), q))
         return q
+
+    def end_streams(self) -> None:
+        """The server is shutting down: every subscribed stream receives ``None`` (and
+        ends), and so does any stream opened from now on. Safe from a signal handler."""
+        with self._sub_lock:
+            self._streams_ended = True
+            subscribers, self._subscribers = self._subscribers, []
+        for loop, q in subscribers:
+            try:
+                loop.call_soon_threadsafe(_end, q)
+            except RuntimeError:  # its loop is closed already
+                pass
 
     def unsubscribe(self, q: asyncio.Queue) -> None:
         with self._sub_lock:
@@ -209,6 +226,15 @@ class StoreService:
             message.update(status="done" if update.ok else "failed",
                            progress=1.0 if update.ok else 0.0, error=update.error)
         self.broadcast(message)
+
+
+def _end(q: asyncio.Queue) -> None:
+    while True:  # room for the end, even in a full queue of a page that does not read
+        try:
+            q.put_nowait(None)
+            return
+        except asyncio.QueueFull:
+            q.get_nowait()
 
 
 def _offer(q: asyncio.Queue, message: dict[str, Any]) -> None:

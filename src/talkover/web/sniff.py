@@ -11,8 +11,9 @@ library's readers (chosen by extension) read what the sniffing saw.
 >>> with tempfile.TemporaryDirectory() as d:
 ...     p = pathlib.Path(d) / "upload"
 ...     _ = p.write_text("SPEAKER call 1 0.0 2.5 <NA> <NA> A <NA> <NA>\\n")
-...     sniff_file(p)
-Sniffed(kind='annotation', extension='.rttm', format='rttm', playable=False, mime=None)
+...     found = sniff_file(p)
+>>> found.kind, found.extension, found.format
+('annotation', '.rttm', 'rttm')
 """
 
 from __future__ import annotations
@@ -33,13 +34,15 @@ _SRT = re.compile(r"^\s*\d+\s*\r?\n\s*\d{1,2}:\d\d:\d\d[,.]\d{1,3}\s*-->", re.M)
 class Sniffed:
     """``kind`` (what the batch worker does with it), the ``extension`` to store it under, the
     ``format`` found, and for recordings whether a browser plays the file as it is
-    (``playable``, with its ``mime`` type)."""
+    (``playable``, with its ``mime`` type) and whether PyAV found a sound track in it
+    (``has_audio``: false for a file it cannot open)."""
 
     kind: Literal["audio", "annotation"]
     extension: str
     format: str
     playable: bool = False
     mime: str | None = None
+    has_audio: bool = False
 
 
 def sniff_file(path: str | Path) -> Sniffed:
@@ -136,4 +139,4 @@ def probe_media(path: str | Path) -> Sniffed:
         extension = ".webm"
     else:
         extension = _EXTENSIONS.get(name, ".bin")
-    return Sniffed("audio", extension, name, playable, mime if playable else None)
+    return Sniffed("audio", extension, name, playable, mime if playable else None, True)

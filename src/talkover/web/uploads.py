@@ -21,7 +21,8 @@ from starlette.requests import Request
 
 from talkover.store.atomic import TMP_MARK
 
-__all__ = ["UploadError", "ReceivedUpload", "receive_upload", "TEMP_PREFIX", "remove_leftovers"]
+__all__ = ["UploadError", "ReceivedUpload", "receive_upload", "TEMP_PREFIX", "remove_leftovers",
+           "drain"]
 
 #: Text fields (speaker names, counts) are short; a bigger one is refused.
 MAX_FIELD_BYTES = 64 * 1024
@@ -103,7 +104,7 @@ async def receive_upload(
         sink.close()
         sink.result.discard()
         if exc.status == 413:
-            await _drain(request)
+            await drain(request)
         raise
     except Exception as exc:  # a malformed body (the parser's own errors) or a dropped client
         sink.close()
@@ -113,7 +114,7 @@ async def receive_upload(
     return sink.result
 
 
-async def _drain(request: Request) -> None:
+async def drain(request: Request) -> None:
     """Read and drop up to :data:`DRAIN_BYTES` more of the body (nothing is kept)."""
     dropped = 0
     try:
@@ -175,7 +176,13 @@ class _Sink:
         self._name = name
         if filename is None:
             return
-        if name not in self.file_fields or name in self.result.files:
+        if name in self.result.files:
+            self.error = UploadError(400, f"the field {name!r} holds one file, got more: upload "
+                                          "one recording or annotation per request (a "
+                                          "recording to play with an annotation goes in "
+                                          "'media')")
+            return
+        if name not in self.file_fields:
             self.error = UploadError(400, f"unexpected file field {name!r}; expected "
                                           f"{', '.join(repr(f) for f in self.file_fields)}")
             return

@@ -24,8 +24,17 @@
     COLOR[t] = css.getPropertyValue("--" + t).trim() || "#5f676f";
   });
   var OVERLAP_FILL = css.getPropertyValue("--overlapspan").trim();
+  // Twenty distinct lane colours (light enough for the markers drawn on them); from the 21st
+  // speaker on they come round again darker, so that no two lanes of a meeting look alike.
   var SPEAKER_COLORS = ["#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
-    "#74c0fc", "#ced4da", "#e599f7", "#ffd43b"];
+    "#ced4da", "#e599f7", "#ffd43b", "#66d9e8", "#c0a080", "#8ce99a", "#ff8787", "#91a7ff",
+    "#d8f5a2", "#fcc2d7", "#99e9f2", "#ffc078", "#b2f2bb", "#bac8ff"];
+  function speakerColor(lane) {
+    var base = SPEAKER_COLORS[lane % SPEAKER_COLORS.length], round = Math.floor(lane / SPEAKER_COLORS.length);
+    if (!round) return base;
+    var c = parseInt(base.slice(1), 16), k = Math.max(0.35, 1 - 0.22 * round);
+    return "rgb(" + [c >> 16, (c >> 8) & 255, c & 255].map(function (v) { return Math.round(v * k); }).join(",") + ")";
+  }
   var AXIS_H = 26, LANE_H = 44, BAR_PAD = 9, PRE_ROLL_S = 2, MAX_PPS = 400;
   var DENSE_PPS = 3; // below this many pixels per second, markers are drawn as ticks
   var dense = false;
@@ -108,9 +117,10 @@
 
   // ---------------------------------------------------------------- header and legend
   function renderHeader(live) {
+    var counted = events.filter(function (e) { return e.verdict !== "rejected"; }).length;
     $("meta").textContent = [
       fmtTime(duration) + " recording", speakers.length + " speaker" + (speakers.length === 1 ? "" : "s"),
-      events.length + " event" + (events.length === 1 ? "" : "s"),
+      counted + " event" + (counted === 1 ? "" : "s"),
       DATA.input.path ? "from " + DATA.input.path : null
     ].filter(Boolean).join(" · ");
     $("media-note").textContent = (DATA.media && DATA.media.note) || "";
@@ -138,7 +148,7 @@
       var div = document.createElement("div");
       div.className = "lane-label"; div.setAttribute("role", "listitem");
       div.dataset.speaker = s; div.title = names[s];
-      div.innerHTML = '<span class="swatch" style="background:' + SPEAKER_COLORS[i % SPEAKER_COLORS.length] +
+      div.innerHTML = '<span class="swatch" style="background:' + speakerColor(i) +
         '"></span><span class="name"></span>';
       div.querySelector(".name").textContent = names[s];
       labels.appendChild(div);
@@ -231,7 +241,7 @@
     // speech bars
     for (i = 0; i < speakers.length; i++) {
       var lane = lanes[i], y = AXIS_H + i * LANE_H + BAR_PAD;
-      ctx.fillStyle = SPEAKER_COLORS[i % SPEAKER_COLORS.length];
+      ctx.fillStyle = speakerColor(i);
       var j = lowerBound(lane.starts, t0 - lane.maxDur);
       for (; j < lane.starts.length && lane.starts[j] < t1; j++) {
         if (lane.ends[j] < t0) continue;
@@ -536,20 +546,37 @@
   });
   var optAll = document.createElement("option"); optAll.value = "all"; optAll.textContent = "all overlapping events";
   matrixType.appendChild(optAll);
+  // the matrix is "dense" (every pair) up to 50 speakers and "sparse" (pairs with events) beyond:
+  // a pair absent counts 0 either way (docs/json.md)
   function matrixCount(type, by, of) {
     if (type === "all") return TYPES.slice(0, 4).reduce(function (n, t) { return n + matrixCount(t, by, of); }, 0);
     var row = (DATA.matrix[type] || {})[by] || {};
     return row[of] || 0;
   }
+  // many speakers: the table shows the MATRIX_MAX who spoke most (a 300 x 300 table helps nobody)
+  var MATRIX_MAX = 40, matrixSpeakers = speakers;
+  if (speakers.length > MATRIX_MAX) {
+    var most = {};
+    DATA.speakers.slice().sort(function (a, b) { return b.talk_time_s - a.talk_time_s; })
+      .slice(0, MATRIX_MAX).forEach(function (s) { most[s.id] = true; });
+    matrixSpeakers = speakers.filter(function (s) { return most[s]; });
+  }
   function renderMatrix() {
-    var type = matrixType.value, table = $("matrix"), max = 0;
+    var type = matrixType.value, table = $("matrix"), max = 0, speakers = matrixSpeakers;
     speakers.forEach(function (a) { speakers.forEach(function (b) { if (a !== b) max = Math.max(max, matrixCount(type, a, b)); }); });
     var base = type === "all" ? COLOR.interruption : COLOR[type];
     table.innerHTML = "";
+    if (speakers.length < DATA.speakers.length) {
+      var caption = document.createElement("caption");
+      caption.textContent = "The " + speakers.length + " of " + DATA.speakers.length +
+        " speakers who spoke most; the JSON has every pair.";
+      table.appendChild(caption);
+    }
     var thead = document.createElement("thead"), tr = document.createElement("tr");
     var corner = document.createElement("th"); corner.scope = "col"; corner.textContent = "by ↓ / of →"; tr.appendChild(corner);
     speakers.forEach(function (s) {
-      var th = document.createElement("th"); th.scope = "col"; th.textContent = names[s]; th.title = names[s];
+      var th = document.createElement("th"); th.scope = "col"; th.title = names[s];
+      breakable(th, names[s]);
       tr.appendChild(th);
     });
     thead.appendChild(tr); table.appendChild(thead);
@@ -574,6 +601,13 @@
       tbody.appendChild(row);
     });
     table.appendChild(tbody);
+  }
+  /* A name that may wrap between words and after "_", "-" or "." (SPEAKER_|10), never inside one. */
+  function breakable(node, text) {
+    text.replace(/([_.\-])/g, "$1\n").split("\n").forEach(function (part, i) {
+      if (i) node.appendChild(document.createElement("wbr"));
+      node.appendChild(document.createTextNode(part));
+    });
   }
   function mix(hex, f) { // white -> hex by f in [0, 1], as [r, g, b]
     var c = parseInt(hex.slice(1), 16), k = 0.15 + 0.85 * f, rgb;
@@ -669,7 +703,7 @@
         if (ci === 0) {
           cell.scope = "row"; cell.title = names[s.id];
           var sw = document.createElement("span"); sw.className = "swatch";
-          sw.style.background = SPEAKER_COLORS[laneOf[s.id] % SPEAKER_COLORS.length]; sw.style.marginRight = "6px";
+          sw.style.background = speakerColor(laneOf[s.id]); sw.style.marginRight = "6px";
           cell.appendChild(sw);
         }
         cell.appendChild(document.createTextNode(c[3] ? c[3](s) : String(s[c[0]])));

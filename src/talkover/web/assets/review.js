@@ -13,7 +13,8 @@
   var ID = bar.dataset.id;
   var BASE = "/api/recordings/" + encodeURIComponent(ID);
   var NUDGE_S = 0.05;
-  var state = { on: false, boundary: null, segment: null, speaker: null, pending: 0, drag: null };
+  var state = { on: false, boundary: null, segment: null, speaker: null, pending: 0, drag: null,
+                moves: 0, restoredUpTo: 0 };
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -27,26 +28,32 @@
 
   // ---------------------------------------------------------------- talking to the server
   var queue = Promise.resolve();
-  /* Edits are sent one after another (a burst of key presses applies in order). */
-  function send(edit) {
+  /* Edits are sent one after another (a burst of key presses applies in order). `refused`, if
+   * given, is called when the server does not apply the edit, before the page reloads. */
+  function send(edit, refused) {
     state.pending++;
     queue = queue.then(function () {
       return fetch(BASE + "/edits", {
         method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(edit)
       }).then(function (res) {
-        return res.json().then(function (body) { return { status: res.status, body: body }; });
+        return res.json().catch(function () { return {}; })
+          .then(function (body) { return { status: res.status, body: body }; });
       }).then(function (r) {
         state.pending--;
         if (r.status !== 200) {
           say(r.body.error || ("refused (" + r.status + ")"));
+          if (refused) refused(r);
           if (r.status === 409 || !state.pending) return reload(); // back to the server's version
           return null;
         }
         say("");
         afterData(r.body);
         return r.body;
-      }).catch(function (err) { state.pending--; say("The server did not answer: " + err); });
+      }).catch(function (err) {
+        state.pending--; say("The server did not answer: " + err);
+        if (refused) refused(null);
+      });
     });
     return queue;
   }
@@ -184,10 +191,18 @@
   function moveBoundary(b, to) {
     var edit = { op: "move_boundary", edge: b.edge, to_s: to,
                  segment: { speaker: b.speaker, start_s: b.start_s, end_s: b.end_s } };
-    // the boundary follows its segment right away, so that key repeats stack up
+    // the boundary follows its segment right away, so that key repeats stack up; a refused
+    // move puts it back where the server has it (moves sent after it fail too: the first
+    // refusal restores, the later ones leave it there)
+    var before = { start_s: b.start_s, end_s: b.end_s }, token = ++state.moves;
     if (b.edge === "start") b.start_s = to; else b.end_s = to;
     R.redraw();
-    return send(edit);
+    return send(edit, function () {
+      if (token <= state.restoredUpTo || state.boundary !== b) return;
+      state.restoredUpTo = state.moves;
+      b.start_s = before.start_s; b.end_s = before.end_s;
+      renderPanel(); R.redraw();
+    });
   }
 
   // ---------------------------------------------------------------- segments and speakers
@@ -251,14 +266,54 @@
     R.speakers().forEach(function (id) {
       var o = el("option", { value: id }, name(id)); if (id === s.speaker) o.selected = true; select.appendChild(o);
     });
+    select.appendChild(el("option", { value: NEW_SPEAKER }, "New speaker…"));
     label.appendChild(select); panel.appendChild(label);
-    button(panel, "Reassign", "Give this segment to the chosen speaker", function () {
-      if (select.value === s.speaker) return;
-      var seg = selectedSegment(); state.segment = null;
-      send({ op: "reassign_segment", segment: seg, speaker: select.value });
+    var newLabel = el("label", { id: "new-speaker-label", hidden: "" }, "New speaker's id ");
+    var newInput = el("input", { id: "new-speaker-input", autocomplete: "off", size: "12",
+      title: "An id without spaces; name the speaker afterwards (click their name)" });
+    newLabel.appendChild(newInput); panel.appendChild(newLabel);
+    select.addEventListener("change", function () {
+      var fresh = select.value === NEW_SPEAKER;
+      newLabel.hidden = !fresh;
+      if (fresh) { newInput.value = newInput.value || freeSpeakerId(); newInput.focus(); newInput.select(); }
     });
+    newInput.addEventListener("keydown", function (ev) { if (ev.key === "Enter") reassign(); });
+    function reassign() {
+      var to = select.value;
+      if (to === NEW_SPEAKER) {
+        to = newInput.value.trim();
+        var why = newSpeakerProblem(to);
+        if (why) { say(why); newInput.focus(); return; }
+      }
+      if (to === s.speaker) return;
+      var seg = selectedSegment(); state.segment = null;
+      send({ op: "reassign_segment", segment: seg, speaker: to });
+    }
+    button(panel, "Reassign", "Give this segment to the chosen speaker (or a new one)", reassign);
     button(panel, "Split at playhead", "s", splitAtPlayhead);
     button(panel, "Delete", "Delete", deleteSegment);
+  }
+  var NEW_SPEAKER = ""; // the "new speaker" option (no speaker id is empty)
+  /* An id for a new speaker like the others (SPEAKER_03 after SPEAKER_02), not taken. */
+  function freeSpeakerId() {
+    var ids = R.speakers(), taken = {};
+    ids.concat(Object.keys(R.names()).map(function (k) { return R.names()[k]; }))
+      .forEach(function (x) { taken[x] = true; });
+    var m = /^(.*?)(\d+)$/.exec(ids[ids.length - 1] || ""), prefix = m ? m[1] : "speaker_";
+    var width = m ? m[2].length : 1;
+    for (var n = ids.length; ; n++) {
+      var id = prefix + String(n).padStart(width, "0");
+      if (!taken[id]) return id;
+    }
+  }
+  /* Why a new speaker's id would be refused (the server says the same), or "". */
+  function newSpeakerProblem(id) {
+    if (!id) return "Give the new speaker an id.";
+    if (/\s/.test(id)) return "A new speaker's id has no spaces (name the speaker afterwards).";
+    if (R.speakers().indexOf(id) >= 0) return id + " is already a speaker: choose them in the list.";
+    var names = R.names();
+    for (var k in names) if (names[k] === id) return id + " is already the name of " + k + ": choose them in the list.";
+    return "";
   }
   function speakerPanel(panel) {
     var id = state.speaker;
@@ -429,8 +484,15 @@
     return target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA" ||
       target.isContentEditable);
   }
+  /* Space activates a focused button, link, summary or checkbox (its own meaning wins). */
+  function activates(target) {
+    return target && target.closest && !!target.closest(
+      "button, a[href], summary, input, select, textarea, label, [role=button], [role=link], " +
+      "[role=checkbox], [role=menuitem], [role=tab], [contenteditable]");
+  }
   R.addKeyHandler(function (ev) {
     if ($("keys-dialog").open || typing(ev.target)) return false;
+    if (ev.key === " " && activates(ev.target)) return false;
     var key = ev.key, mod = ev.ctrlKey || ev.metaKey;
     if (key === "?") { $("keys-dialog").showModal(); return true; }
     if (!state.on) return false;

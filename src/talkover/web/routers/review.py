@@ -8,10 +8,11 @@ progress (``review``).
 
 from __future__ import annotations
 
+import json
 import time
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from talkover.review import EditError, Review, StaleEditError, parse_edit
@@ -19,8 +20,33 @@ from talkover.store import RecordingRow
 from talkover.web.dependencies import Reviews, Row
 from talkover.web.errors import ApiError
 from talkover.web.review_data import review_payload
+from talkover.web.uploads import drain
 
 router = APIRouter(prefix="/api/recordings/{id}", tags=["review"])
+
+#: Largest edit body (bytes): an edit is a few hundred bytes; names are capped by the edit's
+#: own checks (talkover.review.edits.MAX_NAME_CHARS).
+MAX_EDIT_BYTES = 64 * 1024
+
+
+async def edit_body(request: Request) -> Any:
+    """The JSON body of an edit, read up to :data:`MAX_EDIT_BYTES` (413 beyond: a declared
+    ``Content-Length`` before a byte is read, else the moment the body passes it)."""
+    too_large = ApiError(413, f"an edit is a JSON object of at most {MAX_EDIT_BYTES // 1024} kB")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_EDIT_BYTES:
+        await drain(request)
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_EDIT_BYTES:
+            await drain(request)
+            raise too_large
+    try:
+        return json.loads(body)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise ApiError(422, f"an edit is a JSON object ({exc})") from None
 
 
 def _open(reviews, row: RecordingRow):  # noqa: ANN202 - a context manager of Review
@@ -37,11 +63,13 @@ def get_review(row: Row, reviews: Reviews) -> JSONResponse:
 
 
 @router.post("/edits")
-def post_edit(row: Row, reviews: Reviews, edit: dict[str, Any] = Body(...)) -> JSONResponse:  # noqa: B008
+def post_edit(row: Row, reviews: Reviews,
+              edit: Annotated[Any, Depends(edit_body)]) -> JSONResponse:
     """Apply one edit (``{"op": ...}``, see docs/web.md; undo and redo included); the new
     version as ``GET review`` gives it, with ``Server-Timing`` (``recompute``: applying the
     edit and recomputing the analysis; ``payload``: building the answer). 422 a malformed or
-    impossible edit, 409 an edit of a segment or event this version does not have."""
+    impossible edit, 409 an edit of a segment or event this version does not have, 413 a
+    body over 64 kB."""
     try:
         parsed = parse_edit(edit)
     except EditError as exc:
