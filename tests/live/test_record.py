@@ -10,7 +10,7 @@ import pytest
 
 from talkover import analyze_timeline
 from talkover.io import decode_channels
-from talkover.live.record import atomic_path, compare_counts, format_comparison, save_wav
+from talkover.live.record import compare_counts, format_comparison, save_wav, write_analyses
 from talkover.live.session import SessionResult, to_int16
 from talkover.live.tracker import LiveEvent
 from talkover.testing import TimelineBuilder
@@ -30,13 +30,19 @@ def test_wav_round_trip(tmp_path: Path) -> None:
 
 
 def test_nothing_half_written(tmp_path: Path) -> None:
-    path = tmp_path / "report.json"
+    path, other = tmp_path / "report.json", tmp_path / "session.txt"
     path.write_text("old")
-    with pytest.raises(RuntimeError), atomic_path(path) as tmp:
+    analysis = analyze_timeline(SpeakerTimeline.from_tuples([(0, 1, "A")]))
+
+    def fails(analysis, tmp: Path) -> None:
         tmp.write_text("half")
-        raise RuntimeError("interrupted")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_analyses(analysis, [(other, lambda a, tmp: tmp.write_text("whole")),
+                                  (path, fails)])
     assert path.read_text() == "old"
-    assert list(tmp_path.iterdir()) == [path]
+    assert list(tmp_path.iterdir()) == [path]  # neither half a file nor half the outputs
 
 
 def _result(timeline: SpeakerTimeline) -> SessionResult:

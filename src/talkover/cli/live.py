@@ -89,14 +89,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.list_devices:
         return _list_devices()
-    try:
-        return _session(args)
-    except KeyboardInterrupt:  # before the session listens, or a second Ctrl-C
-        print("\ntalkover live: aborted", file=sys.stderr)
-        return 130
-
-
-def _session(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     names = _check_flags(args)
     for path in [*args.output, *([args.log] if args.log else [])]:
@@ -309,7 +301,7 @@ def _on_interrupt(stop: threading.Event, stack: ExitStack) -> None:
 def _record(args: argparse.Namespace, result: Any, diarizer: Any, config: Any,
             profiles: tuple[Any, ...], names: tuple[str, ...] | None) -> Any:
     """Save the audio, analyse it offline, write the outputs; the comparison (or None)."""
-    from talkover.live.record import analyze_recording, compare_counts, save_wav, write_analysis
+    from talkover.live.record import analyze_recording, compare_counts, save_wav, write_analyses
     from talkover.outputs import output_format
 
     wavs = [o for o in args.output if Path(o).suffix.lower() == ".wav"]
@@ -322,12 +314,11 @@ def _record(args: argparse.Namespace, result: Any, diarizer: Any, config: Any,
         channel_names=names, wav_path=wavs[0] if wavs else None,
     )
     comparison = compare_counts(result, analysis)
-    for out in args.output:
-        suffix = Path(out).suffix.lower()
-        if suffix == ".txt":
-            write_analysis(analysis, out, writer=_summary_writer(comparison))
-        elif suffix != ".wav":
-            write_analysis(analysis, out, writer=output_format(out))
+    write_analyses(analysis, [
+        (out, _summary_writer(comparison) if Path(out).suffix.lower() == ".txt"
+         else output_format(out))
+        for out in args.output if Path(out).suffix.lower() != ".wav"
+    ])
     return comparison
 
 

@@ -6,16 +6,14 @@ whole recording, past and future, so it is the better judge); the live decisions
 the audio so far. :func:`compare_counts` maps live speakers onto the offline ones (the
 one-to-one mapping that best aligns their speech) and counts events per type and pair.
 
-Every file is written to a temporary name in its folder and renamed into place, so a file is
-either whole or absent.
+Files are written to temporary names in their folder and renamed into place
+(:func:`talkover.files.write_atomically`), so each is whole or absent.
 """
 
 from __future__ import annotations
 
-import os
 import wave
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +23,7 @@ import numpy as np
 from talkover.analysis import Analysis
 from talkover.config import EventConfig
 from talkover.events.types import SIMULTANEOUS_TYPES
-from talkover.files import writing
+from talkover.files import write_atomically
 from talkover.io.waveform import SAMPLE_RATE_HZ
 from talkover.live.session import SessionResult
 from talkover.voices import VoiceProfile
@@ -40,33 +38,22 @@ __all__ = [
     "compare_counts",
     "format_comparison",
     "save_wav",
-    "atomic_path",
+    "write_analyses",
 ]
 
 #: Event types the comparison counts.
 COMPARED_TYPES = (*SIMULTANEOUS_TYPES, "switch")
 
 
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` (same name, so writers that look at the name still
-    do) to write to; renamed onto ``path`` when the block ends without error, removed
-    otherwise."""
-    path = Path(path)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    with writing(path):
-        try:
-            yield tmp
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-
-
 def save_wav(samples: np.ndarray, path: str | Path) -> None:
-    """Write 16-bit PCM ``(channels, num_samples)`` at 16 kHz as a WAV file, atomically."""
+    """Write 16-bit PCM ``(channels, num_samples)`` at 16 kHz as a WAV file, atomically
+    (:func:`talkover.files.write_atomically`)."""
+    write_atomically([(path, lambda tmp: _write_wav(samples, tmp))])
+
+
+def _write_wav(samples: np.ndarray, path: Path) -> None:
     pcm = np.ascontiguousarray(np.atleast_2d(samples).T, dtype="<i2")  # interleaved
-    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as fh:
+    with wave.open(str(path), "wb") as fh:
         fh.setnchannels(pcm.shape[1])
         fh.setsampwidth(2)
         fh.setframerate(SAMPLE_RATE_HZ)
@@ -206,12 +193,11 @@ def format_comparison(comparison: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_analysis(
-    analysis: Analysis,
-    path: str | Path,
-    *,
-    writer: Callable[[Analysis, Path], None],
+def write_analyses(
+    analysis: Analysis, jobs: Sequence[tuple[str | Path, Callable[[Analysis, Path], None]]]
 ) -> None:
-    """Write one output through ``writer`` to a temporary name, then rename it into place."""
-    with atomic_path(path) as tmp:
-        writer(analysis, tmp)
+    """Write ``analysis`` through each ``(path, writer)``, all or nothing
+    (:func:`talkover.files.write_atomically`)."""
+    write_atomically([
+        (path, lambda tmp, writer=writer: writer(analysis, tmp)) for path, writer in jobs
+    ])

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from talkover.live.session import LiveUpdate
 from talkover.live.tracker import Alert, FloorChange, FloorSnapshot
+from talkover.report.terminal import terminal_safe
 
 __all__ = ["alert_text", "render_snapshot", "TerminalView", "PlainView"]
 
@@ -159,8 +160,8 @@ class PlainView:
             if isinstance(decision, Alert) and _watched(decision, self.watch):
                 bell = "\a" if self.bell else ""
                 self.stream.write(f"{_clock(decision.t_s)} {decision.t_s:7.2f}  ALERT  "
-                                  f"{alert_text(decision, self.watch)}{bell}\n")
+                                  f"{terminal_safe(alert_text(decision, self.watch))}{bell}\n")
             elif isinstance(decision, FloorChange):
                 self.stream.write(f"{_clock(decision.t_s)} {decision.t_s:7.2f}  floor  "
-                                  f"{decision.by}\n")
+                                  f"{terminal_safe(decision.by)}\n")
         self.stream.flush()
