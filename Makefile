@@ -45,7 +45,7 @@ chromium:
 # talkover live records with sounddevice, which needs Debian's PortAudio library; install it
 # (as root) when it is missing.
 portaudio:
-	@if [ ! -e /usr/lib/x86_64-linux-gnu/libportaudio.so.2 ]; then \
+	@if ! /sbin/ldconfig -p | grep -q 'libportaudio\.so\.2'; then \
 		apt-get update && apt-get install -y --no-install-recommends libportaudio2; \
 	fi
 
