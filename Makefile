@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: demo test install lint clean chromium
+.PHONY: demo test install lint clean chromium portaudio fuzz
 
 install: $(STAMP)
 
@@ -29,13 +29,24 @@ demo: $(STAMP)
 	@echo "wrote $(DEMO_OUT)/sample_call.{json,csv,html,png,txt}"
 	@echo "open $(DEMO_OUT)/sample_call.html in a browser for the interactive report"
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium portaudio
 	$(PY) -m pytest -q
+
+# The fuzz suite's long run (docs/hardening.md): thousands of examples per property, ~20 min.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=nightly $(PY) -m pytest -q tests/fuzz
 
 # The browser tests drive Debian's Chromium; install it (as root) when it is missing.
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	fi
+
+# talkover live records with sounddevice, which needs Debian's PortAudio library; install it
+# (as root) when it is missing.
+portaudio:
+	@if ! /sbin/ldconfig -p | grep -q 'libportaudio\.so\.2'; then \
+		apt-get update && apt-get install -y --no-install-recommends libportaudio2; \
 	fi
 
 lint: $(STAMP)

@@ -120,19 +120,26 @@ def test_importing_talkover_loads_no_model_library() -> None:
 def test_import_talkover_works_without_the_format_libraries() -> None:
     import subprocess
     import sys
+    import tempfile
 
     code = (
         "import sys\n"
         "for name in ('praatio', 'pympi', 'webvtt', 'srt'): sys.modules[name] = None\n"
         "import talkover\n"
         "from talkover.cli.main import main\n"
-        "sys.exit(main(['analyze', sys.argv[1]]))"
+        "sys.exit(main(['analyze', *sys.argv[1:]]))"
     )
     fixture = Path(__file__).parent / "formats" / "fixtures" / "praat_long.TextGrid"
+    # TextGrid, ELAN and WebVTT are parsed by talkover itself; writing them needs the library
     proc = subprocess.run([sys.executable, "-c", code, str(fixture)], capture_output=True,
                           text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    with tempfile.TemporaryDirectory() as folder:
+        out = str(Path(folder) / "out.TextGrid")
+        proc = subprocess.run([sys.executable, "-c", code, str(fixture), "-o", out],
+                              capture_output=True, text=True, check=False)
     assert proc.returncode == 1
-    assert "reading .TextGrid needs the package praatio: pip install praatio" in proc.stderr
+    assert "writing .TextGrid needs the package praatio: pip install praatio" in proc.stderr
     rttm = Path(__file__).parents[1] / "data" / "samples" / "pyannote_sample_call.rttm"
     proc = subprocess.run([sys.executable, "-c", code, str(rttm)], capture_output=True,
                           text=True, check=False)

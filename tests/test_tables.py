@@ -34,7 +34,6 @@ def test_frames_hold_the_analysis_with_its_uri() -> None:
     assert square.to_numpy().sum() == len(analysis.events)
     events = frames["events"]
     assert events["start_s"].tolist() == [e.start_s for e in analysis.events]
-    assert analysis.frame("events").equals(events)
 
 
 def test_frames_of_many_recordings_concatenate() -> None:

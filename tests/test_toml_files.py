@@ -48,6 +48,12 @@ def test_unreadable_files_are_format_errors_naming_the_file(
          "min_pause_s, silent_gap_s"),
         (load_event_config, "[events]\ngrace_s = -1\n",
          "grace_s must be between 0 and 3600 seconds, got -1"),
+        (load_event_config, "[event]\ngrace_s = 0.2\n",
+         "unknown table or key(s) event; expected an [events] table (with min_pause_s, "
+         "backchannel_max_s, grace_s, silent_gap_s)"),
+        (load_event_config, "grace_s = 0.2\n[events]\nmin_pause_s = 0.2\n",
+         "unknown table or key(s) grace_s; expected an [events] table (with min_pause_s, "
+         "backchannel_max_s, grace_s, silent_gap_s)"),
     ],
 )
 def test_wrong_tables_are_format_errors_naming_the_file(
@@ -64,8 +70,11 @@ def test_valid_config_files_read_as_before(tmp_path: Path) -> None:
     path = tmp_path / "thresholds.toml"
     path.write_bytes(b"# thresholds\r\n[events]\r\nmin_pause_s = 0.2\r\ngrace_s = 1\r\n")
     assert load_event_config(path) == EventConfig(min_pause_s=0.2, grace_s=1.0)
-    path.write_text('title = "no events table"\n', encoding="utf-8")
+    path.write_text("# no settings yet\n", encoding="utf-8")
     assert load_event_config(path) == EventConfig()
+    path.write_text('title = "no events table"\n', encoding="utf-8")  # ignored would be wrong
+    with pytest.raises(FormatError, match="unknown table or key.s. title; expected an .events."):
+        load_event_config(path)
 
 
 @pytest.mark.parametrize("flag", ["--config", "--cast"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from talkover._version import __version__
 from talkover.cast import Cast
@@ -25,9 +25,6 @@ from talkover.timeline import SpeakerTimeline
 from talkover.turns import Turn
 from talkover.units import IPU, Units
 from talkover.voices import VoiceMatch
-
-if TYPE_CHECKING:
-    import pandas
 
 __all__ = ["Analysis", "TimelineSource", "analyze_timeline"]
 
@@ -84,10 +81,6 @@ class Analysis:
         ``events``, ``speakers``, ``turns`` and ``matrix`` (long form), each with a ``uri``
         column so that frames of many recordings concatenate."""
         return analysis_frames(self)
-
-    def frame(self, name: str) -> pandas.DataFrame:
-        """One of :meth:`to_frames` by name."""
-        return self.to_frames()[name]
 
 
 def analyze_timeline(

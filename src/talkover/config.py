@@ -70,15 +70,23 @@ class EventConfig:
 
 
 def load_event_config(path: str | Path) -> EventConfig:
-    """Read the ``[events]`` table of a TOML file (missing table: defaults).
+    """Read the ``[events]`` table of a TOML file (an empty file: defaults).
 
     Raises
     ------
     FormatError
-        The file cannot be read or is not TOML (:func:`talkover.files.read_toml`), ``events``
-        is not a table, or a setting in it is unknown or out of range (``path: what is wrong``).
+        The file cannot be read or is not TOML (:func:`talkover.files.read_toml`), it holds
+        anything but an ``[events]`` table (a misspelt ``[event]``, settings outside the table:
+        they would be ignored), ``events`` is not a table, or a setting in it is unknown or out
+        of range (``path: what is wrong``).
     """
-    table = read_toml(path).get("events", {})
+    document = read_toml(path)
+    unknown = sorted(set(document) - {"events"})
+    if unknown:
+        keys = ", ".join(unknown)
+        raise FormatError(path, f"unknown table or key(s) {keys}; expected an [events] table "
+                          f"(with {', '.join(f.name for f in fields(EventConfig))})")
+    table = document.get("events", {})
     if not isinstance(table, dict):
         raise FormatError(path, f"expected an [events] table, got {table!r}")
     try:

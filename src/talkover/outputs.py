@@ -9,7 +9,8 @@ readable summary.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from talkover.analysis import Analysis
@@ -22,23 +23,26 @@ from talkover.export.segments_csv import write_segments_csv
 from talkover.export.speakers_csv import write_speakers_csv
 from talkover.export.subtitles import write_srt, write_vtt
 from talkover.export.textgrid import write_textgrid
-from talkover.files import writing
+from talkover.files import write_atomically
 from talkover.formats.rttm import write_rttm
 from talkover.report.writers import write_figure, write_html, write_summary
 
-__all__ = ["OUTPUT_WRITERS", "write_output", "output_format"]
+__all__ = ["OUTPUT_WRITERS", "write_output", "write_outputs", "output_format"]
 
 
 def _write_csv(analysis: Analysis, path: Path) -> None:
     """``*events.csv``: the event list; ``*speakers.csv``: the speakers table; any other
     ``.csv``: the segments."""
+    _csv_writer(path)(analysis, path)
+
+
+def _csv_writer(path: str | Path) -> Callable[[Analysis, Path], None]:
     name = Path(path).name.lower()
     if name.endswith("events.csv"):
-        write_events_csv(analysis, path)
-    elif name.endswith("speakers.csv"):
-        write_speakers_csv(analysis, path)
-    else:
-        write_segments_csv(analysis, path)
+        return write_events_csv
+    if name.endswith("speakers.csv"):
+        return write_speakers_csv
+    return write_segments_csv
 
 
 OUTPUT_WRITERS: dict[str, Callable[[Analysis, Path], None]] = {
@@ -82,7 +86,35 @@ def write_output(analysis: Analysis, path: str | Path) -> None:
     OutputError
         The file cannot be written (missing folder, no permission, ...).
     """
-    path = Path(path)
-    writer = output_format(path)
-    with writing(path):
-        writer(analysis, path)
+    write_outputs(analysis, [path])
+
+
+def write_outputs(
+    analysis: Analysis, paths: Sequence[str | Path], *, link_media: bool = False
+) -> None:
+    """Write an analysis to every path, all or nothing (:func:`talkover.files.write_atomically`:
+    temporary files renamed into place together once all are written).
+
+    Parameters
+    ----------
+    link_media
+        An ``.html`` report links the recording by relative path instead of embedding it.
+
+    Raises
+    ------
+    FormatError
+        An extension names no output format (before anything is written).
+    OutputError
+        A file cannot be written; none of ``paths`` is then changed.
+    """
+    jobs = []
+    for path in paths:
+        writer = output_format(path)
+        if Path(path).suffix.lower() == ".csv":
+            writer = _csv_writer(path)  # by the name asked for, not the temporary file's
+        if link_media and Path(path).suffix.lower() == ".html":
+            from talkover.report.html import write_html_report
+
+            writer = partial(write_html_report, link_media=True)
+        jobs.append((path, partial(writer, analysis)))
+    write_atomically(jobs)

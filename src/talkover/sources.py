@@ -171,11 +171,7 @@ def analyze(
         _check_media(media)
     if voices or clips:
         _check_voices(kind, source, media, voices, clips)
-    if kind == "audio" and diarizer is None and not isinstance(source, SpeakerTimeline):
-        from talkover.diarize import Diarizer
-
-        diarizer = Diarizer()
-    timeline, waveform = _timeline(
+    timeline, waveform, diarizer = _timeline(
         source, kind, diarizer=diarizer, num_speakers=num_speakers, min_speakers=min_speakers,
         max_speakers=max_speakers, progress=progress, input_format=input_format,
     )
@@ -323,19 +319,23 @@ def _timeline(
     max_speakers: int | None,
     progress: ProgressCallback | None,
     input_format: str | None,
-) -> tuple[SpeakerTimeline, Waveform | None]:
-    """The source's timeline, and its decoded recording when it was diarized (for voice
-    matching, so that it is not decoded twice)."""
+) -> tuple[SpeakerTimeline, Waveform | None, Diarizer | None]:
+    """The source's timeline, its decoded recording when it was diarized (for voice matching,
+    so that it is not decoded twice), and the diarizer that ran (its CAM++ matches voices)."""
     if isinstance(source, SpeakerTimeline):
-        return source, None
+        return source, None, diarizer
     if isinstance(source, (Tracks, Channels)):
-        return _multichannel_timeline(source), None
+        return _multichannel_timeline(source), None, diarizer
     if kind == "annotation":
-        return read_annotation(source, input_format=input_format), None
+        return read_annotation(source, input_format=input_format), None, diarizer
     from talkover.io import decode_audio
+
+    # decoded before the models load: a bad file is refused without importing torch
+    waveform = source if isinstance(source, Waveform) else decode_audio(source)
+    from talkover.diarize import Diarizer
     from talkover.pipeline import diarize_waveform
 
-    waveform = source if isinstance(source, Waveform) else decode_audio(source)
+    diarizer = diarizer or Diarizer()
     if waveform.source_channels > 1:
         logger.warning(
             "%s: %d audio channels, mixed to mono; if each is one speaker's microphone, analyse "
@@ -346,7 +346,7 @@ def _timeline(
         waveform, diarizer=diarizer, num_speakers=num_speakers,
         min_speakers=min_speakers, max_speakers=max_speakers, progress=progress,
     )
-    return timeline, waveform
+    return timeline, waveform, diarizer
 
 
 def _multichannel_timeline(source: Tracks | Channels) -> SpeakerTimeline:
@@ -376,15 +376,16 @@ def _match_voices(
     from talkover.io import decode_audio
     from talkover.voices import enroll_voice, identify_speakers
 
-    embedder = _embedder(diarizer)
-    profiles = [
-        v if isinstance(v, VoiceProfile)
-        else enroll_voice(v.name, decode_audio(v.path), embedder=embedder)
-        for v in voices
-    ]
+    # every clip and the recording decoded before CAM++ loads: a bad file is refused first
+    clips = [v if isinstance(v, VoiceProfile) else (v.name, decode_audio(v.path)) for v in voices]
     if isinstance(recording, (Tracks, Channels)):
         recording = recording.paths[0] if isinstance(recording, Tracks) else recording.path
     waveform = recording if isinstance(recording, Waveform) else decode_audio(recording)
+    embedder = _embedder(diarizer)
+    profiles = [
+        v if isinstance(v, VoiceProfile) else enroll_voice(v[0], v[1], embedder=embedder)
+        for v in clips
+    ]
     matches = identify_speakers(
         waveform, timeline, profiles, threshold=threshold, embedder=embedder
     )

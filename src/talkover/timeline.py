@@ -15,9 +15,11 @@ downstream is a plain float that the JSON writes exactly.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from talkover.errors import InputError
 from talkover.provenance import Provenance
 
 __all__ = ["Span", "Word", "Segment", "SpeakerTimeline", "merge_spans", "to_ms"]
@@ -100,6 +102,19 @@ def merge_spans(spans: Iterable[Span], *, min_pause_s: float = 0.0) -> tuple[Spa
     return tuple(merged)
 
 
+def _check_finite(segments: Iterable[Segment], duration_s: float | None) -> None:
+    """Refuse infinite or NaN times (one pass; NaN would otherwise drop its segment unseen)."""
+    if duration_s is not None and not (math.isfinite(duration_s) and duration_s >= 0):
+        raise InputError(f"duration_s must be a finite number of seconds >= 0, got {duration_s}")
+    isfinite = math.isfinite
+    for seg in segments:
+        if not (isfinite(seg.start_s) and isfinite(seg.end_s)):
+            raise InputError(
+                f"segment of {seg.speaker!r} from {seg.start_s} to {seg.end_s}: expected finite "
+                "times in seconds"
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class SpeakerTimeline:
     """Speech segments of one recording, sorted by start time; overlaps allowed.
@@ -117,6 +132,12 @@ class SpeakerTimeline:
     provenance
         What the timeline was made from, stamped by its producer (a reader, the diarizer,
         multichannel); ``None`` for one built in memory. Not part of equality.
+
+    Raises
+    ------
+    InputError
+        A time that is infinite or NaN (it would poison every figure; readers check times
+        with :func:`talkover.formats.times.check_span` and name the file and line).
     """
 
     segments: tuple[Segment, ...] = ()
@@ -126,6 +147,7 @@ class SpeakerTimeline:
     _spans: dict[str, list[Span]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        _check_finite(self.segments, self.duration_s)
         kept = tuple(sorted(r for r in map(_in_ms, self.segments) if r.end_s > r.start_s))
         object.__setattr__(self, "segments", kept)
         if self.duration_s is not None:

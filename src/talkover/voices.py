@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from talkover.errors import FormatError, InputError
+from talkover.errors import ConfigError, FormatError, InputError
 from talkover.timeline import Span, SpeakerTimeline, merge_spans
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ __all__ = [
     "MIN_SPEECH_S",
     "MatchReason",
     "speech_spans",
+    "check_match_threshold",
 ]
 
 #: Cosine similarity below which a speaker is not given an enrolled name. On the real
@@ -66,6 +67,19 @@ _CLIP_SPEECH_PROBABILITY = 0.5
 #: ``no_profile_left`` (more speakers than profiles: every profile went to a closer speaker).
 MatchReason = Literal["matched", "below_threshold", "little_solo_speech", "no_profile_left"]
 _CHUNK_FRAMES = 1000  # 10 s of 10 ms fbank frames per CAM++ call
+
+
+def check_match_threshold(value: float, *, name: str = "threshold") -> None:
+    """Refuse a match threshold that is no cosine similarity (outside [-1, 1], or NaN, which
+    would silently match nobody); ``name`` is how the caller's user gave it.
+
+    Raises
+    ------
+    ConfigError
+        ``value`` is out of range.
+    """
+    if not -1.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be a cosine similarity between -1 and 1, got {value}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +251,16 @@ def identify_speakers(
     threshold: float = MATCH_THRESHOLD,
     embedder: VoiceEmbedder | None = None,
 ) -> tuple[VoiceMatch, ...]:
-    """Match each speaker of ``timeline`` (in order of first speech) to at most one profile."""
+    """Match each speaker of ``timeline`` (in order of first speech) to at most one profile.
+
+    Raises
+    ------
+    ConfigError
+        ``threshold`` is not between -1 and 1.
+    """
     from scipy.optimize import linear_sum_assignment
 
+    check_match_threshold(threshold)
     embedder = embedder or VoiceEmbedder()
     speakers = timeline.speakers
     solo = {s: solo_speech(timeline, s) for s in speakers}

@@ -51,6 +51,18 @@ def test_clustering_honours_the_requested_count():
     assert len(np.unique(capped)) == 1
 
 
+@pytest.mark.parametrize("counts", [{"num_speakers": 1000}, {"min_speakers": 40}])
+def test_asking_for_more_speakers_than_can_be_told_apart_is_said(caplog, counts):
+    rng = np.random.default_rng(1)
+    emb = np.array([[_unit(rng.standard_normal(8)) for _ in range(3)] for _ in range(6)])
+    out = cluster_speakers(emb, np.ones(emb.shape[:2], bool), threshold=0.9,
+                           min_cluster_size=1, **counts)
+    asked = next(iter(counts.values()))
+    assert len(np.unique(out)) == 18  # as many as there are embeddings, no more
+    assert (f"{asked} speakers were asked for, but only 18 can be told apart: the recording "
+            "gives 18 voice embedding(s)") in caplog.text
+
+
 def test_reconstruction_keeps_overlap_where_the_windows_count_two():
     frames = 589
     act = np.zeros((1, frames, 3), np.float32)

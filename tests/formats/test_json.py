@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from talkover import EventConfig, FormatError, SpeakerTimeline, analyze_timeline
+from talkover.events.types import EVENT_TYPES
 from talkover.export.json import analysis_to_dict, write_json
 from talkover.formats.json import read_json_timeline
 
@@ -58,7 +59,7 @@ def test_round_trip_through_json_keeps_segments_and_events(tmp_path: Path) -> No
         ("{not json", r"bad.json:1: not valid JSON"),
         ('{"events": []}', 'a "segments" list'),
         ('{"segments": [{"start_s": 1, "end_s": "x", "speaker": "A"}]}', r"segments\[0\]"),
-        ('{"segments": [{"start_s": 2, "end_s": 1, "speaker": "A"}]}', "start_s <= end_s"),
+        ('{"segments": [{"start_s": 2, "end_s": 1, "speaker": "A"}]}', "end_s >= start_s"),
     ],
 )
 def test_bad_json_is_a_clear_error(tmp_path: Path, text: str, expected: str) -> None:
@@ -72,3 +73,22 @@ def test_empty_analysis_serialises() -> None:
     doc = analysis_to_dict(analyze_timeline(SpeakerTimeline()))
     assert doc["speakers"] == [] and doc["events"] == [] and doc["segments"] == []
     json.dumps(doc)
+
+
+@pytest.mark.parametrize(("speakers", "form"), [(50, "dense"), (51, "sparse")])
+def test_matrix_is_sparse_beyond_50_speakers(speakers: int, form: str) -> None:
+    rows = [(4.0 * i, 4.0 * i + 5.0, f"S{i:02d}") for i in range(speakers)]
+    analysis = analyze_timeline(SpeakerTimeline.from_tuples(rows))
+    doc = analysis_to_dict(analysis)
+    assert doc["matrix_form"] == form
+    matrix = doc["matrix"]
+    assert set(matrix) == set(EVENT_TYPES)  # every type is a key in both forms
+    cells = sum(len(row) for table in matrix.values() for row in table.values())
+    if form == "dense":
+        assert cells == len(EVENT_TYPES) * speakers * (speakers - 1)
+    else:
+        assert cells == len(analysis.matrix.counts)  # only the pairs with events
+    for t, by, of, n in analysis.matrix.counts:  # read alike: absent is 0
+        assert matrix[t].get(by, {}).get(of, 0) == n
+    assert matrix["overlap"].get("S00", {}).get("S01", 0) == analysis.matrix.count(
+        "overlap", "S00", "S01")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import wave
 from pathlib import Path
 
@@ -28,11 +29,12 @@ CASES = [
 
 def _tone_file(
     path: Path, hz: tuple[float, ...], *, duration_s: float, rate_hz: int, audio_codec: str,
-    video_codec: str | None = None,
+    video_codec: str | None = None, amp: float = 0.5,
 ) -> Path:
     """A file at ``path`` holding one sine per channel."""
-    return write_media(path, tone(hz, duration_s=duration_s, rate_hz=rate_hz), rate_hz=rate_hz,
-                       audio_codec=audio_codec, video_codec=video_codec)
+    samples = np.clip(tone(hz, duration_s=duration_s, rate_hz=rate_hz, amp=amp), -1.0, 1.0)
+    return write_media(path, samples, rate_hz=rate_hz, audio_codec=audio_codec,
+                       video_codec=video_codec)
 
 
 @pytest.mark.parametrize(("name", "acodec", "vcodec", "rate"), CASES, ids=[c[0] for c in CASES])
@@ -87,12 +89,34 @@ def test_valid_file_without_samples_gives_empty_waveform(tmp_path):
     assert wav.samples.shape == (0,) and wav.duration_s == 0.0
 
 
-def test_truncated_wav_keeps_what_is_there(tmp_path):
+def test_truncated_wav_keeps_what_is_there(tmp_path, caplog):
     path = _tone_file(tmp_path / "t.wav", (440.0,), duration_s=2.0, rate_hz=16_000,
                       audio_codec="pcm_s16le")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     assert decode_audio(path).duration_s == pytest.approx(1.0, abs=0.01)
+    assert "decoded 1.0 s of the 2.0 s its header declares (the file looks truncated)" in (
+        caplog.text)
+
+
+@pytest.mark.parametrize(("name", "codec"), [("t.wav", "pcm_s16le"), ("t.mp3", "libmp3lame")])
+def test_a_file_cut_short_is_said_to_be(tmp_path, caplog, name, codec):
+    path = _tone_file(tmp_path / name, (440.0,), duration_s=20.0, rate_hz=16_000,
+                      audio_codec=codec)
+    decode_audio(path)
+    assert "truncated" not in caplog.text  # whole: nothing said
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    decode_audio(path)
+    assert re.search(r"decoded \d+\.\d s of the 20\.\d s its header declares", caplog.text)
+
+
+def test_clipped_audio_is_said_to_be(tmp_path, caplog):
+    path = _tone_file(tmp_path / "c.wav", (440.0,), duration_s=2.0, rate_hz=16_000,
+                      audio_codec="pcm_s16le", amp=4.0)
+    decode_audio(path)
+    assert re.search(r"c\.wav: \d+% of the samples are at full scale \(clipped audio\)",
+                     caplog.text)
 
 
 def _error(path: Path) -> str:

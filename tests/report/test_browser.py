@@ -250,3 +250,29 @@ def test_times_round_to_tenths_without_a_stray_digit(browser, planted_analysis, 
         "[3.04, 9.97, 59.97, 61.25, 3599.96, 3725.5].map(talkoverReport.formatTime)"
     )
     assert shown == ["0:03.0", "0:10.0", "1:00.0", "1:01.3", "1:00:00.0", "1:02:05.5"]
+
+
+def test_many_speakers_sparse_matrix_and_capped_heatmap(browser, tmp_path) -> None:
+    """60 speakers: the JSON's matrix is sparse (pairs with events only) and the heatmap shows
+    the 40 who spoke most, with a caption saying so; counts read from the sparse form."""
+    from talkover.analysis import analyze_timeline
+    from talkover.timeline import SpeakerTimeline
+
+    rows = [(4.0 * i, 4.0 * i + 5.0 + (i % 7), f"S{i:02d}") for i in range(60)]
+    analysis = analyze_timeline(SpeakerTimeline.from_tuples(rows))
+    page, errors = open_report(browser, analysis, tmp_path)
+    assert errors == []
+    assert page.evaluate("talkoverReport.data.matrix_form") == "sparse"
+    page.select_option("#matrix-type", "interruption")
+    assert page.locator("#matrix tbody tr").count() == 40
+    assert page.locator("#matrix caption").inner_text() == (
+        "The 40 of 60 speakers who spoke most; the JSON has every pair.")
+    shown = page.evaluate("Array.from(document.querySelectorAll('#matrix tbody th'))"
+                          ".map(th => th.textContent)")
+    by_talk = sorted(analysis.speakers, key=lambda s: -s.talk_time_s)[:40]
+    assert set(shown) == {s.id for s in by_talk}
+    event = next(e for e in analysis.events if e.type == "interruption" and
+                 {e.by, e.of} <= set(shown))
+    count = analysis.matrix.count("interruption", event.by, event.of)
+    label = f"{event.by} over {event.of}: {count}"
+    assert page.locator(f'#matrix td[aria-label="{label}"]').count() == 1

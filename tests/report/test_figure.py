@@ -3,6 +3,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from talkover.analysis import analyze_timeline
@@ -52,3 +53,30 @@ def test_empty_and_bad_extension(tmp_path: Path) -> None:
     ET.parse(tmp_path / "empty.svg")
     with pytest.raises(FormatError, match="expected .png or .svg"):
         write_timeline_figure(empty, tmp_path / "x.pdf")
+
+
+def test_hundreds_of_speakers_are_drawn_as_collections(tmp_path: Path) -> None:
+    """300 speakers, 6,000 segments: one collection per lane, thinner lanes, the matrices
+    capped to the 30 who spoke most (it took minutes with one artist per overlap and a
+    number in each of 2 x 300 x 300 cells)."""
+    import time
+
+    from talkover.report.figure import MAX_MATRIX_SPEAKERS, MAX_TIMELINE_IN
+
+    rng = np.random.default_rng(3)
+    starts = np.cumsum(rng.uniform(0.2, 3.0, 6000))
+    rows = [(t, t + d, f"S{s:03d}") for t, d, s in
+            zip(starts, rng.uniform(0.3, 4.0, 6000), rng.integers(0, 300, 6000), strict=True)]
+    analysis = analyze_timeline(SpeakerTimeline.from_tuples(rows))
+    began = time.perf_counter()
+    write_timeline_figure(analysis, tmp_path / "many.png")
+    assert time.perf_counter() - began < 60
+    data = (tmp_path / "many.png").read_bytes()
+    height = int.from_bytes(data[20:24], "big")
+    assert height <= (1.4 + MAX_TIMELINE_IN + 0.5 + 6.0) * 150 + 1
+    write_timeline_figure(analysis, tmp_path / "many.svg")
+    root = ET.parse(tmp_path / "many.svg").getroot()
+    lanes = [g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("lane-")]
+    assert len(lanes) == 300
+    text = (tmp_path / "many.svg").read_text(encoding="utf-8")
+    assert f"the {MAX_MATRIX_SPEAKERS} of 300 speakers who spoke most" in text

@@ -59,3 +59,18 @@ def test_no_media_and_bad_media(tmp_path: Path) -> None:
     junk.write_bytes(np.arange(1000, dtype=np.uint8).tobytes())
     with pytest.raises(DecodeError, match="junk.wav"):
         prepare_media(str(junk), tmp_path / "r.html", duration_s=1)
+
+
+def test_too_long_to_embed_is_decided_before_encoding(tmp_path: Path, monkeypatch) -> None:
+    """Two hours cannot fit even at 12 kbit/s: linked from the header's duration at once (it
+    took two minutes of decoding and encoding to find that out)."""
+    from talkover.report import media as report_media
+
+    def never(*args, **kwargs):
+        raise AssertionError("decoded a recording it could never embed")
+
+    monkeypatch.setattr(report_media, "_decode_mono", never)
+    wav = write_tone_wav(planted_timeline(), tmp_path / "call.wav")
+    media = prepare_media(str(wav), tmp_path / "r.html", duration_s=2 * 3600)
+    assert media.mode == "linked"
+    assert "too large to embed (about 10.8 MB at the lowest bitrate, 12 kbit/s)" in media.note

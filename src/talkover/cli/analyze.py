@@ -22,12 +22,11 @@ from talkover.cli.multichannel import (
 )
 from talkover.errors import InputError
 from talkover.export.json import format_json
-from talkover.files import check_output, writing
+from talkover.files import check_output, path_kind
 from talkover.formats import INPUT_FORMATS
-from talkover.outputs import OUTPUT_WRITERS, write_output
+from talkover.outputs import OUTPUT_WRITERS, write_outputs
 from talkover.provenance import SourceKind
 from talkover.report import format_summary
-from talkover.report.html import write_html_report
 from talkover.sources import Channels, Tracks, analyze, source_kind
 
 __all__ = ["register", "run"]
@@ -95,9 +94,10 @@ def run(args: argparse.Namespace) -> int:
             known = ", ".join(sorted(OUTPUT_WRITERS))
             raise InputError(f"{out}: unknown output format {Path(out).suffix!r}; expected {known}")
         check_output(out, inputs=inputs)
-    if args.media and Path(args.media).is_dir():
+    media = path_kind(args.media) if args.media else None
+    if media == "directory":
         raise InputError(f"{args.media}: is a directory, expected an audio or video file (--media)")
-    if args.media and not Path(args.media).is_file():
+    if media == "missing":
         raise InputError(f"{args.media}: media file not found (--media)")
     cast = cast_from_args(args)
     voices = voices_from_args(args, cast)
@@ -140,12 +140,9 @@ def _source_from_args(args: argparse.Namespace) -> str | Tracks | Channels:
 
 
 def _write_outputs(analysis: Analysis, args: argparse.Namespace) -> None:
-    """Every ``-o`` (``--link-media`` for .html), each said on stderr unless ``--quiet``."""
-    for out in args.output:
-        if args.link_media and Path(out).suffix.lower() == ".html":
-            with writing(out):
-                write_html_report(analysis, out, link_media=True)
-        else:
-            write_output(analysis, out)
-        if not args.quiet:
+    """Every ``-o``, all or none (``--link-media`` for .html), each said on stderr unless
+    ``--quiet``."""
+    write_outputs(analysis, args.output, link_media=args.link_media)
+    if not args.quiet:
+        for out in args.output:
             say(f"wrote {out}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from talkover.cli.cast_flags import add_cast_flags
-from talkover.cli.common import EXIT_FAILED, EXIT_OK, add_threshold_flags, config_from_args
+from talkover.cli.common import EXIT_FAILED, EXIT_OK, add_threshold_flags, config_from_args, say
 from talkover.cli.diarize import add_diarization_flags, check_diarization_flags
 from talkover.errors import ConfigError
 from talkover.formats import INPUT_FORMATS
@@ -99,19 +99,21 @@ def run(args: argparse.Namespace) -> int:
             bar.finish()
             left = store.manifest.requeue_running()
             queued = len(left) + executor.pending
-            print(f"talkover: interrupted; {queued} recording(s) left queued: rerun the same "
-                  "command to finish them", file=sys.stderr)
+            say(f"talkover: interrupted; {queued} recording(s) left queued: rerun the same "
+                "command to finish them")
             return EXIT_INTERRUPTED
         bar.finish()
         rows = runner.statuses(plan)
         failed = runner.failed(plan)
     done = sum(r.status == "done" for r in rows.values())
-    print(f"{len(rows)} recording(s) in {args.store}: {done} done, {len(failed)} failed")
+    from talkover.report.terminal import terminal_safe
+
+    print(terminal_safe(f"{len(rows)} recording(s) in {args.store}: {done} done, "
+                        f"{len(failed)} failed"))
     for row in failed:
-        print(f"talkover: failed: {row.uri}: {row.error}", file=sys.stderr)
+        say(f"talkover: failed: {row.uri}: {row.error}")
     if failed:
-        print("talkover: rerun with --retry-failed to try the failed recordings again",
-              file=sys.stderr)
+        say("talkover: rerun with --retry-failed to try the failed recordings again")
     return EXIT_OK if done == len(rows) else EXIT_FAILED
 
 
@@ -159,8 +161,7 @@ def _say_plan(plan, store: Path, *, quiet: bool) -> None:  # noqa: ANN001
                           "--retry-failed retries them)"), ("unreadable", "unreadable")):
         if n := plan.count(action):
             parts.append(f"{n} {words}")
-    print(f"talkover: {len(plan.items)} recording(s) for {store}: {', '.join(parts)}",
-          file=sys.stderr)
+    say(f"talkover: {len(plan.items)} recording(s) for {store}: {', '.join(parts)}")
 
 
 class ProgressBar:

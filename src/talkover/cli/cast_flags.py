@@ -99,8 +99,9 @@ def voices_from_args(
     FormatError
         A path that is missing or a directory, or a profile that cannot be read.
     """
-    from talkover.voices import load_profiles
+    from talkover.voices import check_match_threshold, load_profiles
 
+    check_match_threshold(args.match_threshold, name="--match-threshold")
     voices: list[VoiceProfile | VoiceClip] = []
     for value in args.enroll:
         pair = name_and_clip(value, where="--enroll", expected="NAME=CLIP or PROFILE.npz")

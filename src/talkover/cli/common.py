@@ -8,10 +8,13 @@ import sys
 from talkover.config import EventConfig, load_event_config
 
 __all__ = [
-    "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "add_threshold_flags", "config_from_args", "say",
+    "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_INTERRUPTED", "add_threshold_flags",
+    "config_from_args", "say",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: Ctrl-C: 128 + SIGINT, as shells report a process the signal ended.
+EXIT_INTERRUPTED = 130
 
 
 def add_threshold_flags(parser: argparse.ArgumentParser) -> None:
@@ -50,5 +53,8 @@ def config_from_args(args: argparse.Namespace) -> EventConfig:
 
 
 def say(message: str) -> None:
-    """One line for the person at the terminal, on stderr (stdout holds results)."""
-    sys.stderr.write(f"{message}\n")
+    """One line for the person at the terminal, on stderr (stdout holds results); control
+    characters in it (a file name's) escaped."""
+    from talkover.report.terminal import terminal_safe
+
+    sys.stderr.write(f"{terminal_safe(message)}\n")

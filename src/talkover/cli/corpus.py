@@ -52,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as exc:
         raise ConfigError(f"--by: {exc.args[0]}") from None
     if args.json:
-        sys.stdout.write(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        from talkover.export.json import escape_c1
+
+        sys.stdout.write(escape_c1(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False))
+                         + "\n")
     else:
         sys.stdout.write(format_statistics(stats))
     return EXIT_OK
@@ -113,7 +116,10 @@ def _matrix(stats) -> list[str]:  # noqa: ANN001 - CorpusStatistics
 
 
 def format_statistics(stats) -> str:  # noqa: ANN001 - CorpusStatistics
-    """A readable report of :class:`~talkover.corpus.CorpusStatistics`."""
+    """A readable report of :class:`~talkover.corpus.CorpusStatistics` (control characters in
+    names escaped)."""
+    from talkover.report.terminal import terminal_safe
+
     lines = [f"{stats.store}: {stats.recordings} recording(s), {stats.done} done, "
              f"{len(stats.failed)} failed, {len(stats.pending)} pending"]
     for uri, error in stats.failed:
@@ -133,4 +139,4 @@ def format_statistics(stats) -> str:  # noqa: ANN001 - CorpusStatistics
     matrix = _matrix(stats)
     if matrix:
         lines += ["", *matrix]
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from talkover.cli.common import EXIT_OK
 from talkover.errors import ConfigError, InputError
-from talkover.files import check_output, writing
+from talkover.files import check_output, write_atomically
 from talkover.formats import is_annotation
 from talkover.formats.rttm import format_rttm, write_rttm
 
@@ -101,7 +102,7 @@ def progress_for(args: argparse.Namespace):  # noqa: ANN201 - a ProgressCallback
 
 
 def run(args: argparse.Namespace) -> int:
-    from talkover.pipeline import diarize_media
+    from talkover.io import decode_audio
 
     check_diarization_flags(args)
     if is_annotation(args.media):
@@ -113,13 +114,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.output}: diarize writes RTTM; give an .rttm output path")
     if args.output:
         check_output(args.output, inputs=[args.media])
-    timeline = diarize_media(
-        args.media, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
+    waveform = decode_audio(args.media)  # a bad file is refused before torch is imported
+    from talkover.pipeline import diarize_waveform
+
+    timeline = diarize_waveform(
+        waveform, num_speakers=args.num_speakers, min_speakers=args.min_speakers,
         max_speakers=args.max_speakers, progress=progress_for(args),
     )
     if args.output:
-        with writing(args.output):
-            write_rttm(timeline, args.output)
+        write_atomically([(args.output, partial(write_rttm, timeline))])
     else:
         sys.stdout.write(format_rttm(timeline))
     return EXIT_OK

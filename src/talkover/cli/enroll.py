@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 from talkover.cast import repeated
 from talkover.cli.cast_flags import name_and_clip
 from talkover.cli.common import EXIT_OK
 from talkover.errors import ConfigError
+from talkover.files import check_file, check_output, write_atomically
 
 __all__ = ["register", "run"]
 
@@ -41,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"enroll: name(s) given twice: {', '.join(twice)}")
     if not args.output.endswith(".npz"):
         raise ConfigError(f"enroll: the output must be a .npz file, got {args.output!r}")
+    check_output(args.output, inputs=[clip for _, clip in pairs])  # before any work
+    for _, clip in pairs:
+        check_file(clip)
+    waveforms = [(name, decode_audio(clip)) for name, clip in pairs]  # bad clips: before CAM++
     embedder = VoiceEmbedder()
-    profiles = [enroll_voice(n, decode_audio(c), embedder=embedder) for n, c in pairs]
-    save_profiles(args.output, profiles)
+    profiles = [enroll_voice(name, waveform, embedder=embedder) for name, waveform in waveforms]
+    write_atomically([(args.output, partial(save_profiles, profiles=profiles))])
     return EXIT_OK

@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 from talkover.cli.common import EXIT_OK, add_threshold_flags, config_from_args
 from talkover.errors import FormatError, InputError
 from talkover.events.types import EVENT_TYPES
+from talkover.export.json import escape_c1
+from talkover.files import path_kind
 from talkover.formats import ANNOTATION_READERS, is_annotation, read_annotation
+from talkover.report.terminal import terminal_safe
 from talkover.timeline import SpeakerTimeline
 
-if TYPE_CHECKING:  # talkover.evaluation imports pyannote.metrics (~2 s): only when eval runs
+if TYPE_CHECKING:  # talkover.evaluation imports scipy: only when eval runs
     from talkover.evaluation import EvaluationResult
 
 __all__ = ["register", "run", "format_evaluation"]
@@ -82,7 +85,7 @@ def format_evaluation(result: EvaluationResult) -> str:
     if result.mapping:
         pairs = ", ".join(f"{h} -> {r}" for h, r in sorted(result.mapping.items()))
         lines.append(f"speaker mapping: {pairs}")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def _read(path: str) -> SpeakerTimeline:
@@ -90,7 +93,7 @@ def _read(path: str) -> SpeakerTimeline:
     try:
         return read_annotation(path)
     except FormatError as exc:
-        if Path(path).is_file() and not is_annotation(path):  # the extension is not ours
+        if path_kind(path) == "file" and not is_annotation(path):  # the extension is not ours
             raise InputError(
                 f"{exc} (to score a recording, diarize it first: "
                 f"talkover diarize {path} -o {Path(path).stem}.rttm)"
@@ -112,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.json:
         payload = {"reference": args.ref, "hypothesis": args.hyp, **result.to_dict()}
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(escape_c1(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n")
     else:
         sys.stdout.write(format_evaluation(result))
     return EXIT_OK

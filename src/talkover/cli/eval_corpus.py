@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from talkover.cli.common import EXIT_FAILED, EXIT_OK
+from talkover.cli.common import EXIT_FAILED, EXIT_OK, say
 
 if TYPE_CHECKING:
     from talkover.evaluation.corpus import CorpusEvaluation
@@ -33,6 +33,7 @@ def _pct(value: float | None) -> str:
 def format_corpus_evaluation(evaluation: CorpusEvaluation) -> str:
     """Per-file scores, then the pooled ones (percentages), then what was not scored."""
     from talkover.cli.eval import format_evaluation
+    from talkover.report.terminal import terminal_safe
 
     width = max([4, *(len(f.uri) for f in evaluation.files)])
     lines = [f"{'uri':<{width}}  {'DER %':>6}  {'ovl P %':>7}  {'ovl R %':>7}  "
@@ -50,7 +51,7 @@ def format_corpus_evaluation(evaluation: CorpusEvaluation) -> str:
         lines.append(f"not scored: {uri}: no hypothesis")
     for uri in evaluation.missing_reference:
         lines.append(f"not scored: {uri}: no reference")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def _hypotheses(folder: str) -> dict[str, str]:
@@ -89,11 +90,14 @@ def run_corpus(args: argparse.Namespace) -> int:
             "missing_reference": list(evaluation.missing_reference),
             "failed": [{"uri": u, "error": e} for u, e in evaluation.failed],
         }
-        sys.stdout.write(json.dumps(rounded(payload), indent=2, ensure_ascii=False) + "\n")
+        from talkover.export.json import escape_c1
+
+        text = json.dumps(rounded(payload), indent=2, ensure_ascii=False)
+        sys.stdout.write(escape_c1(text) + "\n")
     else:
         sys.stdout.write(format_corpus_evaluation(evaluation))
     for uri, error in evaluation.failed:
-        print(f"talkover: failed: {uri}: {error}", file=sys.stderr)
+        say(f"talkover: failed: {uri}: {error}")
     for uri in evaluation.missing_hypothesis:
-        print(f"talkover: no hypothesis for {uri} (in {args.hyp})", file=sys.stderr)
+        say(f"talkover: no hypothesis for {uri} (in {args.hyp})")
     return EXIT_FAILED if evaluation.failed or evaluation.missing_hypothesis else EXIT_OK

@@ -17,12 +17,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import pdist
 
 from talkover.errors import ConfigError
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["cluster_speakers", "check_speaker_counts", "MAX_CLUSTERED"]
 
@@ -117,11 +121,22 @@ def cluster_speakers(
         train, windows, threshold=threshold, num_speakers=num_speakers,
         min_speakers=min_speakers, max_speakers=max_speakers,
     )
+    _warn_fewer(int(labels.max()) + 1, num_speakers or min_speakers, len(train))
     if num_speakers is None:
         labels = _absorb_small(train, labels, min_cluster_size=min_cluster_size,
                                min_speakers=min_speakers)
     centroids = _centroids(train, labels)  # (K, dim)
     return _assign(embeddings, present, centroids)
+
+
+def _warn_fewer(found: int, asked: int, num_embeddings: int) -> None:
+    """Say so when fewer speakers can be told apart than were asked for (a short recording
+    gives few voice embeddings: 30 s cannot hold 1000 speakers)."""
+    if found < asked:
+        _log.warning(
+            "%d speakers were asked for, but only %d can be told apart: the recording gives %d "
+            "voice embedding(s) to cluster", asked, found, num_embeddings,
+        )
 
 
 def _agglomerate(

@@ -30,6 +30,7 @@ from talkover.diarize.reconstruct import aggregate_activity, binarize, to_timeli
 from talkover.diarize.segmentation import (
     FRAME_STEP_SAMPLES,
     NUM_LOCAL_SPEAKERS,
+    SegmentationModel,
     load_segmentation_model,
     segment_windows,
     window_starts,
@@ -172,6 +173,12 @@ class Diarizer:
     def embedding_model(self) -> CAMPPlus:
         """The loaded CAM++, for voice matching to share (``talkover.voices.VoiceEmbedder``)."""
         return self._embedder.model
+
+    @property
+    def segmentation_model(self) -> SegmentationModel:
+        """The loaded segmentation model, for live diarization to share
+        (:mod:`talkover.live.stream`)."""
+        return self._segmentation
 
     def diarize(
         self,

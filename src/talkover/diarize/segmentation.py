@@ -214,9 +214,13 @@ def window_starts(num_samples: int, *, step_samples: int) -> np.ndarray:
 
 
 def segment_windows(
-    model: SegmentationModel, samples: np.ndarray, starts: np.ndarray
+    model: SegmentationModel,
+    samples: np.ndarray,
+    starts: np.ndarray,
+    *,
+    window_samples: int = WINDOW_SAMPLES,
 ) -> WindowActivity:
-    """Run the model on the 10 s windows starting at ``starts`` (zero-padded past the end).
+    """Run the model on the windows starting at ``starts`` (zero-padded past the end).
 
     Parameters
     ----------
@@ -224,10 +228,13 @@ def segment_windows(
         Mono 16 kHz audio, shape ``(num_samples,)``.
     starts
         Start sample of each window to run, shape ``(windows,)``.
+    window_samples
+        Window length: the 10 s the model was trained on, or shorter (live diarization reads
+        5 s); ``num_frames(window_samples)`` frames each.
     """
-    chunk = np.zeros((len(starts), 1, WINDOW_SAMPLES), np.float32)
+    chunk = np.zeros((len(starts), 1, window_samples), np.float32)
     for row, start in enumerate(starts):
-        piece = samples[start : start + WINDOW_SAMPLES]
+        piece = samples[start : start + window_samples]
         chunk[row, 0, : len(piece)] = piece
     log_probs = model(torch.from_numpy(chunk))  # (windows, 589, 7)
     powerset = torch.from_numpy(POWERSET)

@@ -73,8 +73,8 @@ def evaluate(
     ref_events = analyze_timeline(reference, config=config).events
     hyp_events = analyze_timeline(hypothesis, config=config).events
     return EvaluationResult(
-        diarization=annotated.diarization_counts(),
-        jaccard=annotated.jaccard_counts(),
+        diarization=annotated.diarization_counts(mapping),
+        jaccard=annotated.jaccard_counts(mapping),
         overlap=overlap_detection(reference, hypothesis, frame_s=frame_s),
         events=event_detection(
             ref_events, hyp_events, mapping=mapping, onset_tolerance_s=onset_tolerance_s

@@ -113,9 +113,9 @@ class EvaluationResult:
     Attributes
     ----------
     diarization
-        DER components (collar 0, overlap scored), from pyannote.metrics.
+        DER components (collar 0, overlap scored), as pyannote.metrics computes them.
     jaccard
-        JER components, from pyannote.metrics.
+        JER components, as pyannote.metrics computes them.
     overlap
         Overlapped-speech detection in seconds (frames where two or more speakers speak).
     events

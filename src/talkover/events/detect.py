@@ -46,17 +46,24 @@ def detect_events(units: Units, config: EventConfig) -> tuple[Event, ...]:
     events: list[Event] = []
     open_units: list[IPU] = []
     ended_at: dict[str, IPU] = {}  # speaker -> their IPU that ended last
+    rank: dict[str, int] = {}  # speaker -> order in which they first finished speaking
+    last: IPU | None = None  # the IPU that ended last of all (ties: the earliest-ranked speaker)
     for unit in units.ipus:
         t = unit.start_s
         for done in [v for v in open_units if v.end_s <= t]:
             open_units.remove(done)
             if done.speaker not in ended_at or done.end_s > ended_at[done.speaker].end_s:
                 ended_at[done.speaker] = done
+                rank.setdefault(done.speaker, len(rank))
+                if last is None or done.end_s > last.end_s or (
+                    done.end_s == last.end_s and rank[done.speaker] < rank[last.speaker]
+                ):
+                    last = done
         active = [v for v in open_units if v.speaker != unit.speaker and v.start_s < t]
         if active:
             events.append(_overlap_event(unit, min(active, key=lambda v: v.start_s), config))
         else:
-            event = _switch_event(unit, ended_at)
+            event = _switch_event(unit, ended_at, last)
             if event is not None:
                 events.append(event)
         open_units.append(unit)
@@ -78,15 +85,14 @@ def _overlap_event(unit: IPU, holder: IPU, config: EventConfig) -> Event:
     )
 
 
-def _switch_event(unit: IPU, ended_at: dict[str, IPU]) -> Event | None:
-    """A switch when the speech that ended last before ``unit`` was someone else's."""
-    if not ended_at:
+def _switch_event(unit: IPU, ended_at: dict[str, IPU], last: IPU | None) -> Event | None:
+    """A switch when the speech that ended last before ``unit`` (``last``) was someone
+    else's."""
+    if last is None:
         return None
-    last_end = max(v.end_s for v in ended_at.values())
     own = ended_at.get(unit.speaker)
-    if own is not None and own.end_s >= last_end:
+    if own is not None and own.end_s >= last.end_s:
         return None
-    last = next(v for v in ended_at.values() if v.end_s == last_end)
     t = unit.start_s
     return Event(
         "switch", t, t, unit.speaker, last.speaker, 0.0, to_ms(t - last.end_s),

@@ -44,6 +44,11 @@ def chat_codes(speakers: tuple[str, ...]) -> dict[str, str]:
     return codes
 
 
+def _one_word(text: str) -> str:
+    """A header field: whitespace and commas (which separate header entries) as ``_``."""
+    return re.sub(r"[\s,]", "_", text)
+
+
 def _interrupted(analysis: Analysis) -> set[Segment]:
     """The segments of ``of`` that an interruption or silent interruption cut off."""
     by_speaker: dict[str, list[Segment]] = {}
@@ -76,13 +81,13 @@ def format_cha(analysis: Analysis) -> str:
     timeline = analysis.timeline
     codes = chat_codes(timeline.speakers)
     people = ", ".join(
-        f"{code} {speaker.replace(' ', '_')} Unidentified" if code != speaker
+        f"{code} {_one_word(speaker)} Unidentified" if code != speaker
         else f"{code} Unidentified"
         for speaker, code in codes.items()
     )
     lines = ["@UTF8", "@Begin", "@Languages:\tund", f"@Participants:\t{people}"]
     lines += [f"@ID:\tund|talkover|{code}|||||Unidentified|||" for code in codes.values()]
-    lines.append(f"@Media:\t{timeline.uri.replace(' ', '_')}, audio")
+    lines.append(f"@Media:\t{_one_word(timeline.uri)}, audio")
     cut = _interrupted(analysis)
     started: dict[tuple[str, float], list[Event]] = {}
     for event in analysis.events:  # an event starts at the onset of one of by's segments

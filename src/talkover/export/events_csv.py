@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from talkover.analysis import Analysis
+from talkover.formats.csv import spreadsheet_cell
 
 __all__ = ["EVENT_COLUMNS", "format_events_csv", "write_events_csv"]
 
@@ -17,9 +18,13 @@ EVENT_COLUMNS = (
 
 
 def _cell(value: object) -> object:
+    """A cell: times to the millisecond, names and text safe from spreadsheets' formulas
+    (:func:`~talkover.formats.csv.spreadsheet_cell`)."""
     if value is None:
         return ""
-    return f"{value:.3f}" if isinstance(value, float) else value
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return spreadsheet_cell(value) if isinstance(value, str) else value
 
 
 def format_events_csv(analysis: Analysis) -> str:

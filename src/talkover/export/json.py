@@ -17,6 +17,7 @@ The contract (extend it, don't break it)::
                   "text_by", "text_of", "by_unit", "of_unit"}],
       "turns": [{"speaker", "start_s", "end_s"}],
       "matrix": {type: {by: {of: count}}},
+      "matrix_form": "dense" or "sparse",
       "groups": {attribute: {"groups", "pairs", "contrasts", "unassigned"}},
       "sensitivity": null or {"grid", "configs", "headlines"},
       "voice_matches": [{"speaker", "name", "similarity", "speech_s", "matched", "reason"}]
@@ -27,6 +28,10 @@ Speaker ids in ``events``, ``units``, ``turns`` and ``matrix`` are the ids used 
 ``segments``. ``units`` are the inter-pausal units; an event's ``by_unit`` and ``of_unit`` are
 indexes into them (``null`` for events built by hand).
 :func:`talkover.export.read_json.read_analysis` reads the document back.
+The matrix lists every ordered pair of speakers (zeros included) up to
+:data:`DENSE_MATRIX_MAX_SPEAKERS` speakers, and with more only the pairs with events
+(``matrix_form`` says which; a pair absent is 0), so that its size follows the events rather
+than the square of the speakers.
 """
 
 from __future__ import annotations
@@ -44,9 +49,23 @@ from talkover.export.json_groups import (
 )
 from talkover.timeline import Segment
 
-__all__ = ["analysis_to_dict", "format_json", "write_json"]
+__all__ = ["analysis_to_dict", "format_json", "write_json", "escape_c1",
+           "DENSE_MATRIX_MAX_SPEAKERS"]
+
+#: Up to this many speakers the matrix lists every ordered pair (6 x 50 x 49 = 14,700 cells);
+#: with more, only the pairs with events.
+DENSE_MATRIX_MAX_SPEAKERS = 50
 
 _MS = 3
+#: DEL and the C1 controls, which ``json.dumps(ensure_ascii=False)`` leaves raw (C0 it escapes):
+#: as ``\u`` escapes, so that no terminal a JSON is printed on reads one as a command.
+_C1_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
+
+
+def escape_c1(text: str) -> str:
+    """JSON text with DEL and C1 control characters written as ``\\u`` escapes (the same JSON
+    value: they can only occur inside strings)."""
+    return text.translate(_C1_ESCAPES)
 
 
 def _seconds(value: float | None) -> float | None:
@@ -55,6 +74,7 @@ def _seconds(value: float | None) -> float | None:
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     """The JSON document of an analysis, as plain Python data."""
+    sparse = len(analysis.matrix.speakers) > DENSE_MATRIX_MAX_SPEAKERS
     unit_index = {unit: i for i, unit in enumerate(analysis.ipus)}
     speakers = []
     for stats in analysis.speakers:
@@ -102,7 +122,8 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
             {"speaker": t.speaker, "start_s": _seconds(t.start_s), "end_s": _seconds(t.end_s)}
             for t in analysis.turns
         ],
-        "matrix": analysis.matrix.to_dict(),
+        "matrix": analysis.matrix.to_dict(sparse=sparse),
+        "matrix_form": "sparse" if sparse else "dense",
         "groups": groups_to_dict(analysis.groups),
         "sensitivity": sensitivity_to_dict(analysis.sensitivity),
         "voice_matches": voice_matches_to_list(analysis.voice_matches),
@@ -130,7 +151,7 @@ def _segment_dict(segment: Segment) -> dict[str, Any]:
 
 def format_json(analysis: Analysis) -> str:
     """The JSON text (UTF-8 characters kept, two-space indent, trailing newline)."""
-    return json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2) + "\n"
+    return escape_c1(json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2)) + "\n"
 
 
 def write_json(analysis: Analysis, path: str | Path) -> None:

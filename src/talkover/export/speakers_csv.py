@@ -10,14 +10,19 @@ import io
 from pathlib import Path
 
 from talkover.analysis import Analysis
+from talkover.formats.csv import spreadsheet_cell
 
 __all__ = ["format_speakers_csv", "write_speakers_csv"]
 
 
 def _cell(value: object) -> object:
+    """A cell: numbers to 6 significant digits, names safe from spreadsheets' formulas
+    (:func:`~talkover.formats.csv.spreadsheet_cell`)."""
     if value is None or value != value:  # None and NaN (a group a speaker is not in)
         return ""
-    return f"{value:.6g}" if isinstance(value, float) else value
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return spreadsheet_cell(value) if isinstance(value, str) else value
 
 
 def format_speakers_csv(analysis: Analysis) -> str:

@@ -33,15 +33,12 @@ __all__ = [
 
 
 def _read_json(path: Path) -> SpeakerTimeline:
-    """talkover JSON, or WhisperX / pyannote JSON, by content."""
-    import json
+    """talkover JSON, or WhisperX / pyannote JSON, by content (an empty file is talkover's:
+    an empty timeline)."""
+    from talkover.files import parse_json, read_text
 
-    from talkover.files import read_text
-
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError:
-        data = None  # the talkover reader reports the line
+    text = read_text(path)
+    data = parse_json(path, text) if text.strip() else None
     return read_whisperx(path) if looks_like_whisperx(data) else read_json_timeline(path)
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 from talkover.errors import FormatError
 from talkover.formats.stamp import stamps
 from talkover.formats.text import read_text_lines
+from talkover.formats.times import check_span, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_cha", "clean_utterance"]
@@ -131,18 +132,20 @@ def read_cha(
         if not bullets:
             untimed += 1
             continue
+        if any(len(ms) > 12 for bullet in bullets for ms in bullet):
+            raise FormatError(path, "expected a time bullet of at most 12 digits (ms)",
+                              line=number)
         start_ms, end_ms = int(bullets[0][0]), int(bullets[-1][1])
         if end_ms < start_ms:
             raise FormatError(path, f"expected a bullet with start <= end, got {start_ms}_{end_ms}",
                               line=number)
+        start, end = check_span(path, start_ms / 1000.0, end_ms / 1000.0, line=number)
         text, annotations = clean_utterance(rest)
         name = people.get(code) if speaker_names == "name" else None
-        segments.append(
-            Segment(start_ms / 1000.0, end_ms / 1000.0, name or code, text, (), annotations)
-        )
+        segments.append(Segment(start, end, name or code, text, (), annotations))
     if untimed and not segments:
         raise FormatError(path, "expected time bullets (\\x15start_end\\x15, ms) on utterances; "
                           "this transcript is not time-aligned")
     if untimed:
         _log.warning("%s: skipped %d utterance(s) without a time bullet", path, untimed)
-    return SpeakerTimeline(tuple(segments), uri=path.stem)
+    return timeline_of(path, segments)

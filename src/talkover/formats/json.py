@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from talkover.errors import FormatError
-from talkover.files import read_text
+from talkover.files import parse_json, read_text
 from talkover.formats.stamp import stamps
+from talkover.formats.times import check_span, check_time, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
 __all__ = ["read_json_timeline", "load_json", "timeline_from_dict"]
@@ -20,8 +20,21 @@ __all__ = ["read_json_timeline", "load_json", "timeline_from_dict"]
 
 @stamps('json')
 def read_json_timeline(path: str | Path) -> SpeakerTimeline:
-    """The speaker timeline of a talkover JSON file (its ``segments``)."""
-    return timeline_from_dict(load_json(path), path)
+    """The speaker timeline of a talkover JSON file (its ``segments``).
+
+    An empty file (or only whitespace) is an empty timeline.
+
+    Raises
+    ------
+    FormatError
+        Not valid JSON (``path:line``), no ``segments`` list, or an item that is not a
+        segment, with times that are not finite, negative, beyond 30 days or in the wrong order
+        (``path: segments[3]: expected ...``).
+    """
+    text = read_text(path)
+    if not text.strip():
+        return SpeakerTimeline((), uri=Path(path).stem)
+    return timeline_from_dict(parse_json(path, text), path)
 
 
 def load_json(path: str | Path) -> Any:
@@ -30,12 +43,10 @@ def load_json(path: str | Path) -> Any:
     Raises
     ------
     FormatError
-        The file cannot be read, or is not JSON (``path:line: not valid JSON (...)``).
+        The file cannot be read, or is not JSON (``path:line: not valid JSON (...)``), or
+        nests too deeply (:func:`talkover.files.read_json`).
     """
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
+    return parse_json(path, read_text(path))
 
 
 def timeline_from_dict(data: Any, path: str | Path) -> SpeakerTimeline:
@@ -45,17 +56,21 @@ def timeline_from_dict(data: Any, path: str | Path) -> SpeakerTimeline:
     Raises
     ------
     FormatError
-        Not a talkover JSON object, or a malformed segment (naming ``path`` and where).
+        Not a talkover JSON object, or a malformed segment, with times that are not finite,
+        negative, beyond 30 days or in the wrong order (``path: segments[3]: expected ...``).
     """
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise FormatError(path, 'expected a talkover JSON object with a "segments" list')
     segments = [_segment(path, i, row) for i, row in enumerate(data["segments"])]
     info = data.get("input") if isinstance(data.get("input"), dict) else {}
     duration = info.get("duration_s")
-    duration_s = float(duration) if isinstance(duration, (int, float)) else None
+    duration_s = (
+        check_time(path, duration, what="duration_s", where="input")
+        if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None
+    )
     stamp = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
     uri = stamp.get("uri") or Path(str(info.get("path") or path)).stem
-    return SpeakerTimeline(tuple(segments), duration_s=duration_s, uri=str(uri))
+    return timeline_of(path, segments, duration_s=duration_s, uri=str(uri))
 
 
 def _segment(path: str | Path, index: int, row: object) -> Segment:
@@ -66,20 +81,21 @@ def _segment(path: str | Path, index: int, row: object) -> Segment:
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (start, end))
     if not numeric or not isinstance(speaker, str) or not speaker:
         raise FormatError(
-            path, f"{where}: expected numbers start_s, end_s and a speaker string, got {row!r}"
+            path, f"{where}: expected numbers start_s, end_s and a speaker string, got "
+            f"{_short(row)}"
         )
-    if start < 0 or end < start:
-        raise FormatError(path, f"{where}: expected 0 <= start_s <= end_s, got {start}..{end}")
+    start, end = check_span(path, start, end, where=where, names=("start_s", "end_s"))
     text = row.get("text")
     if text is not None and not isinstance(text, str):
-        raise FormatError(path, f"{where}.text: expected a string or null, got {text!r}")
+        raise FormatError(path, f"{where}.text: expected a string or null, got {_short(text)}")
     annotations = row.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, str) for a in annotations):
         raise FormatError(path, f"{where}.annotations: expected a list of strings")
-    words = tuple(
-        _word(path, f"{where}.words[{i}]", w) for i, w in enumerate(row.get("words") or [])
-    )
-    return Segment(float(start), float(end), speaker, text, words, tuple(annotations))
+    rows = row.get("words") or []
+    if not isinstance(rows, list):
+        raise FormatError(path, f"{where}.words: expected a list")
+    words = tuple(_word(path, f"{where}.words[{i}]", w) for i, w in enumerate(rows))
+    return Segment(start, end, speaker, text, words, tuple(annotations))
 
 
 def _word(path: str | Path, where: str, row: object) -> Word:
@@ -89,7 +105,15 @@ def _word(path: str | Path, where: str, row: object) -> Word:
     )
     if not ok:
         raise FormatError(path, f"{where}: expected an object with start_s, end_s and text")
-    return Word(float(row["start_s"]), float(row["end_s"]), row["text"])
+    start, end = check_span(path, row["start_s"], row["end_s"], where=where,
+                            names=("start_s", "end_s"))
+    return Word(start, end, row["text"])
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (a message quotes the item, not a megabyte)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 _MOVED = {

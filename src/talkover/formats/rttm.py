@@ -10,12 +10,13 @@ Files are read as UTF-8 (speaker labels may be any Unicode letters but not space
 
 from __future__ import annotations
 
-import math
+import re
 from pathlib import Path
 
 from talkover.errors import FormatError
 from talkover.formats.stamp import stamps
 from talkover.formats.text import read_text_lines
+from talkover.formats.times import check_span, parse_seconds, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["read_rttm", "read_rttm_all", "write_rttm", "format_rttm"]
@@ -32,7 +33,7 @@ def read_rttm_all(path: str | Path) -> dict[str, SpeakerTimeline]:
             continue
         uri, segment = _parse_speaker_line(path, number, fields)
         rows.setdefault(uri, []).append(segment)
-    return {uri: SpeakerTimeline(tuple(segs), uri=uri) for uri, segs in rows.items()}
+    return {uri: timeline_of(path, segs, uri=uri) for uri, segs in rows.items()}
 
 
 @stamps('rttm')
@@ -82,27 +83,34 @@ def _parse_speaker_line(path: str | Path, number: int, fields: list[str]) -> tup
         )
     # to the microsecond: 7.549 + 0.709 must end where a segment at 8.258 starts, not 1e-15 s
     # later (an abutting hand-over would read as an overlap)
-    return fields[1], Segment(onset, round(onset + duration, 6), fields[7])
+    start, end = check_span(path, onset, round(onset + duration, 6), line=number,
+                            names=("onset", "onset + duration"))
+    return fields[1], Segment(start, end, fields[7])
 
 
 def _number(path: str | Path, number: int, text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = parse_seconds(text)
+    if value is None:
         raise FormatError(
             path, f"expected a number of seconds for {what}, got {text!r}", line=number
         )
     return value
 
 
+_WHITESPACE = re.compile(r"\s")
+
+
+def _field(text: str) -> str:
+    """One RTTM field: any whitespace (spaces, tabs, newlines...) becomes ``_``."""
+    return _WHITESPACE.sub("_", text)
+
+
 def format_rttm(timeline: SpeakerTimeline) -> str:
-    """RTTM text of a timeline (times to the millisecond)."""
-    uri = timeline.uri.replace(" ", "_") or "recording"
+    """RTTM text of a timeline (times to the millisecond; whitespace in names as ``_``)."""
+    uri = _field(timeline.uri) or "recording"
     return "".join(
         f"SPEAKER {uri} 1 {s.start_s:.3f} {s.duration_s:.3f} <NA> <NA> "
-        f"{s.speaker.replace(' ', '_')} <NA> <NA>\n"
+        f"{_field(s.speaker)} <NA> <NA>\n"
         for s in timeline
     )
 

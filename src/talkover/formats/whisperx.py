@@ -15,24 +15,17 @@ Errors name the JSON line for syntax errors, and the item (``segments[3].start``
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from talkover.errors import FormatError
-from talkover.files import read_text
+from talkover.files import read_json
 from talkover.formats.stamp import stamps
+from talkover.formats.times import check_span, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline, Word
 
 __all__ = ["read_whisperx", "looks_like_whisperx"]
-
-
-def _load(path: Path) -> Any:
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from None
 
 
 def _diarization(data: Any) -> list[Any] | None:
@@ -61,10 +54,14 @@ def looks_like_whisperx(data: Any) -> bool:
     return isinstance(first, dict) and "start" in first and "start_s" not in first
 
 
-def _number(path: Path, where: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise FormatError(path, f"{where}: expected a number of seconds >= 0, got {value!r}")
-    return float(value)
+def _span(path: Path, where: str, row: dict[str, Any]) -> tuple[float, float]:
+    """``row``'s start and end, checked (finite, 0 <= start <= end <= 30 days)."""
+    for key in ("start", "end"):
+        value = row.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise FormatError(path, f"{where}.{key}: expected a number of seconds >= 0, "
+                              f"got {value!r}"[:200])
+    return check_span(path, row["start"], row["end"], where=where)
 
 
 def _words(path: Path, where: str, rows: object) -> tuple[tuple[Word, ...], list[str]]:
@@ -79,8 +76,7 @@ def _words(path: Path, where: str, rows: object) -> tuple[tuple[Word, ...], list
         if isinstance(row.get("speaker"), str):
             speakers.append(row["speaker"])
         if "start" in row and "end" in row:
-            start = _number(path, f"{where}.words[{i}].start", row["start"])
-            end = _number(path, f"{where}.words[{i}].end", row["end"])
+            start, end = _span(path, f"{where}.words[{i}]", row)
             words.append(Word(start, end, row["word"].strip()))
     return tuple(words), speakers
 
@@ -88,10 +84,7 @@ def _words(path: Path, where: str, rows: object) -> tuple[tuple[Word, ...], list
 def _segment(path: Path, where: str, row: object) -> Segment:
     if not isinstance(row, dict):
         raise FormatError(path, f"{where}: expected an object with start, end, speaker")
-    start = _number(path, f"{where}.start", row.get("start"))
-    end = _number(path, f"{where}.end", row.get("end"))
-    if end < start:
-        raise FormatError(path, f"{where}: expected end >= start, got {start:g}..{end:g}")
+    start, end = _span(path, where, row)
     words, word_speakers = _words(path, where, row.get("words"))
     speaker = row.get("speaker") or row.get("label")
     if not isinstance(speaker, str) or not speaker:
@@ -114,7 +107,7 @@ def read_whisperx(path: str | Path) -> SpeakerTimeline:
         Invalid JSON (``path:line``), neither layout, an item without times or speaker.
     """
     path = Path(path)
-    data = _load(path)
+    data = read_json(path)
     rows = _diarization(data)
     key = "diarization"
     if rows is None:
@@ -123,4 +116,4 @@ def read_whisperx(path: str | Path) -> SpeakerTimeline:
                               'diarization ([{"start", "end", "speaker"}])')
         rows, key = data["segments"], "segments"
     segments = tuple(_segment(path, f"{key}[{i}]", row) for i, row in enumerate(rows))
-    return SpeakerTimeline(segments, uri=path.stem)
+    return timeline_of(path, segments)

@@ -25,12 +25,19 @@ import av
 import numpy as np
 
 from talkover.errors import DecodeError
+from talkover.files import path_kind
 from talkover.io.waveform import SAMPLE_RATE_HZ, Waveform
 
 __all__ = ["decode_audio", "decode_channels", "probe_duration_s", "COMPACT_AFTER_S"]
 
 #: Recordings longer than this (seconds, by the container's header) are kept as float16.
 COMPACT_AFTER_S = 7200.0
+#: A recording whose decoded audio falls this much short of what its header declares (share,
+#: and at least half a second) is said to be truncated.
+SHORT_OF_HEADER = 0.02
+#: A recording with more than this share of samples at full scale is said to be clipped: the
+#: models were trained on unclipped speech.
+CLIPPED_SHARE = 0.01
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +71,10 @@ class _GrowingBuffer:
 
 
 def _check_path(path: Path) -> None:
-    if not path.exists():
+    kind = path_kind(path, error=DecodeError)
+    if kind == "missing":
         raise DecodeError(path, "no such file")
-    if path.is_dir():
+    if kind == "directory":
         raise DecodeError(path, "is a directory, expected an audio or video file")
     if path.stat().st_size == 0:
         raise DecodeError(path, "file is empty (0 bytes)")
@@ -160,7 +168,49 @@ def _decode(path: Path, sample_rate_hz: int, *, mono: bool) -> tuple[list[np.nda
                 buffer.append(_channels_of(out, mono=mono))
         except (ValueError, av.FFmpegError) as exc:
             raise DecodeError(path, f"audio could not be resampled: {_reason(exc)}") from exc
-    return buffer.channels(), stream_channels
+    channels = buffer.channels()
+    declared_s = max(hint_s, _wav_declared_s(path))
+    _warn_damage(path, channels, hint_s=declared_s, sample_rate_hz=sample_rate_hz)
+    return channels, stream_channels
+
+
+def _wav_declared_s(path: Path) -> float:
+    """The duration a WAV file's header declares (its data chunk's size), 0 when it is no WAV
+    or declares none: FFmpeg takes a cut WAV's length from the file's size, so only the header
+    tells what is missing."""
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return 0.0
+    at, byte_rate = 12, 0
+    while at + 8 <= len(head):
+        chunk, size = head[at:at + 4], struct.unpack("<I", head[at + 4:at + 8])[0]
+        if chunk == b"fmt " and at + 16 <= len(head):
+            byte_rate = struct.unpack("<I", head[at + 16:at + 20])[0]
+        if chunk == b"data":
+            streaming = size in (0, 0xFFFFFFFF)  # written as a stream: no size known
+            return 0.0 if streaming or not byte_rate else size / byte_rate
+        at += 8 + size + (size & 1)
+    return 0.0
+
+
+def _warn_damage(
+    path: Path, channels: list[np.ndarray], *, hint_s: float, sample_rate_hz: int
+) -> None:
+    """Say so when the audio is shorter than its header declares (a file cut short: a copy
+    interrupted, a download that stopped) or heavily clipped; both are analysed, not refused."""
+    decoded_s = len(channels[0]) / sample_rate_hz if channels else 0.0
+    if hint_s > 0 and decoded_s < hint_s - max(0.5, SHORT_OF_HEADER * hint_s):
+        logger.warning("%s: decoded %.1f s of the %.1f s its header declares (the file looks "
+                       "truncated); analysing what there is", path, decoded_s, hint_s)
+    total = sum(len(c) for c in channels)
+    if total:
+        clipped = sum(int(np.count_nonzero(np.abs(c) >= 0.999)) for c in channels)
+        if clipped > CLIPPED_SHARE * total:
+            logger.warning("%s: %.0f%% of the samples are at full scale (clipped audio); "
+                           "diarization and events may suffer", path, 100 * clipped / total)
 
 
 def decode_audio(path: str | os.PathLike[str], *, sample_rate_hz: int = SAMPLE_RATE_HZ) -> Waveform:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from talkover.events.types import EVENT_TYPES, Event, EventType
 
@@ -17,22 +17,30 @@ class EventMatrix:
 
     speakers: tuple[str, ...]
     counts: tuple[tuple[EventType, str, str, int], ...]
+    _index: dict[tuple[str, str, str], int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {(t, b, o): n for t, b, o, n in self.counts})
 
     def count(self, type: EventType, by: str, of: str) -> int:
         """How many ``type`` events ``by`` made over ``of``."""
-        for t, b, o, n in self.counts:
-            if (t, b, o) == (type, by, of):
-                return n
-        return 0
+        return self._index.get((type, by, of), 0)
 
-    def to_dict(self) -> dict[str, dict[str, dict[str, int]]]:
-        """``{type: {by: {of: count}}}`` with every ordered pair of distinct speakers."""
-        table = {
-            t: {b: {o: 0 for o in self.speakers if o != b} for b in self.speakers}
-            for t in EVENT_TYPES
-        }
+    def to_dict(self, *, sparse: bool = False) -> dict[str, dict[str, dict[str, int]]]:
+        """``{type: {by: {of: count}}}`` with every ordered pair of distinct speakers; with
+        ``sparse``, only the pairs with at least one event (every type is still a key).
+
+        The dense table grows with the square of the speakers (1,000 speakers: 6 million
+        cells), the sparse one with the events.
+        """
+        table: dict[str, dict[str, dict[str, int]]] = {t: {} for t in EVENT_TYPES}
+        if not sparse:
+            table = {
+                t: {b: {o: 0 for o in self.speakers if o != b} for b in self.speakers}
+                for t in EVENT_TYPES
+            }
         for t, b, o, n in self.counts:
-            table[t][b][o] = n
+            table[t].setdefault(b, {})[o] = n
         return table
 
 

@@ -24,7 +24,8 @@ from talkover.export.json import analysis_to_dict
 from talkover.report.media import ReportMedia, prepare_media
 from talkover.report.text import plain_language_summary, trust_lines
 
-__all__ = ["write_html_report", "render_html_report", "report_data"]
+__all__ = ["write_html_report", "render_html_report", "render_page", "report_data",
+           "summary_lines"]
 
 
 def report_data(analysis: Analysis) -> dict[str, Any]:
@@ -34,11 +35,16 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
     data["overlaps"] = [
         [round(s.start_s, 3), round(s.end_s, 3)] for s in analysis.timeline.overlap_spans()
     ]
-    data["summary"] = plain_language_summary(analysis, max_pairs=6) + _trust(analysis)
+    data["summary"] = summary_lines(analysis)
     data["title"] = analysis.timeline.uri if analysis.input_path is None else Path(
         analysis.input_path
     ).stem
     return data
+
+
+def summary_lines(analysis: Analysis) -> list[str]:
+    """The page's summary: the plain-language sentences and how far to trust the counts."""
+    return plain_language_summary(analysis, max_pairs=6) + _trust(analysis)
 
 
 def _trust(analysis: Analysis) -> list[str]:
@@ -64,7 +70,6 @@ def render_html_report(analysis: Analysis, media: ReportMedia) -> str:
     """The report page as a string, for a recording already prepared by :func:`prepare_media`."""
     data = report_data(analysis)
     data["media"] = {"mode": media.mode, "note": media.note, "size_bytes": media.size_bytes}
-    summary = "\n".join(f"<li>{html.escape(line)}</li>" for line in data["summary"])
     audio = ""
     if media.src is not None:
         mime = f' type="{media.mime}"' if media.mime else ""
@@ -72,14 +77,35 @@ def render_html_report(analysis: Analysis, media: ReportMedia) -> str:
             f'<audio id="audio" controls preload="auto" aria-label="Recording">'
             f'<source src="{html.escape(media.src, quote=True)}"{mime}></audio>'
         )
+    return render_page(data, version=analysis.talkover_version, audio_html=audio)
+
+
+def render_page(
+    data: dict[str, Any],
+    *,
+    version: str,
+    audio_html: str = "",
+    tools_html: str = "",
+    extra_css: str = "",
+    extra_js: str = "",
+) -> str:
+    """The report page for ``data`` (:func:`report_data` plus ``media``).
+
+    The static report uses it as it is; ``talkover serve`` adds its review tools (markup under
+    the title, a stylesheet and a script run after the report's own), so both show the same
+    page.
+    """
+    summary = "\n".join(f"<li>{html.escape(line)}</li>" for line in data["summary"])
     page = _asset("report.html")
     replacements = {
         "__TITLE__": html.escape(str(data["title"])),
-        "__VERSION__": html.escape(analysis.talkover_version),
+        "__VERSION__": html.escape(version),
         "__SUMMARY__": summary,
-        "__AUDIO__": audio,
-        "/*__CSS__*/": _asset("report.css"),
+        "__AUDIO__": audio_html,
+        "<!--__TOOLS__-->": tools_html,
+        "/*__CSS__*/": _asset("report.css") + extra_css,
         "/*__JS__*/": _asset("report.js"),
+        "/*__EXTRA_JS__*/": extra_js,
         "__DATA__": _script_json(data),
     }
     # One pass over the template only: inserted text is never scanned for placeholders.

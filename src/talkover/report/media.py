@@ -117,6 +117,18 @@ def encode_speech_audio(samples: np.ndarray, *, sample_rate_hz: int, bitrate: in
         os.unlink(name)
 
 
+def _too_long(media: Path, duration_s: float) -> str | None:
+    """Why ``media`` cannot be embedded, known from its header alone: even the lowest bitrate
+    would exceed :data:`MAX_EMBED_BYTES`; ``None`` when it may fit (encoding tells)."""
+    from talkover.io.decode import probe_duration_s
+
+    smallest = _MIN_BITRATE / 8 * max(duration_s, probe_duration_s(media))  # bytes
+    if smallest <= MAX_EMBED_BYTES:
+        return None
+    return (f"too large to embed (about {smallest / 1e6:.1f} MB at the lowest bitrate, "
+            f"{_MIN_BITRATE // 1000} kbit/s)")
+
+
 def prepare_media(
     media_path: str | None,
     report_path: Path,
@@ -124,13 +136,19 @@ def prepare_media(
     duration_s: float,
     link: bool = False,
 ) -> ReportMedia:
-    """Decide how the report at ``report_path`` plays ``media_path``; encode when embedding."""
+    """Decide how the report at ``report_path`` plays ``media_path``; encode when embedding.
+
+    A recording too long to fit :data:`MAX_EMBED_BYTES` even at the lowest bitrate (over
+    about 1.9 hours) is linked at once, from its header's duration, without decoding and
+    encoding it first (a 2-hour recording took two minutes to find that out).
+    """
     if not media_path:
         return ReportMedia("none", None, None, 0, "No recording is attached to this analysis.")
     media = Path(media_path)
     if not media.is_file():
         raise DecodeError(media, "media file not found")
-    if not link:
+    why = "linked on request" if link else _too_long(media, duration_s)
+    if why is None:
         samples = _decode_mono(media, EMBED_RATE_HZ)
         seconds = max(duration_s, len(samples) / EMBED_RATE_HZ)
         bitrate = _bitrate_for(seconds)
@@ -140,8 +158,6 @@ def prepare_media(
             note = f"Recording embedded (Opus, {len(data) / 1e6:.1f} MB)."
             return ReportMedia("embedded", uri, "audio/webm", len(data), note)
         why = f"too large to embed ({len(data) / 1e6:.1f} MB)"
-    else:
-        why = "linked on request"
     try:
         rel = Path(os.path.relpath(media.resolve(), report_path.resolve().parent)).as_posix()
         src = quote(rel)

@@ -6,8 +6,10 @@ from talkover.analysis import Analysis
 from talkover.events.types import SIMULTANEOUS_TYPES
 from talkover.report.groups_text import group_lines, sensitivity_lines, voice_match_lines
 from talkover.report.table import aligned_table
+from talkover.report.terminal import terminal_safe
 
-__all__ = ["format_summary", "plain_language_summary", "display_name", "trust_lines"]
+__all__ = ["format_summary", "plain_language_summary", "display_name", "display_names",
+           "trust_lines"]
 
 
 def display_name(analysis: Analysis, speaker: str) -> str:
@@ -16,6 +18,11 @@ def display_name(analysis: Analysis, speaker: str) -> str:
         if stats.speaker == speaker and stats.name:
             return stats.name
     return speaker
+
+
+def display_names(analysis: Analysis) -> dict[str, str]:
+    """``{id: name when known, else the id}`` for every speaker (one pass, for many names)."""
+    return {s.speaker: s.name or s.speaker for s in analysis.speakers}
 
 
 def _times(n: int) -> str:
@@ -36,36 +43,38 @@ def plain_language_summary(analysis: Analysis, *, max_pairs: int | None = None) 
             ]
         return ["No speech was found."]
     lines = []
+    names = display_names(analysis)
     pairs = sorted(
         ((n, by, of) for t, by, of, n in analysis.matrix.counts if t == "interruption"),
         key=lambda row: (-row[0], row[1], row[2]),
     )
     if pairs:
         parts = [
-            f"{display_name(analysis, by)} interrupted {display_name(analysis, of)} {_times(n)}"
-            for n, by, of in pairs
+            f"{names.get(by, by)} interrupted {names.get(of, of)} {_times(n)}"
+            for n, by, of in pairs[:max_pairs]
         ]
-        if max_pairs is not None and len(parts) > max_pairs:
-            more = len(parts) - max_pairs
-            parts = [*parts[:max_pairs], f"and {more} more pairs (see Who over whom)"]
+        if max_pairs is not None and len(pairs) > max_pairs:
+            more = len(pairs) - max_pairs
+            parts.append(f"and {more} more pairs (see Who over whom)")
         lines.append("; ".join(parts) + ".")
     else:
         lines.append("Nobody interrupted anybody.")
     silent = [(by, of, n) for t, by, of, n in analysis.matrix.counts if t == "silent_interruption"]
     if silent:  # only from a transcript (events/words.py)
-        parts = [f"{display_name(analysis, by)} cut {display_name(analysis, of)} off "
+        parts = [f"{names.get(by, by)} cut {names.get(of, of)} off "
                  f"mid-sentence {_times(n)}" for by, of, n in silent]
         lines.append("; ".join(parts) + " (silent interruptions).")
     top = max(analysis.speakers, key=lambda s: s.talk_share)
     if len(analysis.speakers) > 1:
         lines.append(
-            f"{display_name(analysis, top.speaker)} spoke most: {top.talk_share:.0%} of all speech."
+            f"{names[top.speaker]} spoke most: {top.talk_share:.0%} of all speech."
         )
     return lines
 
 
 def format_summary(analysis: Analysis) -> str:
-    """The whole text summary: what was analysed, who spoke, and the events."""
+    """The whole text summary: what was analysed, who spoke, and the events (control
+    characters in names escaped: :func:`~talkover.report.terminal.terminal_safe`)."""
     out = [
         f"talkover {analysis.talkover_version} - {analysis.input_path or 'timeline'}",
         f"duration {analysis.duration_s:.1f} s, {len(analysis.speakers)} speaker(s), "
@@ -83,7 +92,7 @@ def format_summary(analysis: Analysis) -> str:
         f"thresholds: min_pause {cfg.min_pause_s:g} s, backchannel_max "
         f"{cfg.backchannel_max_s:g} s, grace {cfg.grace_s:g} s, silent_gap {cfg.silent_gap_s:g} s"
     )
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")
 
 
 def _speaker_table(analysis: Analysis) -> list[str]:
@@ -91,7 +100,7 @@ def _speaker_table(analysis: Analysis) -> list[str]:
               "failed", "backch.", "overlaps")
     rows = [
         (
-            display_name(analysis, s.speaker),
+            s.name or s.speaker,
             f"{s.talk_time_s:.1f}s",
             f"{s.talk_share:.0%}",
             str(s.turns),

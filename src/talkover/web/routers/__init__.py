@@ -1,0 +1,1 @@
+"""One router per resource: recordings (and job events), review, exports, pages."""
