@@ -193,3 +193,34 @@ def test_a_worker_that_always_dies_fails_the_recording(tmp_path: Path) -> None:
         row = store.get("call")
     assert row.status == "failed" and "killed by SIGKILL), 2 time(s)" in row.error
     assert not any(store.table_path(t, "call").exists() for t in TABLES)
+
+
+def test_a_result_that_cannot_be_stored_fails_its_recording_alone(tmp_path: Path) -> None:
+    """The store refuses one result (here a folder sits where its analysis goes): that recording
+    is failed with the reason, the others are done and the batch ends."""
+    write_conversations(tmp_path / "in", 3)
+
+    def block(update) -> None:
+        if isinstance(update, JobStarted) and update.uri == "conv_001":
+            (tmp_path / "s" / "analyses" / "conv_001.json").mkdir()
+
+    with Store.open(tmp_path / "s", create=True) as store, LocalExecutor(workers=1) as pool:
+        runner = Runner(store, pool, on_update=block)
+        runner.start(runner.plan(find_requests([str(tmp_path / "in")], AnalysisOptions())))
+        runner.run()
+        rows = {r.uri: r for r in store.recordings()}
+    assert {u: r.status for u, r in rows.items()} == {
+        "conv_000": "done", "conv_001": "failed", "conv_002": "done"}
+    assert rows["conv_001"].error.startswith("could not store the result: ")
+    assert not any((tmp_path / "s" / "tables" / t / "conv_001.parquet").exists() for t in TABLES)
+
+
+def test_a_given_uri_may_not_differ_only_in_case_from_a_stored_one(tmp_path: Path) -> None:
+    write_conversations(tmp_path / "in", 2)
+    batch(tmp_path / "s", [tmp_path / "in" / "conv_000.rttm"])
+    with Store.open(tmp_path / "s") as store, LocalExecutor(workers=1) as pool:
+        runner = Runner(store, pool)
+        other = find_requests([str(tmp_path / "in" / "conv_001.rttm")], AnalysisOptions())[0]
+        with pytest.raises(InputError, match="'CONV_000'.*differs only in case.*'conv_000'"):
+            runner.plan([Request(other.path, other.kind, other.options, "CONV_000")])
+        assert [r.uri for r in store.recordings()] == ["conv_000"]

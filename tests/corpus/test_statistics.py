@@ -157,3 +157,55 @@ def test_corpus_command_usage_errors(planted, tmp_path: Path, capsys) -> None:
         capsys.readouterr().err
     assert main(["corpus", str(tmp_path)]) == 2
     assert "not a talkover store" in capsys.readouterr().err
+
+
+def test_a_reviewed_recording_counts_with_its_corrected_version(tmp_path: Path,
+                                                                capsys) -> None:
+    """A review made in the web app (reviews/<uri>/: edit log and corrected version) changes
+    the corpus: its rejected interruptions leave the tables and the statistics; the
+    automatic version stays one flag away."""
+    from talkover.review.edits import EventRef, RenameSpeaker, SetVerdict
+    from talkover.review.session import Review
+
+    path = tmp_path / "store"
+    planted = _planted_store(path, 3, duration_s=600.0)
+    _, analysis = planted[1]
+    review = Review(analysis, path / "reviews" / "meeting-01")
+    rejected = [e for e in analysis.events if e.type == "interruption"][:3]
+    for event in rejected:
+        review.apply(SetVerdict(EventRef.of_event(event), "rejected"))
+    review.apply(RenameSpeaker(analysis.speakers[0].id, "Ann Smith"))
+    review.save()
+
+    automatic = open_corpus(path, version="automatic").frames()
+    corrected_corpus = open_corpus(path)
+    corrected = corrected_corpus.frames()
+    assert corrected_corpus.reviewed == ("meeting-01",)
+
+    def interruptions(frames, uri):
+        events = frames["events"]
+        return int(((events.uri == uri) & (events.type == "interruption")).sum())
+
+    assert interruptions(corrected, "meeting-01") == interruptions(automatic, "meeting-01") - 3
+    for uri in ("meeting-00", "meeting-02"):  # the others as they were
+        assert interruptions(corrected, uri) == interruptions(automatic, uri)
+    speakers = corrected["speakers"]
+    assert "Ann Smith" in set(speakers[speakers.uri == "meeting-01"].name)
+    assert set(speakers[speakers.uri == "meeting-01"].site) == {"north"}  # metadata kept
+    assert list(corrected["recordings"].set_index("uri").reviewed.loc[
+        ["meeting-00", "meeting-01", "meeting-02"]]) == [False, True, False]
+    assert list(corrected["events"].uri) == sorted(corrected["events"].uri)  # uri order
+
+    assert main(["corpus", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["reviewed"], data["reviewed_recordings"]) == (1, ["meeting-01"])
+    assert main(["corpus", str(path), "--version", "automatic", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reviewed"] == 0
+    assert main(["corpus", str(path)]) == 0
+    assert "1 pending, 1 counted as corrected in review\n" in capsys.readouterr().out
+
+    (path / "reviews" / "meeting-01" / "corrected.json").write_text("{ cut", encoding="utf-8")
+    assert main(["corpus", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "corrected.json: cannot read the corrected version of 'meeting-01'" in err
+    assert main(["corpus", str(path), "--version", "automatic"]) == 0

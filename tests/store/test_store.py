@@ -183,7 +183,8 @@ def test_a_done_recording_whose_json_vanished_is_queued_again(tmp_path: Path, rt
         assert not store.table_path("events", "rec").exists()
 
 
-@pytest.mark.parametrize("uri", ["../x", "a/b", "", ".hidden", "x" * 121, "a.", "_a", "a b"])
+@pytest.mark.parametrize("uri", ["../x", "a/b", "", ".hidden", "x" * 121, "a.", "_a", "a b",
+                                 "会" * 61])
 def test_invalid_uris(uri: str) -> None:
     assert not is_valid_uri(uri)
     with pytest.raises(ValueError, match="not a valid recording uri"):
@@ -198,6 +199,30 @@ def test_uris_from_file_names_are_safe_and_unique() -> None:
     uri = unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)
     assert uri.startswith("call-") and len(uri) == len("call-") + 8
     assert uri == unique_uri("call", "/b/call.rttm", suffix=".rttm", taken=taken)  # stable
+
+
+def test_uris_of_long_non_latin_names_fit_a_file_name(tmp_path: Path, rttms) -> None:
+    """A uri is cut to whole characters within 180 UTF-8 bytes, so its files (with extension
+    and temporary suffix) stay within the 255-byte file-name limit."""
+    stem = "会議の記録" * 40  # 200 characters, 600 bytes
+    uri = uri_from_stem(stem)
+    assert is_valid_uri(uri) and len(uri.encode()) <= 180 and stem.startswith(uri)
+    twin = unique_uri(stem, "/b/x.wav", suffix=".wav", taken={uri.lower()})
+    assert is_valid_uri(twin) and twin != uri
+    third = unique_uri(stem, "/b/x.wav", suffix=".wav", taken={uri.lower(), twin.lower()})
+    assert is_valid_uri(third) and len(third.encode()) <= 180
+    with Store.open(tmp_path / "s", create=True) as store:
+        _add(store, third, rttms[0])
+        assert store.get(third).status == "done"
+        assert store.table_path("events", third).is_file()
+
+
+def test_a_store_refuses_two_uris_that_differ_only_in_case(tmp_path: Path, rttms) -> None:
+    with Store.open(tmp_path / "s", create=True) as store:
+        _add(store, "Call", rttms[0])
+        with pytest.raises(ValueError, match="'call'.*'Call'"):
+            store.queue("call", path=str(rttms[1]), kind="annotation", sha256=None)
+        assert [r.uri for r in store.recordings()] == ["Call"]
 
 
 def test_a_server_may_use_the_store_from_several_threads(tmp_path: Path, rttms) -> None:
@@ -219,3 +244,30 @@ def test_a_server_may_use_the_store_from_several_threads(tmp_path: Path, rttms) 
             store.counts()  # a request handler reading meanwhile
         assert errors == []
         assert store.counts()["done"] == 6
+
+
+def test_remove_takes_the_row_and_its_files(tmp_path: Path, rttms) -> None:
+    with Store.open(tmp_path / "s", create=True) as store:
+        _add(store, "a", rttms[0])
+        _add(store, "b", rttms[1])
+        store.remove("a")
+        assert [r.uri for r in store.recordings()] == ["b"]
+        assert not store.analysis_path("a").exists()
+        assert not any(store.table_path(t, "a").exists() for t in TABLES)
+        assert store.table_path("events", "b").is_file()
+        with pytest.raises(KeyError):
+            store.remove("a")
+        _add(store, "A", rttms[0])  # its case twin is free again
+        assert store.get("A").status == "done"
+
+
+def test_an_analysis_left_by_a_crash_in_remove_goes_at_the_next_open(tmp_path: Path,
+                                                                     rttms) -> None:
+    with Store.open(tmp_path / "s", create=True) as store:
+        _add(store, "a", rttms[0])
+        kept = store.analysis_path("a").read_bytes()
+        store.remove("a")
+        store.analysis_path("a").write_bytes(kept)  # as if killed before the unlink
+    with Store.open(tmp_path / "s") as store:
+        assert store.repair.removed_files == 1
+        assert not store.analysis_path("a").exists()

@@ -55,7 +55,14 @@ from talkover.batch.jobs import (
     job_hashes,
 )
 from talkover.errors import InputError
-from talkover.store import CommittedResult, RecordingRow, Store, unique_uri, uri_from_stem
+from talkover.store import (
+    CommittedResult,
+    RecordingRow,
+    Store,
+    StoreError,
+    unique_uri,
+    uri_from_stem,
+)
 
 __all__ = ["Runner", "Plan", "Planned", "Action"]
 
@@ -180,9 +187,11 @@ class Runner:
         """Poll the executor once and write what it says to the store."""
         updates = self.executor.poll(timeout_s)
         for update in updates:
-            self._apply(update)
-            if self.on_update is not None:
-                self.on_update(update)
+            try:
+                self._apply(update)
+            finally:  # one update that cannot be written does not lose the others
+                if self.on_update is not None:
+                    self.on_update(update)
         return updates
 
     def run(self, *, timeout_s: float = 0.5) -> None:
@@ -208,10 +217,16 @@ class Runner:
         by_path: dict[str, list[str]] = {}
         for uri, path in existing.items():
             by_path.setdefault(path, []).append(uri)
+        folded = {u.lower(): u for u in existing}
         taken: dict[str, str] = {}  # lower-case uri -> who claimed it, in this plan
         out: list[str | None] = [None] * len(requests)
         for i, request in enumerate(requests):
             if request.uri is not None:
+                twin = folded.get(request.uri.lower())
+                if twin is not None and twin != request.uri:
+                    raise InputError(f"uri {request.uri!r} ({request.where or request.path}) "
+                                     f"differs only in case from the store's recording "
+                                     f"{twin!r}; give it another uri")
                 if request.uri.lower() in taken:
                     raise InputError(f"uri {request.uri!r} is given to two recordings "
                                      f"({taken[request.uri.lower()]} and "
@@ -324,10 +339,20 @@ class Runner:
             self._commit(update)
 
     def _commit(self, result: JobResult) -> None:
+        """Write ``result``; a result that cannot be stored (disk full, a table the analysis
+        does not fit) marks its recording failed with the reason instead of stopping the
+        batch."""
         if not result.ok or result.analysis_json is None:
             self.store.mark_failed(result.uri, result.error or "no analysis",
                                    timings=result.timings, worker=result.worker)
             return
+        try:
+            self._store_result(result)
+        except (OSError, ValueError, StoreError) as exc:
+            self.store.mark_failed(result.uri, f"could not store the result: {exc}",
+                                   timings=result.timings, worker=result.worker)
+
+    def _store_result(self, result: JobResult) -> None:
         self.store.commit(result.uri, CommittedResult(
             analysis_json=result.analysis_json, diarization_hash=result.diarization_hash,
             events_hash=result.events_hash,

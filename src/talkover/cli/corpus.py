@@ -36,13 +36,18 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="break down by this group attribute (group_gender, or just gender) or metadata "
         "column of the manifest CSV (site); default: every group attribute",
     )
+    parser.add_argument(
+        "--version", choices=("corrected", "automatic"), default="corrected",
+        help="corrected (default): a recording reviewed in talkover serve counts with its "
+        "corrected version; automatic: the automatic analyses only",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from talkover.corpus import open_corpus
 
-    corpus = open_corpus(args.store)
+    corpus = open_corpus(args.store, version=args.version)
     by = args.by
     columns = set(corpus.frames()["speakers"].columns)
     if by is not None and by not in columns and f"group_{by}" in columns:
@@ -121,7 +126,9 @@ def format_statistics(stats) -> str:  # noqa: ANN001 - CorpusStatistics
     from talkover.report.terminal import terminal_safe
 
     lines = [f"{stats.store}: {stats.recordings} recording(s), {stats.done} done, "
-             f"{len(stats.failed)} failed, {len(stats.pending)} pending"]
+             f"{len(stats.failed)} failed, {len(stats.pending)} pending"
+             + (f", {len(stats.reviewed)} counted as corrected in review"
+                if stats.reviewed else "")]
     for uri, error in stats.failed:
         lines.append(f"  failed: {uri}: {error}")
     if stats.pending:

@@ -125,6 +125,8 @@ class CorpusStatistics:
         Non-empty cells of the pooled who-over-whom matrix.
     draws, seed, level
         The bootstrap's settings.
+    reviewed
+        Uris of the done recordings counted with a review's corrected version.
     """
 
     store: str
@@ -139,6 +141,7 @@ class CorpusStatistics:
     draws: int = DRAWS
     seed: int = SEED
     level: float = LEVEL
+    reviewed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping; floats rounded to 6 decimals."""
@@ -150,6 +153,8 @@ class CorpusStatistics:
             "pending": len(self.pending),
             "failures": [{"uri": u, "error": e} for u, e in self.failed],
             "pending_recordings": list(self.pending),
+            "reviewed": len(self.reviewed),
+            "reviewed_recordings": list(self.reviewed),
             "bootstrap": {"draws": self.draws, "seed": self.seed, "level": self.level,
                           "resamples": "recordings"},
             "speakers": [asdict(u) for u in self.speakers.units],
@@ -182,6 +187,7 @@ def compute_statistics(
     rows: Sequence[RecordingRow],
     *,
     store: str,
+    reviewed: Sequence[str] = (),
     by: str | None = None,
     draws: int = DRAWS,
     seed: int = SEED,
@@ -221,6 +227,7 @@ def compute_statistics(
         matrix_by=matrix_by,
         matrix=_matrix(table, events, by or _LABEL),
         **settings,
+        reviewed=tuple(reviewed),
     )
 
 

@@ -159,6 +159,7 @@ class Manifest:
         self.readonly = readonly
         self._depth = 0
         self._lock = threading.RLock()
+        self._folded: dict[str, str] | None = None  # lower-case uri -> uri, built on first use
 
     def _fetch(self, query: str, args: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -223,6 +224,7 @@ class Manifest:
                 yield
             except BaseException:
                 self._db.execute("ROLLBACK")
+                self._folded = None  # rows it added or removed are back as they were
                 raise
             else:
                 self._db.execute("COMMIT")
@@ -256,6 +258,14 @@ class Manifest:
 
     def uris(self) -> set[str]:
         return {str(r[0]) for r in self._fetch("SELECT uri FROM recordings")}
+
+    def case_twin(self, uri: str) -> str | None:
+        """Another recording's uri that differs from ``uri`` only in case, if any."""
+        with self._lock:
+            if self._folded is None:
+                self._folded = {u.lower(): u for u in self.uris()}
+            other = self._folded.get(uri.lower())
+        return other if other is not None and other != uri else None
 
     def counts(self) -> dict[Status, int]:
         """How many rows have each status (every status present, 0 when none)."""
@@ -304,6 +314,8 @@ class Manifest:
                 "updated_at = excluded.updated_at",
                 {**values, "now": now},
             )
+            if self._folded is not None:
+                self._folded[uri.lower()] = uri
 
     def update(self, uri: str, **values: Any) -> None:
         """Set columns of one row (``options`` and ``metadata`` as Python data)."""
@@ -344,3 +356,5 @@ class Manifest:
     def remove(self, uri: str) -> None:
         with self.transaction():
             self._db.execute("DELETE FROM recordings WHERE uri = ?", (uri,))
+            if self._folded is not None and self._folded.get(uri.lower()) == uri:
+                del self._folded[uri.lower()]

@@ -90,8 +90,8 @@ class Repair:
     rolled_forward
         Recordings whose committed result was still in staged files, now in place.
     removed_files
-        Temporary and uncommitted staged files deleted, and table files of recordings that are
-        not done.
+        Temporary and uncommitted staged files deleted, table files of recordings that are
+        not done, and analyses of recordings no longer in the manifest.
     rebuilt_tables
         Done recordings whose tables were missing, rebuilt from their Analysis JSON.
     lost
@@ -294,21 +294,36 @@ class Store:
         :mod:`talkover.store.tables`)."""
         return tuple(json.loads(self.manifest.meta(_EXTRA_COLUMNS) or "[]"))
 
-    def frames(self, tables: Iterable[str] = TABLES) -> dict[str, Any]:
+    def frames(
+        self,
+        tables: Iterable[str] = TABLES,
+        *,
+        analyses: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """The tables of the done recordings as pandas DataFrames, by table name.
 
         Each is every done recording's rows, in uri order; a table no recording has rows in
-        is an empty frame with the table's columns.
+        is an empty frame with the table's columns. ``analyses`` (Analysis JSON documents by
+        uri) are tabulated in place of the stored tables of their done recordings: a review's
+        corrected version, say.
         """
         import pandas as pd
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        done = [r.uri for r in self.recordings(status="done")]
+        rows = {r.uri: r for r in self.recordings(status="done")}
+        given = {
+            uri: analysis_tables(doc, uri=uri, metadata=rows[uri].metadata_dict,
+                                 extra_columns=self.extra_columns)
+            for uri, doc in (analyses or {}).items() if uri in rows
+        }
         out = {}
         for table in tables:
             parts = []
-            for uri in done:
+            for uri in rows:
+                if uri in given:
+                    parts.append(given[uri][table])
+                    continue
                 try:
                     parts.append(pq.read_table(self.table_path(table, uri)))
                 except FileNotFoundError:  # a writer is committing it right now
@@ -335,10 +350,22 @@ class Store:
         metadata: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Add ``uri`` as queued, or queue it again with new content/options (its older
-        analysis, if any, is kept for re-deriving; its tables go, since it is not done)."""
+        analysis, if any, is kept for re-deriving; its tables go, since it is not done).
+
+        Raises
+        ------
+        ValueError
+            ``uri`` is not valid, or another recording's uri differs from it only in case
+            (their files would be one file on a case-insensitive file system).
+        """
         self._writable()
+        check_uri(uri)
+        twin = self.manifest.case_twin(uri)
+        if twin is not None:
+            raise ValueError(f"uri {uri!r} differs only in case from the store's recording "
+                             f"{twin!r}; give it another uri")
         self.manifest.queue(
-            check_uri(uri), path=path, kind=kind, sha256=sha256, size_bytes=size_bytes,
+            uri, path=path, kind=kind, sha256=sha256, size_bytes=size_bytes,
             mtime_ns=mtime_ns, options=options or {}, metadata=metadata,
         )
         self._remove_tables(uri)
@@ -408,6 +435,24 @@ class Store:
         row = self._row(uri)
         if row.status == "done":
             self._write_tables(uri, self.read_analysis(uri), row.metadata_dict)
+
+    @_serialised
+    def remove(self, uri: str) -> None:
+        """Remove ``uri`` from the store: its row first, then its analysis and tables (a crash
+        in between leaves stray files, which the next writer's repair deletes, never a row
+        without its files).
+
+        Raises
+        ------
+        KeyError
+            The store has no recording ``uri``.
+        """
+        self._writable()
+        self._row(uri)
+        self.manifest.remove(uri)
+        for path in (self.analysis_path(uri), staged_path(self.analysis_path(uri))):
+            path.unlink(missing_ok=True)
+        self._remove_tables(uri)
 
     @_serialised
     def forget_analysis(self, uri: str) -> None:
@@ -497,6 +542,9 @@ class Store:
                 else:
                     staged.unlink()
                     removed += 1
+            elif entry.name.endswith(".json") and entry.name[: -len(".json")] not in rows:
+                os.unlink(entry.path)  # a removed recording's, left by a crash in remove()
+                removed += 1
         lost = []
         for uri, row in rows.items():
             if row.status == "done" and not self.analysis_path(uri).is_file():

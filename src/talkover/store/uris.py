@@ -2,8 +2,10 @@
 
 A uri names the recording's files (``analyses/<uri>.json``, ``tables/<table>/<uri>.parquet``),
 so it is never a user's text taken as a path: it is made of letters, digits, ``_``, ``-`` and
-``.``, starts with a letter or digit, has at most :data:`MAX_URI_LENGTH` characters, and no two
-uris of a store differ only in case (case-insensitive file systems would mix them up).
+``.``, starts with a letter or digit, has at most :data:`MAX_URI_LENGTH` characters and
+:data:`MAX_URI_BYTES` bytes in UTF-8 (file names are limited to 255 bytes, and a uri's file adds
+an extension and, while it is written, a temporary suffix), and no two uris of a store differ
+only in case (case-insensitive file systems would mix them up).
 
 >>> uri_from_stem("Interview 3 (final)")
 'Interview_3_final'
@@ -17,9 +19,17 @@ import hashlib
 import re
 from collections.abc import Container
 
-__all__ = ["MAX_URI_LENGTH", "check_uri", "is_valid_uri", "uri_from_stem", "unique_uri"]
+__all__ = [
+    "MAX_URI_BYTES",
+    "MAX_URI_LENGTH",
+    "check_uri",
+    "is_valid_uri",
+    "uri_from_stem",
+    "unique_uri",
+]
 
 MAX_URI_LENGTH = 120
+MAX_URI_BYTES = 180
 _VALID = re.compile(r"^[^\W_][\w.-]*$")
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -27,6 +37,7 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 def is_valid_uri(uri: str) -> bool:
     return (
         0 < len(uri) <= MAX_URI_LENGTH
+        and len(uri.encode("utf-8", "surrogatepass")) <= MAX_URI_BYTES
         and _VALID.match(uri) is not None
         and not uri.endswith((".", ".staged"))
         and ".tmp-" not in uri
@@ -44,17 +55,22 @@ def check_uri(uri: str) -> str:
     if not is_valid_uri(uri):
         raise ValueError(
             f"{uri!r} is not a valid recording uri: use letters, digits, '_', '-' and '.', "
-            f"starting with a letter or digit (at most {MAX_URI_LENGTH} characters)"
+            f"starting with a letter or digit (at most {MAX_URI_LENGTH} characters and "
+            f"{MAX_URI_BYTES} bytes in UTF-8)"
         )
     return uri
 
 
 def uri_from_stem(stem: str) -> str:
     """A valid uri made from a file stem: unsafe characters become ``_`` (runs of them one),
-    leading and trailing ``_.-`` are dropped, long stems are cut; ``recording`` when nothing
-    is left."""
-    uri = _UNSAFE.sub("_", stem).strip("_.-")
-    uri = uri[:MAX_URI_LENGTH].rstrip("_.-")
+    leading and trailing ``_.-`` are dropped, long stems are cut (to whole characters);
+    ``recording`` when nothing is left.
+
+    >>> len(uri_from_stem("会議" * 100).encode()) <= MAX_URI_BYTES
+    True
+    """
+    uri = _cut(_UNSAFE.sub("_", stem).strip("_.-"), MAX_URI_LENGTH, MAX_URI_BYTES)
+    uri = uri.rstrip("_.-")
     uri = uri.removesuffix(".staged")
     return uri if is_valid_uri(uri) else "recording"
 
@@ -77,12 +93,30 @@ def unique_uri(stem: str, path: str, *, suffix: str, taken: Container[str]) -> s
     candidates = [
         base,
         uri_from_stem(f"{stem}{suffix}") if suffix else base,
-        f"{base[: MAX_URI_LENGTH - 9]}-{digest}",
+        f"{_cut(base, MAX_URI_LENGTH - 9, MAX_URI_BYTES - 9)}-{digest}",
     ]
     for uri in candidates:
         if uri.lower() not in taken:
             return uri
     n = 2
-    while f"{candidates[-1]}-{n}".lower() in taken:
+    while (uri := _numbered(base, digest, n)).lower() in taken:
         n += 1
-    return f"{candidates[-1]}-{n}"
+    return uri
+
+
+def _numbered(base: str, digest: str, n: int) -> str:
+    tail = f"-{digest}-{n}"
+    return f"{_cut(base, MAX_URI_LENGTH - len(tail), MAX_URI_BYTES - len(tail))}{tail}"
+
+
+def _cut(text: str, max_chars: int, max_bytes: int) -> str:
+    """The longest prefix of ``text`` with at most ``max_chars`` characters and ``max_bytes``
+    bytes in UTF-8."""
+    text = text[:max_chars]
+    while len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        text = text[
+            : max(
+                0, len(text) - max(1, (len(text.encode("utf-8", "surrogatepass")) - max_bytes) // 4)
+            )
+        ]
+    return text

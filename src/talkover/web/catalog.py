@@ -149,9 +149,8 @@ def delete_recording(store: Store, uri: str) -> None:
     row = store.get(uri)
     if row is None:
         raise KeyError(uri)
-    store.manifest.remove(uri)
-    for path in (store.analysis_path(uri), *(store.table_path(t, uri) for t in _tables()),
-                 *media_files(store, row)):
+    store.remove(uri)
+    for path in media_files(store, row):
         path.unlink(missing_ok=True)
     shutil.rmtree(store.reviews_dir / uri, ignore_errors=True)
 
