@@ -17,7 +17,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "talkover"
 
 #: The stages in data-flow order (a module belongs to the longest matching prefix).
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("talkover._version", "talkover.errors", "talkover.files", "talkover.optional"),
+    ("talkover._moved", "talkover._version", "talkover.errors", "talkover.files",
+     "talkover.optional"),
     ("talkover.provenance", "talkover.timeline", "talkover.config"),
     ("talkover.io",),
     ("talkover.formats",),

@@ -18,9 +18,9 @@ packages (:mod:`talkover.units`, :mod:`talkover.events`, :mod:`talkover.turns`,
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
+from talkover._moved import moved_names
 from talkover._version import __version__
 from talkover.analysis import Analysis, analyze_timeline
 from talkover.cast import Cast, load_cast
@@ -128,10 +128,7 @@ def __getattr__(name: str) -> Any:
 
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _MOVED:
-        warnings.warn(
-            f"talkover.{name} is deprecated; use {_MOVED[name]}.{name}",
-            DeprecationWarning, stacklevel=2,
-        )
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module 'talkover' has no attribute {name!r}")
+    return _moved(name)
+
+
+_moved = moved_names("talkover", _MOVED)

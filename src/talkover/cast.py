@@ -47,6 +47,7 @@ __all__ = [
     "GroupAssignment",
     "parse_group_spec",
     "load_cast",
+    "build_cast",
     "DEFAULT_ATTRIBUTE",
     "repeated",
 ]
@@ -229,6 +230,36 @@ def parse_group_spec(spec: str) -> tuple[GroupAssignment, ...]:
         out.append(GroupAssignment(attribute, name, value))
     _check_unique([a.speaker for a in out], f"--groups {spec!r}")
     return tuple(out)
+
+
+def build_cast(
+    *, speakers: str | None = None, cast: str | Path | None = None, groups: Sequence[str] = ()
+) -> Cast | None:
+    """The cast that ``--speakers`` names or the ``--cast`` file holds, with the ``--groups``
+    assignments; ``None`` when none is given.
+
+    Raises
+    ------
+    ConfigError
+        Both ``speakers`` and ``cast`` are given, or a name or group spec is invalid.
+    FormatError
+        The cast file cannot be read (see :func:`load_cast`).
+
+    >>> [l.groups for l in build_cast(speakers="Ann,Bob", groups=["Ann=chair"]).resolve("AB")]
+    [(('group', 'chair'),), ()]
+    >>> build_cast() is None
+    True
+    """
+    if speakers and cast:
+        raise ConfigError("give either --speakers or --cast, not both")
+    found = None
+    if cast:
+        found = load_cast(cast)
+    elif speakers is not None:
+        found = Cast.from_names(speakers)
+    if groups:
+        found = (found or Cast()).with_groups(groups)
+    return found
 
 
 def load_cast(path: str | Path) -> Cast:

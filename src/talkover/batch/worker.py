@@ -172,19 +172,9 @@ def _events(job: Job) -> Analysis:
 
 def _cast(options: AnalysisOptions) -> Cast | None:
     """The cast the options name (as ``analyze``'s ``--speakers``/``--cast``/``--groups``)."""
-    from talkover.cast import Cast, load_cast
-    from talkover.errors import ConfigError
+    from talkover.cast import build_cast
 
-    if options.speakers and options.cast:
-        raise ConfigError("give either --speakers or --cast, not both")
-    cast = None
-    if options.cast:
-        cast = load_cast(options.cast)
-    elif options.speakers is not None:
-        cast = Cast.from_names(options.speakers)
-    if options.groups:
-        cast = (cast or Cast()).with_groups(options.groups)
-    return cast
+    return build_cast(speakers=options.speakers, cast=options.cast, groups=options.groups)
 
 
 class _local_copy:  # noqa: N801 - used as a context manager, like open()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from talkover.cast import Cast, load_cast, repeated
+from talkover.cast import Cast, build_cast, repeated
 from talkover.errors import ConfigError
 from talkover.files import check_file
 from talkover.metrics.sensitivity import SensitivityGrid
@@ -52,16 +52,7 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
 def cast_from_args(args: argparse.Namespace) -> Cast | None:
     """The cast ``--speakers`` or ``--cast`` names, with the ``--groups`` assignments
     (``None`` when none of them is given). Read before any slow work."""
-    if args.speakers and args.cast:
-        raise ConfigError("give either --speakers or --cast, not both")
-    cast = None
-    if args.cast:
-        cast = load_cast(args.cast)
-    elif args.speakers is not None:
-        cast = Cast.from_names(args.speakers)
-    if args.groups:
-        cast = (cast or Cast()).with_groups(args.groups)
-    return cast
+    return build_cast(speakers=args.speakers, cast=args.cast, groups=args.groups or ())
 
 
 def grid_from_args(args: argparse.Namespace) -> SensitivityGrid | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from talkover._moved import moved_names
 from talkover.errors import FormatError
 from talkover.files import check_file
 from talkover.formats.cha import read_cha
@@ -98,15 +98,4 @@ def read_annotation(path: str | Path, *, input_format: str | None = None) -> Spe
 _MOVED = {name: "talkover.outputs" for name in ("write_output", "OUTPUT_WRITERS")}
 
 
-def __getattr__(name: str) -> Any:
-    """Names that moved to talkover.outputs (deprecated here, kept for one release)."""
-    if name in _MOVED:
-        import importlib
-        import warnings
-
-        warnings.warn(
-            f"{__name__}.{name} is deprecated; use {_MOVED[name]}.{name}",
-            DeprecationWarning, stacklevel=2,
-        )
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names(__name__, _MOVED)  # deprecated here, kept for one release

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from talkover._moved import moved_names
 from talkover.errors import FormatError
 from talkover.files import parse_json, read_text
 from talkover.formats.stamp import stamps
@@ -121,15 +122,4 @@ _MOVED = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Names that moved to talkover.export.json (deprecated here, kept for one release)."""
-    if name in _MOVED:
-        import importlib
-        import warnings
-
-        warnings.warn(
-            f"{__name__}.{name} is deprecated; use {_MOVED[name]}.{name}",
-            DeprecationWarning, stacklevel=2,
-        )
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names(__name__, _MOVED)  # deprecated here, kept for one release
