@@ -54,6 +54,8 @@ def test_a_corrupt_file_among_good_ones_exits_1_and_is_listed(tmp_path: Path, ca
     (["nope.rttm"], "nope.rttm: no such file or folder"),
     (["IN", "--workers", "0"], "--workers must be >= 1, got 0"),
     (["IN", "--enroll", "Ann=ann.wav"], "batch does not match enrolled voices"),
+    (["IN", "--match-threshold", "0.4"], "batch does not match enrolled voices "
+     "(--match-threshold)"),
     (["IN", "--speakers", "A,B", "--cast", "c.toml"], "give either --speakers or --cast"),
     (["IN", "--num-speakers", "3", "--max-speakers", "2"],
      "--num-speakers (3) must be <= --max-speakers (2)"),

@@ -175,8 +175,11 @@ def test_instant_refusals_do_not_import_torch(rttm: Path, tmp_path: Path) -> Non
         (["--match-threshold", "1.5"], "--match-threshold must be a cosine similarity"),
         (["--config", "{config}"], "unknown table or key(s) event; expected an [events] table"),
         (["--min-pause", "nan"], "min_pause_s must be between 0 and 3600 seconds, got nan"),
+        (["--match-threshold", "0.5"], "--match-threshold applies only when voices are "
+         "matched: give --enroll NAME=CLIP"),
     ],
-    ids=["threshold_nan", "threshold_1.5", "config_misspelt_table", "min_pause_nan"],
+    ids=["threshold_nan", "threshold_1.5", "config_misspelt_table", "min_pause_nan",
+         "threshold_without_voices"],
 )
 def test_settings_are_never_silently_ignored(
     rttm: Path, tmp_path: Path, capsys, flags: list[str], expected: str

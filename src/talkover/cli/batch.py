@@ -125,8 +125,9 @@ def _check_flags(args: argparse.Namespace, options) -> None:  # noqa: ANN001
         raise ConfigError(f"--workers must be >= 1, got {args.workers}")
     if args.ship_inputs and args.ray in (None, "local"):
         raise ConfigError("--ship-inputs applies only with --ray ADDRESS (a cluster)")
-    if args.enroll:
-        raise ConfigError("batch does not match enrolled voices (--enroll); name speakers with "
+    if args.enroll or args.match_threshold is not None:
+        flag = "--enroll" if args.enroll else "--match-threshold"
+        raise ConfigError(f"batch does not match enrolled voices ({flag}); name speakers with "
                           "--speakers, --cast or a manifest CSV's speakers column")
     if args.speakers and args.cast:
         raise ConfigError("give either --speakers or --cast, not both")

@@ -39,8 +39,9 @@ def add_cast_flags(parser: argparse.ArgumentParser) -> None:
         "`talkover enroll`; repeatable (a --cast voice = ... enrolls too); needs --media",
     )
     parser.add_argument(
-        "--match-threshold", type=float, default=MATCH_THRESHOLD, metavar="COS",
-        help=f"least cosine similarity to accept a voice match (default {MATCH_THRESHOLD})",
+        "--match-threshold", type=float, default=None, metavar="COS",
+        help=f"least cosine similarity to accept a voice match (default {MATCH_THRESHOLD}); "
+        "with --enroll or a --cast with voices",
     )
     parser.add_argument(
         "--sensitivity", action="store_true",
@@ -92,6 +93,9 @@ def voices_from_args(
     """
     from talkover.voices import check_match_threshold, load_profiles
 
+    given = args.match_threshold is not None
+    if not given:
+        args.match_threshold = MATCH_THRESHOLD
     check_match_threshold(args.match_threshold, name="--match-threshold")
     voices: list[VoiceProfile | VoiceClip] = []
     for value in args.enroll:
@@ -103,4 +107,7 @@ def voices_from_args(
         check_file(member.voice)
     if twice := repeated([v.name for v in voices] + [m.name for m in clips]):
         raise ConfigError(f"--enroll: voice(s) given twice: {', '.join(twice)}")
+    if given and not voices and not clips:
+        raise ConfigError("--match-threshold applies only when voices are matched: give "
+                          "--enroll NAME=CLIP (or a --cast with voice = ...)")
     return voices
