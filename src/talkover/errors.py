@@ -36,6 +36,7 @@ class FormatError(InputError):
     def __init__(self, path: object, message: str, *, line: int | None = None) -> None:
         self.path = str(path)
         self.line = line
+        self.detail = message
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
 

@@ -22,35 +22,36 @@ RTTM = "SPEAKER x 1 {} {} <NA> <NA> {} <NA> <NA>\n"
 VTT_HEAD = "WEBVTT\n\n"
 
 CASES = [
-    # (id, file name, text, expected message (regular expression), expected line or None)
+    # (id, file name, text, expected message (regular expression), expected line or None;
+    # for JSON the line where the item that is wrong starts)
     ("talkover_json_infinity", "a.json",
      '{"segments": [{"start_s": 0, "end_s": 2, "speaker": "A"},\n'
      ' {"start_s": 1, "end_s": Infinity, "speaker": "B"}]}',
-     r"segments\[1\]: expected a finite time in seconds for end_s, got inf", None),
+     r"segments\[1\]: expected a finite time in seconds for end_s, got inf", 2),
     ("talkover_json_nan_is_not_dropped", "a.json",
      '{"segments": [{"start_s": 0, "end_s": 2, "speaker": "A"},\n'
      ' {"start_s": 1, "end_s": NaN, "speaker": "B"}]}',
-     r"segments\[1\]: expected a finite time in seconds for end_s, got nan", None),
+     r"segments\[1\]: expected a finite time in seconds for end_s, got nan", 2),
     ("talkover_json_word_infinity", "a.json",
      '{"segments": [{"start_s": 0, "end_s": 2, "speaker": "A",'
      ' "words": [{"start_s": 0, "end_s": 1e400, "text": "x"}]}]}',
-     r"segments\[0\].words\[0\]: expected a finite time", None),
+     r"segments\[0\].words\[0\]: expected a finite time", 1),
     ("talkover_json_duration_infinity", "a.json",
      '{"input": {"duration_s": Infinity}, "segments": []}',
-     r"input: expected a finite time in seconds for duration_s", None),
+     r"input: expected a finite time in seconds for duration_s", 1),
     ("talkover_json_words_not_a_list", "a.json",
      '{"segments": [{"start_s": 0, "end_s": 2, "speaker": "A", "words": 5}]}',
-     r"segments\[0\].words: expected a list", None),
+     r"segments\[0\].words: expected a list", 1),
     ("talkover_json_deeply_nested", "a.json", "[" * 100_000 + "]" * 100_000,
      "expected JSON nested less deeply", None),
     ("talkover_json_huge_integer", "a.json", '{"segments": [{"start_s": ' + "9" * 5000 + "}]}",
      "not valid JSON", None),
     ("whisperx_infinity", "w.json",
      '{"segments": [{"start": 0, "end": Infinity, "speaker": "A", "text": "hi"}]}',
-     r"segments\[0\]: expected a finite time in seconds for end", None),
+     r"segments\[0\]: expected a finite time in seconds for end", 1),
     ("whisperx_1e400", "w.json",
      '{"segments": [{"start": 0, "end": 1e400, "speaker": "A", "text": "hi"}]}',
-     r"segments\[0\]: expected a finite time in seconds for end", None),
+     r"segments\[0\]: expected a finite time in seconds for end", 1),
     ("pyannote_beyond_30_days", "p.json", '[{"start": 0, "end": 3e6, "speaker": "A"}]',
      r"diarization\[0\]: expected end between 0 and 2592000 s \(30 days\), got 3e\+06", None),
     ("rttm_1e308", "a.rttm", RTTM.format("0", "1", "A") + RTTM.format("1e308", "1e308", "B"),

@@ -24,7 +24,9 @@ from talkover.cast import SpeakerLabel
 from talkover.config import EventConfig
 from talkover.errors import ConfigError, FormatError
 from talkover.events import EVENT_TYPES, Event
-from talkover.formats.json import load_json, timeline_from_dict
+from talkover.files import parse_json, read_text
+from talkover.formats.json import timeline_from_dict
+from talkover.formats.located import item_lines
 from talkover.metrics import build_matrix, compute_speaker_stats
 from talkover.metrics.groups import compare_groups
 from talkover.metrics.sensitivity import SensitivityGrid, measure_sensitivity
@@ -50,11 +52,13 @@ def read_analysis(source: str | os.PathLike[str] | Mapping[str, Any]) -> Analysi
     """
     is_path = isinstance(source, (str, os.PathLike))
     path = str(source) if is_path else _WHERE
-    data = load_json(source) if is_path else source
+    text = read_text(source) if is_path else ""
+    data = parse_json(path, text) if is_path else source
     if not isinstance(data, Mapping):
         raise FormatError(path, "expected a talkover JSON object")
     try:
-        return _analysis(dict(data), path)
+        with item_lines(text):
+            return _analysis(dict(data), path)
     except (KeyError, TypeError, ValueError, IndexError, ConfigError) as exc:
         raise FormatError(path, f"not a talkover analysis: {_reason(exc)}") from None
 

@@ -12,6 +12,7 @@ from typing import Any
 from talkover._moved import moved_names
 from talkover.errors import FormatError
 from talkover.files import parse_json, read_text
+from talkover.formats.located import item_lines
 from talkover.formats.stamp import stamps
 from talkover.formats.times import check_span, check_time, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline, Word
@@ -30,12 +31,14 @@ def read_json_timeline(path: str | Path) -> SpeakerTimeline:
     FormatError
         Not valid JSON (``path:line``), no ``segments`` list, or an item that is not a
         segment, with times that are not finite, negative, beyond 30 days or in the wrong order
-        (``path: segments[3]: expected ...``).
+        (``path:line: segments[3]: expected ...``, the line where the item starts).
     """
     text = read_text(path)
     if not text.strip():
         return SpeakerTimeline((), uri=Path(path).stem)
-    return timeline_from_dict(parse_json(path, text), path)
+    data = parse_json(path, text)
+    with item_lines(text):
+        return timeline_from_dict(data, path)
 
 
 def load_json(path: str | Path) -> Any:

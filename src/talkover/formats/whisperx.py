@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from talkover.errors import FormatError
-from talkover.files import read_json
+from talkover.files import parse_json, read_text
+from talkover.formats.located import item_lines
 from talkover.formats.stamp import stamps
 from talkover.formats.times import check_span, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline, Word
@@ -104,10 +105,17 @@ def read_whisperx(path: str | Path) -> SpeakerTimeline:
     Raises
     ------
     FormatError
-        Invalid JSON (``path:line``), neither layout, an item without times or speaker.
+        Invalid JSON (``path:line``), neither layout, an item without times or speaker
+        (``path:line: segments[3]: ...``, the line where the item starts).
     """
     path = Path(path)
-    data = read_json(path)
+    text = read_text(path)
+    data = parse_json(path, text)
+    with item_lines(text):
+        return _timeline(path, data)
+
+
+def _timeline(path: Path, data: object) -> SpeakerTimeline:
     rows = _diarization(data)
     key = "diarization"
     if rows is None:
