@@ -209,3 +209,22 @@ def test_a_reviewed_recording_counts_with_its_corrected_version(tmp_path: Path,
     err = capsys.readouterr().err
     assert "corrected.json: cannot read the corrected version of 'meeting-01'" in err
     assert main(["corpus", str(path), "--version", "automatic"]) == 0
+
+
+def test_a_store_without_done_recordings_has_no_statistics(tmp_path: Path, capsys) -> None:
+    """A store whose every recording failed (or that is empty) reports that, not a traceback."""
+    path = tmp_path / "store"
+    with Store.open(path, create=True) as store:
+        store.queue("broken", path="/corpus/broken.wav", kind="audio", sha256=None)
+        store.mark_failed("broken", "broken.wav: file is empty (0 bytes)")
+    assert main(["corpus", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{path}: 1 recording(s), 0 done, 1 failed, 0 pending\n")
+    assert "no done recordings: nothing to pool" in out
+    assert main(["corpus", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["done"], data["speakers"], data["matrix"]["cells"]) == (0, [], [])
+    assert data["failures"] == [{"uri": "broken", "error": "broken.wav: file is empty (0 bytes)"}]
+    empty = tmp_path / "empty"
+    Store.open(empty, create=True).close()
+    assert open_corpus(empty).statistics().speakers.units == ()

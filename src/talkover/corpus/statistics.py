@@ -244,9 +244,10 @@ _FIXED_COLUMNS = frozenset({
 
 def _with_exposures(speakers: Any, turns: Any) -> Any:
     """The speakers table with each speaker's floor time and the floor others held."""
-    floor = turns.groupby(["uri", "speaker"])["duration_s"].sum().rename("floor")
-    table = speakers.join(floor, on=["uri", "speaker"])
-    table["floor"] = table["floor"].fillna(0.0).astype(float)
+    floor = turns.groupby(["uri", "speaker"])["duration_s"].sum().to_dict()
+    table = speakers.copy()  # a dict lookup, not a join: empty Arrow-string keys cannot join
+    table["floor"] = [float(floor.get(key, 0.0))
+                      for key in zip(speakers["uri"], speakers["speaker"], strict=True)]
     total = table.groupby("uri")["floor"].transform("sum")
     table["others_floor"] = (total - table["floor"]).clip(lower=0.0)
     return table
