@@ -228,3 +228,19 @@ def test_a_store_without_done_recordings_has_no_statistics(tmp_path: Path, capsy
     empty = tmp_path / "empty"
     Store.open(empty, create=True).close()
     assert open_corpus(empty).statistics().speakers.units == ()
+
+
+def test_a_metadata_column_named_floor_is_a_way_to_group(tmp_path: Path) -> None:
+    """The statistics' own working columns do not take a metadata column's name."""
+    path = tmp_path / "store"
+    with Store.open(path, create=True) as store:
+        for i in range(2):
+            p = plant_poisson_conversation(groups=GENDER, rates_per_min=RATES,
+                                           duration_s=120.0, seed=7 + i)
+            _commit(store, f"m{i}", analyze_timeline(p.timeline),
+                    metadata=[("floor", f"level-{i}"), ("speaker_label", "x")])
+    stats = open_corpus(path).statistics(by="floor")
+    assert [u.label for u in stats.breakdowns[0].units] in (["level-0", "level-1"],
+                                                             ["level-1", "level-0"])
+    assert sum(u.floor_time_s for u in stats.breakdowns[0].units) == pytest.approx(
+        sum(u.floor_time_s for u in stats.speakers.units))

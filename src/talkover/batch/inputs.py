@@ -8,8 +8,9 @@
   are skipped. Other files are left alone.
 * A **glob** (``'calls/*.wav'``, ``'**/*.rttm'``; quote it so the shell does not expand it) is
   expanded like a list of files and folders.
-* A **manifest CSV** is a ``.csv`` whose header has a ``path`` column (a segments CSV has none).
-  Each row is a recording: ``path`` (relative to the CSV's folder), and optionally ``uri``,
+* A **manifest CSV** is a ``.csv`` whose header has a ``path`` column (a segments CSV has none),
+  separated by ``,``, ``;`` or tabs; a folder search leaves manifest CSVs alone (name one to
+  use it). Each row is a recording: ``path`` (relative to the CSV's folder), and optionally ``uri``,
   ``speakers``, ``groups`` (``;`` between attributes:
   ``gender:Ann=woman,Bo=man;role:Ann=host``), ``num_speakers``, ``min_speakers``,
   ``max_speakers``; every other column is metadata, carried into the store's tables. A
@@ -33,9 +34,10 @@ from talkover.batch.jobs import AnalysisOptions
 from talkover.errors import ConfigError, FormatError, InputError
 from talkover.files import read_text
 from talkover.formats import ANNOTATION_READERS, is_annotation
+from talkover.formats.csv import csv_rows
 from talkover.store.manifest import Kind
 from talkover.store.store import MARKER
-from talkover.store.tables import GROUP_PREFIX, reserved_columns
+from talkover.store.tables import GROUP_PREFIX, WORKING_PREFIX, reserved_columns
 from talkover.store.uris import check_uri
 
 __all__ = ["Request", "find_requests", "MEDIA_EXTENSIONS", "MANIFEST_COLUMNS", "kind_of",
@@ -50,6 +52,7 @@ MEDIA_EXTENSIONS = frozenset({
 MANIFEST_COLUMNS = ("path", "uri", "speakers", "groups", "num_speakers", "min_speakers",
                     "max_speakers")
 _GLOB_CHARS = frozenset("*?[")
+_DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,8 @@ def kind_of(path: str | Path, options: AnalysisOptions) -> Kind:
 
 
 def find_requests(inputs: Sequence[str], options: AnalysisOptions) -> list[Request]:
-    """Every recording ``inputs`` name, in order, each path once (the first mention wins).
+    """Every recording ``inputs`` name, in order, each path once (the first mention wins, but
+    a manifest CSV's row wins over a file named bare or found in a folder).
 
     Raises
     ------
@@ -97,13 +101,15 @@ def find_requests(inputs: Sequence[str], options: AnalysisOptions) -> list[Reque
     requests: list[Request] = []
     for item in inputs:
         requests += _expand(item, options)
-    seen: set[tuple[str, str | None]] = set()
-    unique = []
+    first: dict[tuple[str, str | None], int] = {}
+    unique: list[Request] = []
     for request in requests:
         key = (request.path, request.uri)
-        if key not in seen:
-            seen.add(key)
+        if key not in first:
+            first[key] = len(unique)
             unique.append(request)
+        elif unique[first[key]].where is None and request.where is not None:
+            unique[first[key]] = request  # a manifest row (metadata, options) over a bare name
     if not unique:
         raise InputError(f"no recordings or annotations found in {', '.join(inputs)} "
                          f"(media: {', '.join(sorted(MEDIA_EXTENSIONS))}; annotations: "
@@ -139,8 +145,8 @@ def _search(folder: Path, options: AnalysisOptions) -> list[Path]:
         if entry.is_dir():
             if not (entry / MARKER).exists():
                 found += _search(entry, options)
-        elif entry.suffix.lower() in wanted and entry.is_file():
-            found.append(entry)
+        elif entry.suffix.lower() in wanted and entry.is_file() and not is_manifest_csv(entry):
+            found.append(entry)  # a manifest CSV in a folder is no recording: name it to use it
     return found
 
 
@@ -149,15 +155,29 @@ def _request(path: Path, options: AnalysisOptions) -> Request:
 
 
 def is_manifest_csv(path: Path) -> bool:
-    """Whether ``path`` is a ``.csv`` whose header has a ``path`` column."""
+    """Whether ``path`` is a ``.csv`` whose header has a ``path`` column (``,``, ``;`` or tab
+    separated)."""
     if path.suffix.lower() != ".csv":
         return False
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            header = next(csv.reader(f), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
+            header = f.readline(1 << 16)
+    except (OSError, UnicodeDecodeError):
         return False
-    return "path" in (h.strip() for h in header)
+    return _manifest_delimiter(header) is not None
+
+
+def _manifest_delimiter(header: str) -> str | None:
+    """The delimiter (``,``, ``;`` or tab: spreadsheets in many locales write ``;``) that makes
+    ``header`` a manifest header, one with a ``path`` column; ``None``: none does."""
+    for delimiter in _DELIMITERS:
+        try:
+            cells = next(csv.reader([header.rstrip("\r\n")], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if "path" in (c.strip() for c in cells):
+            return delimiter
+    return None
 
 
 def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Request]:
@@ -171,11 +191,15 @@ def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Reques
         name a table already uses.
     """
     path = Path(path)
-    rows = list(csv.reader(read_text(path).splitlines()))
-    header = [h.strip() for h in rows[0]] if rows else []
+    text = read_text(path)
+    delimiter = _manifest_delimiter(text.split("\n", 1)[0]) or ","
+    rows = csv_rows(path, text, delimiter)  # a quote left open is an error, not lost rows
+    header = [h.strip() for h in rows[0][1]] if rows else []
     _check_header(path, header)
-    requests, uris = [], {}
-    for number, cells in enumerate(rows[1:], start=2):
+    requests: list[Request] = []
+    uris: dict[str, int] = {}
+    files: dict[str, int] = {}
+    for number, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
@@ -188,6 +212,12 @@ def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Reques
                 raise FormatError(path, f"uri {request.uri!r} given twice (also on line "
                                         f"{uris[request.uri.lower()]})", line=number)
             uris[request.uri.lower()] = number
+        elif request.path in files:
+            raise FormatError(path, f"{row['path']} is listed twice without a uri (also on "
+                                    f"line {files[request.path]}); give each row its own uri "
+                                    "to analyse a file twice", line=number)
+        else:
+            files[request.path] = number
         requests.append(request)
     return requests
 
@@ -202,9 +232,9 @@ def _check_header(path: Path, header: list[str]) -> None:
     for name in header:
         if not name:
             raise FormatError(path, "a column has no name", line=1)
-        if name in reserved or name.startswith(GROUP_PREFIX):
-            raise FormatError(path, f"metadata column {name!r} would clash with a table column "
-                                    "of the store; rename it", line=1)
+        if name in reserved or name.startswith((GROUP_PREFIX, WORKING_PREFIX)):
+            raise FormatError(path, f"metadata column {name!r} would clash with a table or "
+                                    "manifest column of the store; rename it", line=1)
 
 
 def _manifest_row(
