@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from talkover.cli import main
 from talkover.export.json import format_json
 from talkover.store import TABLES, Store
 from tests.batch.conversations import write_conversations
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"
 
 
 def test_batch_a_folder(tmp_path: Path, capsys) -> None:
@@ -94,6 +97,14 @@ def _done(store_path: Path) -> int:
         return 0
 
 
+def _running(store_path: Path) -> bool:
+    try:
+        with Store.open(store_path, readonly=True) as store:
+            return store.counts().get("running", 0) > 0
+    except Exception:  # noqa: BLE001 - not created yet
+        return False
+
+
 def _kill_when(process: subprocess.Popen, store_path: Path, done_at_least: int) -> int:
     """SIGKILL the batch once ``done_at_least`` recordings are done; how many were."""
     deadline = time.monotonic() + 120
@@ -164,3 +175,31 @@ def test_progress_bar_line() -> None:
     quiet = io.StringIO()
     ProgressBar(4, quiet, enabled=False).update(JobStarted("a", "local:1"))
     assert quiet.getvalue() == ""
+
+
+def test_ctrl_c_leaves_the_rest_queued_and_says_how_many(tmp_path: Path) -> None:
+    """SIGINT to the whole process group, as a terminal's Ctrl-C sends it, while a recording is
+    being diarized: exit 130, every recording not done is queued (the message counts each
+    once), a rerun finishes them."""
+    paths = write_conversations(tmp_path / "in", 3)
+    shutil.copy(SAMPLE, tmp_path / "in" / "a_call.flac")
+    store_path = tmp_path / "s"
+    command = [sys.executable, "-m", "talkover", "batch", str(tmp_path / "in"), "--store",
+               str(store_path), "--workers", "1"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not _running(store_path):
+        assert process.poll() is None, "the batch ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    with Store.open(store_path, readonly=True) as store:
+        assert store.counts() == {"queued": 4, "running": 0, "done": 0, "failed": 0}
+    assert "talkover: interrupted; 4 recording(s) left queued" in err
+    final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+    assert final.stdout == f"{len(paths) + 1} recording(s) in {store_path}: 4 done, 0 failed\n"

@@ -97,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
             runner.run()
         except KeyboardInterrupt:
             bar.finish()
-            left = store.manifest.requeue_running()
-            queued = len(left) + executor.pending
+            store.manifest.requeue_running()
+            queued = sum(r.status == "queued" for r in runner.statuses(plan).values())
             say(f"talkover: interrupted; {queued} recording(s) left queued: rerun the same "
                 "command to finish them")
             return EXIT_INTERRUPTED
