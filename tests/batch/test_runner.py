@@ -224,3 +224,19 @@ def test_a_given_uri_may_not_differ_only_in_case_from_a_stored_one(tmp_path: Pat
         with pytest.raises(InputError, match="'CONV_000'.*differs only in case.*'conv_000'"):
             runner.plan([Request(other.path, other.kind, other.options, "CONV_000")])
         assert [r.uri for r in store.recordings()] == ["conv_000"]
+
+
+def test_what_the_analysis_warns_of_is_kept_in_the_manifest(tmp_path: Path) -> None:
+    """A warning logged in a worker (a segment skipped) is the recording's, in its row; it
+    goes when the file is fixed."""
+    paths = write_conversations(tmp_path / "in", 2)
+    text = paths[1].read_text()
+    paths[1].write_text(text + "SPEAKER conv_001 1 10.0000 0.0004 <NA> <NA> A <NA> <NA>\n")
+    _, rows = batch(tmp_path / "s", paths)
+    assert rows["conv_000"].warnings == ()
+    assert rows["conv_001"].status == "done"
+    assert rows["conv_001"].warnings == (
+        f"{paths[1]}: skipped 1 zero-length segment(s) (shorter than 1 ms)",)
+    paths[1].write_text(text)
+    _, rows = batch(tmp_path / "s", paths)
+    assert rows["conv_001"].warnings == ()

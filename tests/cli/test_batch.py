@@ -203,3 +203,29 @@ def test_ctrl_c_leaves_the_rest_queued_and_says_how_many(tmp_path: Path) -> None
     final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert final.returncode == 0, final.stderr
     assert final.stdout == f"{len(paths) + 1} recording(s) in {store_path}: 4 done, 0 failed\n"
+
+
+def test_a_truncated_recording_is_done_with_its_warning_listed(tmp_path: Path) -> None:
+    """A WAV cut short (a copy that stopped) is analysed as far as it goes; the warning is
+    kept in the manifest and listed at the end, not lost on a worker's stderr."""
+    import numpy as np
+    from scipy.io import wavfile
+
+    from talkover.io import decode_audio
+
+    waveform = decode_audio(SAMPLE)
+    (tmp_path / "in").mkdir()
+    wav = tmp_path / "in" / "cut.wav"
+    wavfile.write(wav, waveform.sample_rate_hz,
+                  (np.clip(waveform.samples, -1, 1) * 32767).astype(np.int16))
+    wav.write_bytes(wav.read_bytes()[: wav.stat().st_size // 3])
+    command = [sys.executable, "-m", "talkover", "batch", str(tmp_path / "in"), "--store",
+               str(tmp_path / "s"), "--workers", "1"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    warning = [line for line in run.stderr.splitlines() if line.startswith("talkover: warning:")]
+    assert len(warning) == 1 and warning[0].startswith(f"talkover: warning: cut: {wav}: decoded ")
+    assert "the file looks truncated" in warning[0]
+    with Store.open(tmp_path / "s", readonly=True) as store:
+        assert store.get("cut").warnings == (warning[0].removeprefix("talkover: warning: cut: "),)

@@ -344,7 +344,8 @@ class Runner:
         batch."""
         if not result.ok or result.analysis_json is None:
             self.store.mark_failed(result.uri, result.error or "no analysis",
-                                   timings=result.timings, worker=result.worker)
+                                   timings=result.timings, worker=result.worker,
+                                   warnings=result.warnings)
             return
         try:
             self._store_result(result)
@@ -357,7 +358,7 @@ class Runner:
             analysis_json=result.analysis_json, diarization_hash=result.diarization_hash,
             events_hash=result.events_hash,
             diarized=result.diarized, duration_s=result.duration_s, timings=result.timings,
-            worker=result.worker,
+            worker=result.worker, warnings=result.warnings,
         ))
 
 

@@ -110,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
 
     print(terminal_safe(f"{len(rows)} recording(s) in {args.store}: {done} done, "
                         f"{len(failed)} failed"))
+    analysed = {p.uri for p in plan.items if p.stage is not None}
+    for row in rows.values():
+        if row.uri in analysed:
+            for warning in row.warnings:
+                say(f"talkover: warning: {row.uri}: {warning}")
     for row in failed:
         say(f"talkover: failed: {row.uri}: {row.error}")
     if failed:
