@@ -229,3 +229,12 @@ def test_a_truncated_recording_is_done_with_its_warning_listed(tmp_path: Path) -
     assert "the file looks truncated" in warning[0]
     with Store.open(tmp_path / "s", readonly=True) as store:
         assert store.get("cut").warnings == (warning[0].removeprefix("talkover: warning: cut: "),)
+    # new thresholds: events re-derived from the kept diarization, which keeps its warning
+    again = subprocess.run([*command, "--grace", "0.4"], env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert warning[0] in again.stderr.splitlines()
+    with Store.open(tmp_path / "s", readonly=True) as store:
+        row = store.get("cut")
+        assert (row.derivations, row.diarizations) == (1, 1)
+        assert row.warnings == (warning[0].removeprefix("talkover: warning: cut: "),)

@@ -419,13 +419,16 @@ class Store:
         staged_analysis = staged_path(self.analysis_path(uri))
         write_atomic(staged_analysis, analysis_bytes)
         t = result.timings
+        warnings = result.warnings  # re-derived events keep what their diarization warned of
+        if not result.diarized:
+            warnings = tuple(dict.fromkeys((*row.warnings, *result.warnings)))
         with self.manifest.transaction():
             self.manifest.update(
                 uri, status="done", error=None, progress=1.0,
                 diarization_hash=result.diarization_hash, events_hash=result.events_hash,
                 analysis_sha256=digest, duration_s=result.duration_s, decode_s=t.decode_s,
                 diarize_s=t.diarize_s, events_s=t.events_s, total_s=t.total_s,
-                worker=result.worker, talkover_version=__version__, warnings=result.warnings,
+                worker=result.worker, talkover_version=__version__, warnings=warnings,
             )
             self.manifest.increment(uri, "diarizations" if result.diarized else "derivations")
         # committed: from here on, a repair rolls the staged file forward
