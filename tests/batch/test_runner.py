@@ -240,3 +240,24 @@ def test_what_the_analysis_warns_of_is_kept_in_the_manifest(tmp_path: Path) -> N
     paths[1].write_text(text)
     _, rows = batch(tmp_path / "s", paths)
     assert rows["conv_001"].warnings == ()
+
+
+def test_a_moved_or_renamed_file_keeps_its_uri(tmp_path: Path) -> None:
+    """A corpus reorganised between runs (a folder moved, a file renamed) is the same
+    recordings, not new ones counted a second time; a moved recording is not diarized again."""
+    import shutil
+
+    paths = write_conversations(tmp_path / "old", 2)
+    shutil.copy(SAMPLE, tmp_path / "old" / "call.flac")
+    _, before = batch(tmp_path / "s", [tmp_path / "old"], workers=1)
+    assert sorted(before) == ["call", "conv_000", "conv_001"]
+    (tmp_path / "new").mkdir()
+    paths[0].rename(tmp_path / "new" / "first conversation.rttm")
+    paths[1].rename(tmp_path / "new" / paths[1].name)
+    (tmp_path / "old" / "call.flac").rename(tmp_path / "new" / "call.flac")
+    plan, after = batch(tmp_path / "s", [tmp_path / "new"], workers=1)
+    assert sorted(after) == ["call", "conv_000", "conv_001"]
+    assert after["conv_000"].path == str(tmp_path / "new" / "first conversation.rttm")
+    assert {r.status for r in after.values()} == {"done"}
+    assert dict(zip(plan.uris, (p.action for p in plan.items), strict=True))["call"] == "events"
+    assert (after["call"].diarizations, after["call"].derivations) == (1, 1)

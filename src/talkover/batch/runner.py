@@ -212,8 +212,11 @@ class Runner:
 
     def _assign_uris(self, requests: Sequence[Request]) -> list[str]:
         """Given uris as they are; others from the file name, unique and stable (a path that
-        already has a row keeps its uri)."""
-        existing = {r.uri: r.path for r in self.store.recordings()}
+        already has a row keeps its uri; a file moved or renamed since takes the uri of the row
+        whose file is gone and had its content)."""
+        rows = self.store.recordings()
+        existing = {r.uri: r.path for r in rows}
+        moved = _Moved(rows, self._content)
         by_path: dict[str, list[str]] = {}
         for uri, path in existing.items():
             by_path.setdefault(path, []).append(uri)
@@ -242,6 +245,8 @@ class Runner:
             own = [u for u in mine if u.lower() not in taken and u in _candidates(path)]
             if own:
                 uri = own[0]
+            elif (was := moved.claim(request, taken)) is not None:
+                uri = was
             else:
                 others = _Excluding(existing, set(mine), taken)
                 uri = unique_uri(path.stem, request.path, suffix=path.suffix, taken=others)
@@ -360,6 +365,34 @@ class Runner:
             diarized=result.diarized, duration_s=result.duration_s, timings=result.timings,
             worker=result.worker, warnings=result.warnings,
         ))
+
+
+class _Moved:
+    """The rows whose file is gone, by content: a request for a new path with that content is
+    the same recording moved or renamed, and keeps its uri (so a reorganised corpus is not
+    counted twice). Content is hashed only when some row's file is gone."""
+
+    def __init__(self, rows: Sequence[RecordingRow],
+                 content: Callable[[str], tuple[str, int, int]]) -> None:
+        self._content = content
+        self._gone: dict[tuple[str, str], list[str]] = {}
+        for row in rows:
+            if row.sha256 and not os.path.lexists(row.path):
+                self._gone.setdefault((row.sha256, row.kind), []).append(row.uri)
+
+    def claim(self, request: Request, taken: dict[str, str]) -> str | None:
+        """The uri of a gone row with ``request``'s content and kind, not yet taken."""
+        if not self._gone:
+            return None
+        try:
+            sha = self._content(request.path)[0]
+        except OSError:
+            return None
+        for uri in self._gone.get((sha, request.kind), []):
+            if uri.lower() not in taken:
+                self._gone[(sha, request.kind)].remove(uri)
+                return uri
+        return None
 
 
 class _Excluding:
