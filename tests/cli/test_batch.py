@@ -77,6 +77,16 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path: Path, capsys) -> None
     assert "is a folder with other files in it" in capsys.readouterr().err
 
 
+def test_without_inputs_a_missing_store_is_not_created(tmp_path: Path, capsys) -> None:
+    """``talkover batch --store TYPO`` has nothing to create a store for."""
+    assert main(["batch", "--store", str(tmp_path / "typo")]) == 2
+    assert f"{tmp_path / 'typo'}: not a talkover store" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()
+    (tmp_path / "empty").mkdir()
+    assert main(["batch", "--store", str(tmp_path / "empty")]) == 2
+    assert list((tmp_path / "empty").iterdir()) == []
+
+
 def test_without_inputs_it_finishes_what_is_queued(tmp_path: Path, capsys) -> None:
     paths = write_conversations(tmp_path / "in", 2)
     with Store.open(tmp_path / "s", create=True) as store:
