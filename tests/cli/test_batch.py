@@ -248,3 +248,26 @@ def test_a_truncated_recording_is_done_with_its_warning_listed(tmp_path: Path) -
         row = store.get("cut")
         assert (row.derivations, row.diarizations) == (1, 1)
         assert row.warnings == (warning[0].removeprefix("talkover: warning: cut: "),)
+
+
+def test_a_ray_address_where_nothing_answers_is_refused_at_once(tmp_path: Path,
+                                                                  capsys) -> None:
+    """Ray itself retries a mistyped cluster address for minutes; the batch says so at once,
+    before creating the store."""
+    import socket
+
+    from talkover.batch.ray_executor import RayExecutor
+    from talkover.errors import ConfigError
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    write_conversations(tmp_path / "in", 1)
+    started = time.monotonic()
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "s"), "--ray",
+                 f"127.0.0.1:{port}"]) == 2
+    assert f"--ray 127.0.0.1:{port}: no Ray cluster answers there" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
+    with pytest.raises(ConfigError, match="no Ray cluster answers there"):
+        RayExecutor(address=f"ray://127.0.0.1:{port}")
+    assert time.monotonic() - started < 30

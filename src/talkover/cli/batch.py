@@ -128,6 +128,10 @@ def _check_flags(args: argparse.Namespace, options) -> None:  # noqa: ANN001
 
     if args.workers is not None and args.workers < 1:
         raise ConfigError(f"--workers must be >= 1, got {args.workers}")
+    if args.ray not in (None, "local"):
+        from talkover.batch.ray_executor import check_ray_address
+
+        check_ray_address(args.ray)
     if args.ship_inputs and args.ray in (None, "local"):
         raise ConfigError("--ship-inputs applies only with --ray ADDRESS (a cluster)")
     if args.enroll:
