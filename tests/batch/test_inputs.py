@@ -33,6 +33,17 @@ def test_a_manifest_separated_by_semicolons_or_tabs_is_a_manifest(tmp_path: Path
     assert found[0].options.groups == ("gender:A=w", "role:A=x")
 
 
+def test_the_known_columns_are_found_in_any_case(tmp_path: Path) -> None:
+    write_conversations(tmp_path / "in", 1)
+    manifest = tmp_path / "corpus.csv"
+    manifest.write_text("Path,URI, Site \nin/conv_000.rttm,first,Leeds\n")
+    found = find_requests([str(manifest)], AnalysisOptions())
+    assert _names(found) == [("conv_000.rttm", "first", (("Site", "Leeds"),))]
+    manifest.write_text("path,PATH\nin/conv_000.rttm,in/conv_000.rttm\n")
+    with pytest.raises(FormatError, match="column.s. given twice: path"):
+        find_requests([str(manifest)], AnalysisOptions())
+
+
 def test_a_quoted_cell_over_two_lines_keeps_its_line_break_and_the_line_numbers(
     tmp_path: Path,
 ) -> None:

@@ -175,7 +175,7 @@ def _manifest_delimiter(header: str) -> str | None:
             cells = next(csv.reader([header.rstrip("\r\n")], delimiter=delimiter), [])
         except csv.Error:
             continue
-        if "path" in (c.strip() for c in cells):
+        if "path" in (_column_name(c) for c in cells):
             return delimiter
     return None
 
@@ -194,7 +194,7 @@ def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Reques
     text = read_text(path)
     delimiter = _manifest_delimiter(text.split("\n", 1)[0]) or ","
     rows = csv_rows(path, text, delimiter)  # a quote left open is an error, not lost rows
-    header = [h.strip() for h in rows[0][1]] if rows else []
+    header = [_column_name(h) for h in rows[0][1]] if rows else []
     _check_header(path, header)
     requests: list[Request] = []
     uris: dict[str, int] = {}
@@ -220,6 +220,13 @@ def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Reques
             files[request.path] = number
         requests.append(request)
     return requests
+
+
+def _column_name(cell: str) -> str:
+    """A header cell's column: the known ones in any case (``Path``, ``URI``, as
+    spreadsheets are often typed), metadata as written (without surrounding spaces)."""
+    name = cell.strip()
+    return name.lower() if name.lower() in MANIFEST_COLUMNS else name
 
 
 def _check_header(path: Path, header: list[str]) -> None:
