@@ -85,8 +85,8 @@ def test_a_file_listed_twice_without_a_uri_is_refused(tmp_path: Path) -> None:
 
 def test_a_folder_search_leaves_a_manifest_csv_alone_and_its_row_wins(tmp_path: Path) -> None:
     """``talkover batch calls/`` with ``calls/corpus.csv`` beside the recordings: the
-    manifest is not a recording; ``talkover batch calls/ calls/corpus.csv`` takes its
-    metadata."""
+    manifest is not a recording; ``talkover batch calls/ calls/corpus.csv`` takes the files it
+    lists from its rows only (not once more under their file names)."""
     write_conversations(tmp_path / "calls", 2)
     manifest = tmp_path / "calls" / "corpus.csv"
     manifest.write_text("path,site\nconv_001.rttm,Leeds\n")
@@ -96,9 +96,11 @@ def test_a_folder_search_leaves_a_manifest_csv_alone_and_its_row_wins(tmp_path: 
     assert [n for n, _, _ in _names(folder)] == ["conv_000.rttm", "conv_001.rttm",
                                                  "segments.csv"]
     both = find_requests([str(tmp_path / "calls"), str(manifest)], AnalysisOptions())
-    assert _names(both)[:2] == [("conv_000.rttm", None, ()),
-                                ("conv_001.rttm", None, (("site", "Leeds"),))]
-    assert len(both) == 3
+    assert _names(both) == [("conv_000.rttm", None, ()), ("segments.csv", None, ()),
+                            ("conv_001.rttm", None, (("site", "Leeds"),))]
+    manifest.write_text("path,uri,site\nconv_001.rttm,call-1,Leeds\nconv_001.rttm,call-1b,\n")
+    named = find_requests([str(tmp_path / "calls"), str(manifest)], AnalysisOptions())
+    assert [uri for _, uri, _ in _names(named)] == [None, None, "call-1", "call-1b"]
 
 
 @pytest.mark.parametrize("column", ["status", "error", "reviewed", "attempts", "_floor"])

@@ -89,8 +89,9 @@ def kind_of(path: str | Path, options: AnalysisOptions) -> Kind:
 
 
 def find_requests(inputs: Sequence[str], options: AnalysisOptions) -> list[Request]:
-    """Every recording ``inputs`` name, in order, each path once (the first mention wins, but
-    a manifest CSV's row wins over a file named bare or found in a folder).
+    """Every recording ``inputs`` name, in order, each path once (the first mention wins); a
+    file a manifest CSV lists is taken from its row(s) only, not also as a file named bare or
+    found in a folder (``calls/ calls/corpus.csv`` analyses each call once, as the CSV says).
 
     Raises
     ------
@@ -101,15 +102,16 @@ def find_requests(inputs: Sequence[str], options: AnalysisOptions) -> list[Reque
     requests: list[Request] = []
     for item in inputs:
         requests += _expand(item, options)
-    first: dict[tuple[str, str | None], int] = {}
+    listed = {r.path for r in requests if r.where is not None}  # named by a manifest row
+    seen: set[tuple[str, str | None]] = set()
     unique: list[Request] = []
     for request in requests:
         key = (request.path, request.uri)
-        if key not in first:
-            first[key] = len(unique)
+        if request.where is None and request.path in listed:
+            continue  # its manifest row(s) name it, with their uri and metadata
+        if key not in seen:
+            seen.add(key)
             unique.append(request)
-        elif unique[first[key]].where is None and request.where is not None:
-            unique[first[key]] = request  # a manifest row (metadata, options) over a bare name
     if not unique:
         raise InputError(f"no recordings or annotations found in {', '.join(inputs)} "
                          f"(media: {', '.join(sorted(MEDIA_EXTENSIONS))}; annotations: "
