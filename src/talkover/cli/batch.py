@@ -86,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
     requests = find_requests(args.input, options) if args.input else []
     workers = args.workers or default_workers()
     quiet = args.quiet or not sys.stderr.isatty()
-    with Store.open(args.store, create=True) as store, _executor(args, workers) as executor:
+    # without INPUT there is nothing to create: a mistyped --store is an error, not a new store
+    with (Store.open(args.store, create=bool(args.input)) as store,
+          _executor(args, workers) as executor):
         runner = Runner(store, executor, retry_failed=args.retry_failed)
         plan = runner.resume() if not args.input else runner.plan(requests)
         bar = ProgressBar(plan.jobs, sys.stderr, enabled=not quiet)
