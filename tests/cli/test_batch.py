@@ -271,3 +271,20 @@ def test_a_ray_address_where_nothing_answers_is_refused_at_once(tmp_path: Path,
     with pytest.raises(ConfigError, match="no Ray cluster answers there"):
         RayExecutor(address=f"ray://127.0.0.1:{port}")
     assert time.monotonic() - started < 30
+
+
+def test_a_rerun_names_the_done_recordings_whose_file_is_gone(tmp_path: Path, capsys) -> None:
+    """A file deleted between runs: its row and analysis stay (the audio may have been
+    deleted on purpose), and the rerun says they still count."""
+    paths = write_conversations(tmp_path / "in", 3)
+    store = str(tmp_path / "s")
+    assert main(["batch", str(tmp_path / "in"), "--store", store, "-q"]) == 0
+    paths[1].unlink()
+    capsys.readouterr()
+    assert main(["batch", str(tmp_path / "in"), "--store", store, "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"2 recording(s) in {store}: 2 done, 0 failed\n"
+    assert ("talkover: note: 1 done recording(s) of the store have no file any more and still "
+            "count in talkover corpus: conv_001\n") in err
+    with Store.open(store, readonly=True) as s:
+        assert s.get("conv_001").status == "done"

@@ -107,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
         bar.finish()
         rows = runner.statuses(plan)
         failed = runner.failed(plan)
+        gone = [r.uri for r in store.recordings(status="done")
+                if r.uri not in rows and not os.path.lexists(r.path)]
     done = sum(r.status == "done" for r in rows.values())
     from talkover.report.terminal import terminal_safe
 
@@ -121,7 +123,15 @@ def run(args: argparse.Namespace) -> int:
         say(f"talkover: failed: {row.uri}: {row.error}")
     if failed:
         say("talkover: rerun with --retry-failed to try the failed recordings again")
+    if gone and args.input:
+        say(f"talkover: note: {len(gone)} done recording(s) of the store have no file any more "
+            f"and still count in talkover corpus: {_listed(gone)}")
     return EXIT_OK if done == len(rows) else EXIT_FAILED
+
+
+def _listed(uris: list[str], most: int = 10) -> str:
+    more = f" and {len(uris) - most} more" if len(uris) > most else ""
+    return ", ".join(uris[:most]) + more
 
 
 def _check_flags(args: argparse.Namespace, options) -> None:  # noqa: ANN001
