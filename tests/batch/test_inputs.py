@@ -113,3 +113,16 @@ def test_a_metadata_column_named_like_a_manifest_column_is_refused(tmp_path: Pat
     manifest.write_text(f"path,{column}\nin/conv_000.rttm,pilot\n")
     with pytest.raises(FormatError, match=f"metadata column '{column}' would clash"):
         find_requests([str(manifest)], AnalysisOptions())
+
+
+def test_a_symbolic_link_keeps_its_own_name(tmp_path: Path) -> None:
+    """A git-annex / DataLad corpus: each recording is a link into the annex, named after a
+    hash; the recording is the link's name. One file named twice is one recording."""
+    paths = write_conversations(tmp_path / ".git" / "annex" / "objects", 1)
+    (tmp_path / "corpus").mkdir()
+    link = tmp_path / "corpus" / "diane and sheila.rttm"
+    link.symlink_to(Path("..") / ".git" / "annex" / "objects" / paths[0].name)
+    found = find_requests([str(tmp_path / "corpus")], AnalysisOptions())
+    assert [r.path for r in found] == [str(link)]
+    again = find_requests([str(link), str(paths[0])], AnalysisOptions())
+    assert [r.path for r in again] == [str(link)]

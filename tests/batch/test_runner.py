@@ -261,3 +261,14 @@ def test_a_moved_or_renamed_file_keeps_its_uri(tmp_path: Path) -> None:
     assert {r.status for r in after.values()} == {"done"}
     assert dict(zip(plan.uris, (p.action for p in plan.items), strict=True))["call"] == "events"
     assert (after["call"].diarizations, after["call"].derivations) == (1, 1)
+
+
+def test_a_linked_recording_is_named_after_its_link(tmp_path: Path) -> None:
+    paths = write_conversations(tmp_path / "annex", 1)
+    (tmp_path / "corpus").mkdir()
+    link = tmp_path / "corpus" / "interview 7.rttm"
+    link.symlink_to(paths[0])
+    _, rows = batch(tmp_path / "s", [tmp_path / "corpus"], workers=1)
+    assert list(rows) == ["interview_7"] and rows["interview_7"].path == str(link)
+    with Store.open(tmp_path / "s", readonly=True) as store:
+        assert store.read_analysis("interview_7")["provenance"]["inputs"][0]["name"] == str(link)

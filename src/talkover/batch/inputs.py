@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -102,12 +103,13 @@ def find_requests(inputs: Sequence[str], options: AnalysisOptions) -> list[Reque
     requests: list[Request] = []
     for item in inputs:
         requests += _expand(item, options)
-    listed = {r.path for r in requests if r.where is not None}  # named by a manifest row
+    real = {r.path: os.path.realpath(r.path) for r in requests}  # one file, however named
+    listed = {real[r.path] for r in requests if r.where is not None}  # by a manifest row
     seen: set[tuple[str, str | None]] = set()
     unique: list[Request] = []
     for request in requests:
-        key = (request.path, request.uri)
-        if request.where is None and request.path in listed:
+        key = (real[request.path], request.uri)
+        if request.where is None and real[request.path] in listed:
             continue  # its manifest row(s) name it, with their uri and metadata
         if key not in seen:
             seen.add(key)
@@ -153,7 +155,14 @@ def _search(folder: Path, options: AnalysisOptions) -> list[Path]:
 
 
 def _request(path: Path, options: AnalysisOptions) -> Request:
-    return Request(str(path.resolve()), kind_of(path, options), options)
+    return Request(_absolute(path), kind_of(path, options), options)
+
+
+def _absolute(path: Path) -> str:
+    """``path`` made absolute without following symbolic links: a link keeps its own name (a
+    git-annex or DataLad corpus links ``call_01.wav`` to ``.git/annex/objects/.../SHA256E-...``;
+    its uri is ``call_01``)."""
+    return os.path.abspath(path)
 
 
 def is_manifest_csv(path: Path) -> bool:
@@ -255,7 +264,7 @@ def _manifest_row(
     if not row["path"]:
         raise fail("empty path")
     file = Path(row["path"])
-    file = (file if file.is_absolute() else path.parent / file).resolve()
+    file = Path(_absolute(file if file.is_absolute() else path.parent / file))
     uri = row.get("uri") or None
     if uri is not None:
         try:

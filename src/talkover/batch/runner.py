@@ -217,9 +217,9 @@ class Runner:
         rows = self.store.recordings()
         existing = {r.uri: r.path for r in rows}
         moved = _Moved(rows, self._content)
-        by_path: dict[str, list[str]] = {}
+        by_path: dict[str, list[str]] = {}  # by real path: a file keeps its uri however named
         for uri, path in existing.items():
-            by_path.setdefault(path, []).append(uri)
+            by_path.setdefault(os.path.realpath(path), []).append(uri)
         folded = {u.lower(): u for u in existing}
         taken: dict[str, str] = {}  # lower-case uri -> who claimed it, in this plan
         out: list[str | None] = [None] * len(requests)
@@ -241,8 +241,9 @@ class Runner:
         for i in order:
             request = requests[i]
             path = Path(request.path)
-            mine = by_path.get(request.path, [])
-            own = [u for u in mine if u.lower() not in taken and u in _candidates(path)]
+            mine = by_path.get(os.path.realpath(request.path), [])
+            names = _candidates(path) | _candidates(Path(os.path.realpath(path)))
+            own = [u for u in mine if u.lower() not in taken and u in names]
             if own:
                 uri = own[0]
             elif (was := moved.claim(request, taken)) is not None:
