@@ -272,3 +272,14 @@ def test_a_linked_recording_is_named_after_its_link(tmp_path: Path) -> None:
     assert list(rows) == ["interview_7"] and rows["interview_7"].path == str(link)
     with Store.open(tmp_path / "s", readonly=True) as store:
         assert store.read_analysis("interview_7")["provenance"]["inputs"][0]["name"] == str(link)
+
+
+def test_a_broken_link_in_a_folder_fails_named_not_vanishing(tmp_path: Path) -> None:
+    """An annexed recording whose content was never fetched is a link to nothing: it is one
+    failed recording saying so, not left out of the corpus without a word."""
+    write_conversations(tmp_path / "corpus", 1)
+    (tmp_path / "corpus" / "call_02.wav").symlink_to("../.git/annex/objects/SHA256E-s9--ab.wav")
+    _, rows = batch(tmp_path / "s", [tmp_path / "corpus"], workers=1)
+    assert rows["conv_000"].status == "done" and rows["call_02"].status == "failed"
+    assert rows["call_02"].error == (f"{tmp_path / 'corpus' / 'call_02.wav'}: a symbolic link to "
+                                     "a missing file (../.git/annex/objects/SHA256E-s9--ab.wav)")

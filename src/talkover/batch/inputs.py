@@ -149,8 +149,9 @@ def _search(folder: Path, options: AnalysisOptions) -> list[Path]:
         if entry.is_dir():
             if not (entry / MARKER).exists():
                 found += _search(entry, options)
-        elif entry.suffix.lower() in wanted and entry.is_file() and not is_manifest_csv(entry):
-            found.append(entry)  # a manifest CSV in a folder is no recording: name it to use it
+        elif entry.suffix.lower() in wanted and (entry.is_file() or entry.is_symlink()):
+            if not is_manifest_csv(entry):  # a manifest CSV is no recording: name it to use it
+                found.append(entry)  # a broken link too: it fails, named, rather than vanish
     return found
 
 

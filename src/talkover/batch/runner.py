@@ -421,6 +421,8 @@ def _request_of(row: RecordingRow) -> Request:
 
 def _why(path: str, exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
+        if os.path.islink(path):  # git-annex / DataLad content not fetched, say
+            return f"{path}: a symbolic link to a missing file ({os.readlink(path)})"
         return f"{path}: no such file"
     if isinstance(exc, IsADirectoryError):
         return f"{path}: is a directory, expected a file"
