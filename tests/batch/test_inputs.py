@@ -79,6 +79,10 @@ def test_a_file_listed_twice_without_a_uri_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="listed twice without a uri .also on line 2.") as info:
         find_requests([str(manifest)], AnalysisOptions())
     assert str(info.value).startswith(f"{manifest}:3: ")
+    (tmp_path / "in" / "link.rttm").symlink_to(tmp_path / "in" / "conv_000.rttm")
+    manifest.write_text("path,site\nin/conv_000.rttm,Lyon\nin/link.rttm,Paris\n")
+    with pytest.raises(FormatError, match="in/link.rttm is listed twice without a uri"):
+        find_requests([str(manifest)], AnalysisOptions())
     manifest.write_text("path,site,uri\nin/conv_000.rttm,Lyon,\nin/conv_000.rttm,Paris,again\n")
     assert [r.uri for r in find_requests([str(manifest)], AnalysisOptions())] == [None, "again"]
 

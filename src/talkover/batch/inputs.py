@@ -224,12 +224,12 @@ def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Reques
                 raise FormatError(path, f"uri {request.uri!r} given twice (also on line "
                                         f"{uris[request.uri.lower()]})", line=number)
             uris[request.uri.lower()] = number
-        elif request.path in files:
+        elif (real := os.path.realpath(request.path)) in files:
             raise FormatError(path, f"{row['path']} is listed twice without a uri (also on "
-                                    f"line {files[request.path]}); give each row its own uri "
+                                    f"line {files[real]}); give each row its own uri "
                                     "to analyse a file twice", line=number)
         else:
-            files[request.path] = number
+            files[real] = number
         requests.append(request)
     return requests
 
