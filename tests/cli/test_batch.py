@@ -288,3 +288,37 @@ def test_a_rerun_names_the_done_recordings_whose_file_is_gone(tmp_path: Path, ca
             "count in talkover corpus: conv_001\n") in err
     with Store.open(store, readonly=True) as s:
         assert s.get("conv_001").status == "done"
+
+
+def test_progress_off_a_terminal_is_a_line_now_and_then(tmp_path: Path) -> None:
+    """stderr to a log file (nohup, CI): no carriage returns, a line at the first result and
+    the last (and at most one a minute between), so a long run shows it is alive."""
+    write_conversations(tmp_path / "in", 5)
+    command = [sys.executable, "-m", "talkover", "batch", str(tmp_path / "in"), "--store",
+               str(tmp_path / "s"), "--workers", "1"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "\r" not in run.stderr
+    lines = [x for x in run.stderr.splitlines() if x.startswith("[")]
+    assert lines[0].startswith("[") and " 1/5 | " in lines[0]
+    assert lines[-1].startswith("[########################] 5/5 | ") and len(lines) <= 3
+    quiet = subprocess.run([*command, "-q", "--grace", "0.4"], env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_plain_progress_lines_are_spaced() -> None:
+    import io
+
+    from talkover.batch import JobResult
+    from talkover.cli.batch import ProgressBar
+    from talkover.store import Timings
+
+    stream = io.StringIO()
+    bar = ProgressBar(3, stream, enabled=True, plain=True, every_s=3600.0)
+    for uri in "abc":
+        bar.update(JobResult(uri, "d", "e", "{}", None, True, 60.0, Timings(), "local:1"))
+    bar.finish()
+    lines = stream.getvalue().splitlines()
+    assert [line.split(" | ")[0][-3:] for line in lines] == ["1/3", "3/3"]

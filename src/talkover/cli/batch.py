@@ -85,13 +85,13 @@ def run(args: argparse.Namespace) -> int:
     _check_flags(args, options)
     requests = find_requests(args.input, options) if args.input else []
     workers = args.workers or default_workers()
-    quiet = args.quiet or not sys.stderr.isatty()
     # without INPUT there is nothing to create: a mistyped --store is an error, not a new store
     with (Store.open(args.store, create=bool(args.input)) as store,
           _executor(args, workers) as executor):
         runner = Runner(store, executor, retry_failed=args.retry_failed)
         plan = runner.resume() if not args.input else runner.plan(requests)
-        bar = ProgressBar(plan.jobs, sys.stderr, enabled=not quiet)
+        bar = ProgressBar(plan.jobs, sys.stderr, enabled=not args.quiet,
+                          plain=not sys.stderr.isatty())
         runner.on_update = bar.update
         _say_plan(plan, store.path, quiet=args.quiet)
         try:
@@ -186,16 +186,25 @@ def _say_plan(plan, store: Path, *, quiet: bool) -> None:  # noqa: ANN001
 
 
 class ProgressBar:
-    """One line on stderr: recordings done/total, hours of audio, rate, ETA, failures."""
+    """One line on stderr: recordings done/total, hours of audio, rate, ETA, failures.
 
-    def __init__(self, total: int, stream: TextIO, *, enabled: bool) -> None:
+    On a terminal the line is redrawn in place; otherwise (``plain``: a log file, nohup, CI)
+    it is written as a new line at the first result, then at most every ``every_s`` seconds,
+    and at the last, so that a long run's log shows it is alive without a line per file.
+    """
+
+    def __init__(self, total: int, stream: TextIO, *, enabled: bool, plain: bool = False,
+                 every_s: float = 60.0) -> None:
         self.total = total
         self.stream = stream
         self.enabled = enabled and total > 0
+        self.plain = plain
+        self.every_s = every_s
         self.done = self.failed = 0
         self.audio_s = 0.0
         self.started = time.monotonic()
         self._shown = False
+        self._written_at: float | None = None
 
     def update(self, update: object) -> None:
         from talkover.batch import JobResult
@@ -219,10 +228,19 @@ class ProgressBar:
                 f"{self.audio_s / 3600:.2f} h audio | {rate:.1f}/min{eta}{failed}")
 
     def show(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + self.line() + " ")
-            self.stream.flush()
-            self._shown = True
+        if not self.enabled:
+            return
+        if self.plain:
+            now = time.monotonic()
+            due = self._written_at is None or now - self._written_at >= self.every_s
+            if self.done and (due or self.done == self.total):
+                self.stream.write(self.line() + "\n")
+                self.stream.flush()
+                self._written_at = now
+            return
+        self.stream.write("\r" + self.line() + " ")
+        self.stream.flush()
+        self._shown = True
 
     def finish(self) -> None:
         if self._shown:
