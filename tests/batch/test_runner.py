@@ -224,3 +224,62 @@ def test_a_given_uri_may_not_differ_only_in_case_from_a_stored_one(tmp_path: Pat
         with pytest.raises(InputError, match="'CONV_000'.*differs only in case.*'conv_000'"):
             runner.plan([Request(other.path, other.kind, other.options, "CONV_000")])
         assert [r.uri for r in store.recordings()] == ["conv_000"]
+
+
+def test_what_the_analysis_warns_of_is_kept_in_the_manifest(tmp_path: Path) -> None:
+    """A warning logged in a worker (a segment skipped) is the recording's, in its row; it
+    goes when the file is fixed."""
+    paths = write_conversations(tmp_path / "in", 2)
+    text = paths[1].read_text()
+    paths[1].write_text(text + "SPEAKER conv_001 1 10.0000 0.0004 <NA> <NA> A <NA> <NA>\n")
+    _, rows = batch(tmp_path / "s", paths)
+    assert rows["conv_000"].warnings == ()
+    assert rows["conv_001"].status == "done"
+    assert rows["conv_001"].warnings == (
+        f"{paths[1]}: skipped 1 zero-length segment(s) (shorter than 1 ms)",)
+    paths[1].write_text(text)
+    _, rows = batch(tmp_path / "s", paths)
+    assert rows["conv_001"].warnings == ()
+
+
+def test_a_moved_or_renamed_file_keeps_its_uri(tmp_path: Path) -> None:
+    """A corpus reorganised between runs (a folder moved, a file renamed) is the same
+    recordings, not new ones counted a second time; a moved recording is not diarized again."""
+    import shutil
+
+    paths = write_conversations(tmp_path / "old", 2)
+    shutil.copy(SAMPLE, tmp_path / "old" / "call.flac")
+    _, before = batch(tmp_path / "s", [tmp_path / "old"], workers=1)
+    assert sorted(before) == ["call", "conv_000", "conv_001"]
+    (tmp_path / "new").mkdir()
+    paths[0].rename(tmp_path / "new" / "first conversation.rttm")
+    paths[1].rename(tmp_path / "new" / paths[1].name)
+    (tmp_path / "old" / "call.flac").rename(tmp_path / "new" / "call.flac")
+    plan, after = batch(tmp_path / "s", [tmp_path / "new"], workers=1)
+    assert sorted(after) == ["call", "conv_000", "conv_001"]
+    assert after["conv_000"].path == str(tmp_path / "new" / "first conversation.rttm")
+    assert {r.status for r in after.values()} == {"done"}
+    assert dict(zip(plan.uris, (p.action for p in plan.items), strict=True))["call"] == "events"
+    assert (after["call"].diarizations, after["call"].derivations) == (1, 1)
+
+
+def test_a_linked_recording_is_named_after_its_link(tmp_path: Path) -> None:
+    paths = write_conversations(tmp_path / "annex", 1)
+    (tmp_path / "corpus").mkdir()
+    link = tmp_path / "corpus" / "interview 7.rttm"
+    link.symlink_to(paths[0])
+    _, rows = batch(tmp_path / "s", [tmp_path / "corpus"], workers=1)
+    assert list(rows) == ["interview_7"] and rows["interview_7"].path == str(link)
+    with Store.open(tmp_path / "s", readonly=True) as store:
+        assert store.read_analysis("interview_7")["provenance"]["inputs"][0]["name"] == str(link)
+
+
+def test_a_broken_link_in_a_folder_fails_named_not_vanishing(tmp_path: Path) -> None:
+    """An annexed recording whose content was never fetched is a link to nothing: it is one
+    failed recording saying so, not left out of the corpus without a word."""
+    write_conversations(tmp_path / "corpus", 1)
+    (tmp_path / "corpus" / "call_02.wav").symlink_to("../.git/annex/objects/SHA256E-s9--ab.wav")
+    _, rows = batch(tmp_path / "s", [tmp_path / "corpus"], workers=1)
+    assert rows["conv_000"].status == "done" and rows["call_02"].status == "failed"
+    assert rows["call_02"].error == (f"{tmp_path / 'corpus' / 'call_02.wav'}: a symbolic link to "
+                                     "a missing file (../.git/annex/objects/SHA256E-s9--ab.wav)")

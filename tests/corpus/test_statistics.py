@@ -209,3 +209,38 @@ def test_a_reviewed_recording_counts_with_its_corrected_version(tmp_path: Path,
     err = capsys.readouterr().err
     assert "corrected.json: cannot read the corrected version of 'meeting-01'" in err
     assert main(["corpus", str(path), "--version", "automatic"]) == 0
+
+
+def test_a_store_without_done_recordings_has_no_statistics(tmp_path: Path, capsys) -> None:
+    """A store whose every recording failed (or that is empty) reports that, not a traceback."""
+    path = tmp_path / "store"
+    with Store.open(path, create=True) as store:
+        store.queue("broken", path="/corpus/broken.wav", kind="audio", sha256=None)
+        store.mark_failed("broken", "broken.wav: file is empty (0 bytes)")
+    assert main(["corpus", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{path}: 1 recording(s), 0 done, 1 failed, 0 pending\n")
+    assert "no done recordings: nothing to pool" in out
+    assert main(["corpus", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["done"], data["speakers"], data["matrix"]["cells"]) == (0, [], [])
+    assert data["failures"] == [{"uri": "broken", "error": "broken.wav: file is empty (0 bytes)"}]
+    empty = tmp_path / "empty"
+    Store.open(empty, create=True).close()
+    assert open_corpus(empty).statistics().speakers.units == ()
+
+
+def test_a_metadata_column_named_floor_is_a_way_to_group(tmp_path: Path) -> None:
+    """The statistics' own working columns do not take a metadata column's name."""
+    path = tmp_path / "store"
+    with Store.open(path, create=True) as store:
+        for i in range(2):
+            p = plant_poisson_conversation(groups=GENDER, rates_per_min=RATES,
+                                           duration_s=120.0, seed=7 + i)
+            _commit(store, f"m{i}", analyze_timeline(p.timeline),
+                    metadata=[("floor", f"level-{i}"), ("speaker_label", "x")])
+    stats = open_corpus(path).statistics(by="floor")
+    assert [u.label for u in stats.breakdowns[0].units] in (["level-0", "level-1"],
+                                                             ["level-1", "level-0"])
+    assert sum(u.floor_time_s for u in stats.breakdowns[0].units) == pytest.approx(
+        sum(u.floor_time_s for u in stats.speakers.units))

@@ -93,3 +93,25 @@ def test_two_references_for_one_uri_are_refused(corpus, capsys) -> None:
     (ref / "again" / refs[0].name).write_text(refs[0].read_text())
     assert main(["eval", "--ref", str(ref), "--hyp", str(hyp)]) == 2
     assert "two files for recording 'conv_000'" in capsys.readouterr().err
+
+
+def test_a_store_pairs_references_named_after_its_files(tmp_path: Path, capsys) -> None:
+    """``Meeting 1 (Paris).wav`` is the store's ``Meeting_1_Paris``; its reference keeps the
+    file's name. A recording that failed in the store is named with its error."""
+    refs = write_conversations(tmp_path / "conv", 2)
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "in").mkdir()
+    for name, path in (("Meeting 1 (Paris)", refs[0]), ("broken", refs[1])):
+        (tmp_path / "ref" / f"{name}.rttm").write_text(path.read_text())
+    (tmp_path / "in" / "Meeting 1 (Paris).rttm").write_text(refs[0].read_text())
+    (tmp_path / "in" / "broken.rttm").write_text("SPEAKER only three fields\n")
+    assert main(["batch", str(tmp_path / "in"), "--store", str(tmp_path / "store"), "-q"]) == 1
+    capsys.readouterr()
+    assert main(["eval", "--ref", str(tmp_path / "ref"), "--hyp", str(tmp_path / "store"),
+                 "--json"]) == 1
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert [f["uri"] for f in data["files"]] == ["Meeting 1 (Paris)"]
+    assert data["files"][0]["der"] == 0.0
+    assert data["missing_hypothesis"] == ["broken"] and data["missing_reference"] == []
+    assert f"talkover: no hypothesis for broken (in {tmp_path / 'store'}: failed: " in err

@@ -271,3 +271,29 @@ def test_an_analysis_left_by_a_crash_in_remove_goes_at_the_next_open(tmp_path: P
     with Store.open(tmp_path / "s") as store:
         assert store.repair.removed_files == 1
         assert not store.analysis_path("a").exists()
+
+
+def test_a_version_1_manifest_gains_warnings_when_a_writer_opens_it(tmp_path: Path) -> None:
+    """A store written before ``warnings`` existed: readers see none, a writer adds the column
+    (and marks the schema 2, which an older talkover then refuses rather than misreads)."""
+    import sqlite3
+
+    from talkover.store.manifest import _SCHEMA
+
+    path = tmp_path / "s"
+    Store.open(path, create=True).close()
+    (path / "manifest.sqlite").unlink()
+    old = _SCHEMA.replace(",\n    warnings TEXT NOT NULL DEFAULT '[]'", "")
+    assert "warnings" not in old
+    with sqlite3.connect(path / "manifest.sqlite") as db:
+        db.executescript(old)
+        db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        db.execute("INSERT INTO recordings (uri, path, kind, status, created_at, updated_at) "
+                   "VALUES ('old', '/x/old.rttm', 'annotation', 'queued', 't', 't')")
+    db.close()
+    with Store.open(path, readonly=True) as store:
+        assert store.get("old").warnings == ()
+    with Store.open(path) as store:
+        store.mark_failed("old", "x/old.rttm: no such file", warnings=["a warning"])
+        assert store.get("old").warnings == ("a warning",)
+        assert store.manifest.meta("schema_version") == "2"

@@ -8,8 +8,9 @@
   are skipped. Other files are left alone.
 * A **glob** (``'calls/*.wav'``, ``'**/*.rttm'``; quote it so the shell does not expand it) is
   expanded like a list of files and folders.
-* A **manifest CSV** is a ``.csv`` whose header has a ``path`` column (a segments CSV has none).
-  Each row is a recording: ``path`` (relative to the CSV's folder), and optionally ``uri``,
+* A **manifest CSV** is a ``.csv`` whose header has a ``path`` column (a segments CSV has none),
+  separated by ``,``, ``;`` or tabs; a folder search leaves manifest CSVs alone (name one to
+  use it). Each row is a recording: ``path`` (relative to the CSV's folder), and optionally ``uri``,
   ``speakers``, ``groups`` (``;`` between attributes:
   ``gender:Ann=woman,Bo=man;role:Ann=host``), ``num_speakers``, ``min_speakers``,
   ``max_speakers``; every other column is metadata, carried into the store's tables. A
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,9 +35,10 @@ from talkover.batch.jobs import AnalysisOptions
 from talkover.errors import ConfigError, FormatError, InputError
 from talkover.files import read_text
 from talkover.formats import ANNOTATION_READERS, is_annotation
+from talkover.formats.csv import csv_rows
 from talkover.store.manifest import Kind
 from talkover.store.store import MARKER
-from talkover.store.tables import GROUP_PREFIX, reserved_columns
+from talkover.store.tables import GROUP_PREFIX, WORKING_PREFIX, reserved_columns
 from talkover.store.uris import check_uri
 
 __all__ = ["Request", "find_requests", "MEDIA_EXTENSIONS", "MANIFEST_COLUMNS", "kind_of",
@@ -50,6 +53,7 @@ MEDIA_EXTENSIONS = frozenset({
 MANIFEST_COLUMNS = ("path", "uri", "speakers", "groups", "num_speakers", "min_speakers",
                     "max_speakers")
 _GLOB_CHARS = frozenset("*?[")
+_DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,9 @@ def kind_of(path: str | Path, options: AnalysisOptions) -> Kind:
 
 
 def find_requests(inputs: Sequence[str], options: AnalysisOptions) -> list[Request]:
-    """Every recording ``inputs`` name, in order, each path once (the first mention wins).
+    """Every recording ``inputs`` name, in order, each path once (the first mention wins); a
+    file a manifest CSV lists is taken from its row(s) only, not also as a file named bare or
+    found in a folder (``calls/ calls/corpus.csv`` analyses each call once, as the CSV says).
 
     Raises
     ------
@@ -97,10 +103,14 @@ def find_requests(inputs: Sequence[str], options: AnalysisOptions) -> list[Reque
     requests: list[Request] = []
     for item in inputs:
         requests += _expand(item, options)
+    real = {r.path: os.path.realpath(r.path) for r in requests}  # one file, however named
+    listed = {real[r.path] for r in requests if r.where is not None}  # by a manifest row
     seen: set[tuple[str, str | None]] = set()
-    unique = []
+    unique: list[Request] = []
     for request in requests:
-        key = (request.path, request.uri)
+        key = (real[request.path], request.uri)
+        if request.where is None and real[request.path] in listed:
+            continue  # its manifest row(s) name it, with their uri and metadata
         if key not in seen:
             seen.add(key)
             unique.append(request)
@@ -139,25 +149,47 @@ def _search(folder: Path, options: AnalysisOptions) -> list[Path]:
         if entry.is_dir():
             if not (entry / MARKER).exists():
                 found += _search(entry, options)
-        elif entry.suffix.lower() in wanted and entry.is_file():
-            found.append(entry)
+        elif entry.suffix.lower() in wanted and (entry.is_file() or entry.is_symlink()):
+            if not is_manifest_csv(entry):  # a manifest CSV is no recording: name it to use it
+                found.append(entry)  # a broken link too: it fails, named, rather than vanish
     return found
 
 
 def _request(path: Path, options: AnalysisOptions) -> Request:
-    return Request(str(path.resolve()), kind_of(path, options), options)
+    return Request(_absolute(path), kind_of(path, options), options)
+
+
+def _absolute(path: Path) -> str:
+    """``path`` made absolute without following symbolic links: a link keeps its own name (a
+    git-annex or DataLad corpus links ``call_01.wav`` to ``.git/annex/objects/.../SHA256E-...``;
+    its uri is ``call_01``)."""
+    return os.path.abspath(path)
 
 
 def is_manifest_csv(path: Path) -> bool:
-    """Whether ``path`` is a ``.csv`` whose header has a ``path`` column."""
+    """Whether ``path`` is a ``.csv`` whose header has a ``path`` column (``,``, ``;`` or tab
+    separated)."""
     if path.suffix.lower() != ".csv":
         return False
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            header = next(csv.reader(f), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
+            header = f.readline(1 << 16)
+    except (OSError, UnicodeDecodeError):
         return False
-    return "path" in (h.strip() for h in header)
+    return _manifest_delimiter(header) is not None
+
+
+def _manifest_delimiter(header: str) -> str | None:
+    """The delimiter (``,``, ``;`` or tab: spreadsheets in many locales write ``;``) that makes
+    ``header`` a manifest header, one with a ``path`` column; ``None``: none does."""
+    for delimiter in _DELIMITERS:
+        try:
+            cells = next(csv.reader([header.rstrip("\r\n")], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if "path" in (_column_name(c) for c in cells):
+            return delimiter
+    return None
 
 
 def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Request]:
@@ -171,11 +203,15 @@ def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Reques
         name a table already uses.
     """
     path = Path(path)
-    rows = list(csv.reader(read_text(path).splitlines()))
-    header = [h.strip() for h in rows[0]] if rows else []
+    text = read_text(path)
+    delimiter = _manifest_delimiter(text.split("\n", 1)[0]) or ","
+    rows = csv_rows(path, text, delimiter)  # a quote left open is an error, not lost rows
+    header = [_column_name(h) for h in rows[0][1]] if rows else []
     _check_header(path, header)
-    requests, uris = [], {}
-    for number, cells in enumerate(rows[1:], start=2):
+    requests: list[Request] = []
+    uris: dict[str, int] = {}
+    files: dict[str, int] = {}
+    for number, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
@@ -188,8 +224,21 @@ def read_manifest_csv(path: str | Path, options: AnalysisOptions) -> list[Reques
                 raise FormatError(path, f"uri {request.uri!r} given twice (also on line "
                                         f"{uris[request.uri.lower()]})", line=number)
             uris[request.uri.lower()] = number
+        elif (real := os.path.realpath(request.path)) in files:
+            raise FormatError(path, f"{row['path']} is listed twice without a uri (also on "
+                                    f"line {files[real]}); give each row its own uri "
+                                    "to analyse a file twice", line=number)
+        else:
+            files[real] = number
         requests.append(request)
     return requests
+
+
+def _column_name(cell: str) -> str:
+    """A header cell's column: the known ones in any case (``Path``, ``URI``, as
+    spreadsheets are often typed), metadata as written (without surrounding spaces)."""
+    name = cell.strip()
+    return name.lower() if name.lower() in MANIFEST_COLUMNS else name
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -202,9 +251,9 @@ def _check_header(path: Path, header: list[str]) -> None:
     for name in header:
         if not name:
             raise FormatError(path, "a column has no name", line=1)
-        if name in reserved or name.startswith(GROUP_PREFIX):
-            raise FormatError(path, f"metadata column {name!r} would clash with a table column "
-                                    "of the store; rename it", line=1)
+        if name in reserved or name.startswith((GROUP_PREFIX, WORKING_PREFIX)):
+            raise FormatError(path, f"metadata column {name!r} would clash with a table or "
+                                    "manifest column of the store; rename it", line=1)
 
 
 def _manifest_row(
@@ -216,7 +265,7 @@ def _manifest_row(
     if not row["path"]:
         raise fail("empty path")
     file = Path(row["path"])
-    file = (file if file.is_absolute() else path.parent / file).resolve()
+    file = Path(_absolute(file if file.is_absolute() else path.parent / file))
     uri = row.get("uri") or None
     if uri is not None:
         try:

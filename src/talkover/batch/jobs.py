@@ -161,6 +161,9 @@ class JobResult:
         unexpected one.
     diarized
         Whether the input was diarized or read (False: events re-derived).
+    warnings
+        What talkover logged as a warning while analysing it (a truncated file, damaged
+        packets, skipped segments), one message each, for the manifest.
     """
 
     uri: str
@@ -172,6 +175,7 @@ class JobResult:
     duration_s: float | None
     timings: Timings
     worker: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

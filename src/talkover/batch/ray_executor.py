@@ -19,6 +19,7 @@ Ray is an optional dependency: ``pip install 'talkover[ray]'``.
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections import deque
 from dataclasses import dataclass, replace
@@ -30,10 +31,35 @@ from talkover.batch.jobs import Job, JobProgress, JobResult, JobRetried, JobStar
 from talkover.batch.worker import Models, prepare_worker_process, run_job, threads_per_worker
 from talkover.errors import ConfigError
 
-__all__ = ["RayExecutor", "require_ray"]
+__all__ = ["RayExecutor", "require_ray", "check_ray_address"]
 
 #: Least seconds between two progress queries of the busy actors.
 PROGRESS_EVERY_S = 1.0
+
+
+#: Seconds to wait for a cluster's port to answer before calling its address unreachable.
+CONNECT_TIMEOUT_S = 5.0
+
+
+def check_ray_address(address: str) -> None:
+    """Refuse at once a ``host:port`` (or ``ray://host:port``) where nothing answers: Ray
+    itself retries such an address for minutes, with only its own logs to show for it.
+    ``auto`` and addresses without a port are left to Ray.
+
+    Raises
+    ------
+    ConfigError
+        Naming the address and why it cannot be reached.
+    """
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ConfigError(f"--ray {address}: no Ray cluster answers there "
+                          f"({exc.strerror or exc}); start one with ray start --head, or "
+                          "give --ray alone for a local instance") from None
 
 
 def require_ray() -> Any:
@@ -119,6 +145,7 @@ class RayExecutor:
                 ray.init(num_cpus=num_cpus or os.cpu_count() or 1, include_dashboard=False,
                          log_to_driver=False, logging_level="ERROR")
             else:
+                check_ray_address(address)
                 ray.init(address=address, log_to_driver=False, logging_level="ERROR")
             self._started = True
         cpus = int(ray.cluster_resources().get("CPU", 1))

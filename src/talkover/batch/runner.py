@@ -212,11 +212,14 @@ class Runner:
 
     def _assign_uris(self, requests: Sequence[Request]) -> list[str]:
         """Given uris as they are; others from the file name, unique and stable (a path that
-        already has a row keeps its uri)."""
-        existing = {r.uri: r.path for r in self.store.recordings()}
-        by_path: dict[str, list[str]] = {}
+        already has a row keeps its uri; a file moved or renamed since takes the uri of the row
+        whose file is gone and had its content)."""
+        rows = self.store.recordings()
+        existing = {r.uri: r.path for r in rows}
+        moved = _Moved(rows, self._content)
+        by_path: dict[str, list[str]] = {}  # by real path: a file keeps its uri however named
         for uri, path in existing.items():
-            by_path.setdefault(path, []).append(uri)
+            by_path.setdefault(os.path.realpath(path), []).append(uri)
         folded = {u.lower(): u for u in existing}
         taken: dict[str, str] = {}  # lower-case uri -> who claimed it, in this plan
         out: list[str | None] = [None] * len(requests)
@@ -238,10 +241,13 @@ class Runner:
         for i in order:
             request = requests[i]
             path = Path(request.path)
-            mine = by_path.get(request.path, [])
-            own = [u for u in mine if u.lower() not in taken and u in _candidates(path)]
+            mine = by_path.get(os.path.realpath(request.path), [])
+            names = _candidates(path) | _candidates(Path(os.path.realpath(path)))
+            own = [u for u in mine if u.lower() not in taken and u in names]
             if own:
                 uri = own[0]
+            elif (was := moved.claim(request, taken)) is not None:
+                uri = was
             else:
                 others = _Excluding(existing, set(mine), taken)
                 uri = unique_uri(path.stem, request.path, suffix=path.suffix, taken=others)
@@ -344,7 +350,8 @@ class Runner:
         batch."""
         if not result.ok or result.analysis_json is None:
             self.store.mark_failed(result.uri, result.error or "no analysis",
-                                   timings=result.timings, worker=result.worker)
+                                   timings=result.timings, worker=result.worker,
+                                   warnings=result.warnings)
             return
         try:
             self._store_result(result)
@@ -357,8 +364,36 @@ class Runner:
             analysis_json=result.analysis_json, diarization_hash=result.diarization_hash,
             events_hash=result.events_hash,
             diarized=result.diarized, duration_s=result.duration_s, timings=result.timings,
-            worker=result.worker,
+            worker=result.worker, warnings=result.warnings,
         ))
+
+
+class _Moved:
+    """The rows whose file is gone, by content: a request for a new path with that content is
+    the same recording moved or renamed, and keeps its uri (so a reorganised corpus is not
+    counted twice). Content is hashed only when some row's file is gone."""
+
+    def __init__(self, rows: Sequence[RecordingRow],
+                 content: Callable[[str], tuple[str, int, int]]) -> None:
+        self._content = content
+        self._gone: dict[tuple[str, str], list[str]] = {}
+        for row in rows:
+            if row.sha256 and not os.path.lexists(row.path):
+                self._gone.setdefault((row.sha256, row.kind), []).append(row.uri)
+
+    def claim(self, request: Request, taken: dict[str, str]) -> str | None:
+        """The uri of a gone row with ``request``'s content and kind, not yet taken."""
+        if not self._gone:
+            return None
+        try:
+            sha = self._content(request.path)[0]
+        except OSError:
+            return None
+        for uri in self._gone.get((sha, request.kind), []):
+            if uri.lower() not in taken:
+                self._gone[(sha, request.kind)].remove(uri)
+                return uri
+        return None
 
 
 class _Excluding:
@@ -386,6 +421,8 @@ def _request_of(row: RecordingRow) -> Request:
 
 def _why(path: str, exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
+        if os.path.islink(path):  # git-annex / DataLad content not fetched, say
+            return f"{path}: a symbolic link to a missing file ({os.readlink(path)})"
         return f"{path}: no such file"
     if isinstance(exc, IsADirectoryError):
         return f"{path}: is a directory, expected a file"

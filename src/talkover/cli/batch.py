@@ -85,11 +85,13 @@ def run(args: argparse.Namespace) -> int:
     _check_flags(args, options)
     requests = find_requests(args.input, options) if args.input else []
     workers = args.workers or default_workers()
-    quiet = args.quiet or not sys.stderr.isatty()
-    with Store.open(args.store, create=True) as store, _executor(args, workers) as executor:
+    # without INPUT there is nothing to create: a mistyped --store is an error, not a new store
+    with (Store.open(args.store, create=bool(args.input)) as store,
+          _executor(args, workers) as executor):
         runner = Runner(store, executor, retry_failed=args.retry_failed)
         plan = runner.resume() if not args.input else runner.plan(requests)
-        bar = ProgressBar(plan.jobs, sys.stderr, enabled=not quiet)
+        bar = ProgressBar(plan.jobs, sys.stderr, enabled=not args.quiet,
+                          plain=not sys.stderr.isatty())
         runner.on_update = bar.update
         _say_plan(plan, store.path, quiet=args.quiet)
         try:
@@ -97,24 +99,39 @@ def run(args: argparse.Namespace) -> int:
             runner.run()
         except KeyboardInterrupt:
             bar.finish()
-            left = store.manifest.requeue_running()
-            queued = len(left) + executor.pending
+            store.manifest.requeue_running()
+            queued = sum(r.status == "queued" for r in runner.statuses(plan).values())
             say(f"talkover: interrupted; {queued} recording(s) left queued: rerun the same "
                 "command to finish them")
             return EXIT_INTERRUPTED
         bar.finish()
         rows = runner.statuses(plan)
         failed = runner.failed(plan)
+        gone = [r.uri for r in store.recordings(status="done")
+                if r.uri not in rows and not os.path.lexists(r.path)]
     done = sum(r.status == "done" for r in rows.values())
     from talkover.report.terminal import terminal_safe
 
     print(terminal_safe(f"{len(rows)} recording(s) in {args.store}: {done} done, "
                         f"{len(failed)} failed"))
+    analysed = {p.uri for p in plan.items if p.stage is not None}
+    for row in rows.values():
+        if row.uri in analysed:
+            for warning in row.warnings:
+                say(f"talkover: warning: {row.uri}: {warning}")
     for row in failed:
         say(f"talkover: failed: {row.uri}: {row.error}")
     if failed:
         say("talkover: rerun with --retry-failed to try the failed recordings again")
+    if gone and args.input:
+        say(f"talkover: note: {len(gone)} done recording(s) of the store have no file any more "
+            f"and still count in talkover corpus: {_listed(gone)}")
     return EXIT_OK if done == len(rows) else EXIT_FAILED
+
+
+def _listed(uris: list[str], most: int = 10) -> str:
+    more = f" and {len(uris) - most} more" if len(uris) > most else ""
+    return ", ".join(uris[:most]) + more
 
 
 def _check_flags(args: argparse.Namespace, options) -> None:  # noqa: ANN001
@@ -123,6 +140,10 @@ def _check_flags(args: argparse.Namespace, options) -> None:  # noqa: ANN001
 
     if args.workers is not None and args.workers < 1:
         raise ConfigError(f"--workers must be >= 1, got {args.workers}")
+    if args.ray not in (None, "local"):
+        from talkover.batch.ray_executor import check_ray_address
+
+        check_ray_address(args.ray)
     if args.ship_inputs and args.ray in (None, "local"):
         raise ConfigError("--ship-inputs applies only with --ray ADDRESS (a cluster)")
     if args.enroll or args.match_threshold is not None:
@@ -166,16 +187,25 @@ def _say_plan(plan, store: Path, *, quiet: bool) -> None:  # noqa: ANN001
 
 
 class ProgressBar:
-    """One line on stderr: recordings done/total, hours of audio, rate, ETA, failures."""
+    """One line on stderr: recordings done/total, hours of audio, rate, ETA, failures.
 
-    def __init__(self, total: int, stream: TextIO, *, enabled: bool) -> None:
+    On a terminal the line is redrawn in place; otherwise (``plain``: a log file, nohup, CI)
+    it is written as a new line at the first result, then at most every ``every_s`` seconds,
+    and at the last, so that a long run's log shows it is alive without a line per file.
+    """
+
+    def __init__(self, total: int, stream: TextIO, *, enabled: bool, plain: bool = False,
+                 every_s: float = 60.0) -> None:
         self.total = total
         self.stream = stream
         self.enabled = enabled and total > 0
+        self.plain = plain
+        self.every_s = every_s
         self.done = self.failed = 0
         self.audio_s = 0.0
         self.started = time.monotonic()
         self._shown = False
+        self._written_at: float | None = None
 
     def update(self, update: object) -> None:
         from talkover.batch import JobResult
@@ -199,10 +229,19 @@ class ProgressBar:
                 f"{self.audio_s / 3600:.2f} h audio | {rate:.1f}/min{eta}{failed}")
 
     def show(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + self.line() + " ")
-            self.stream.flush()
-            self._shown = True
+        if not self.enabled:
+            return
+        if self.plain:
+            now = time.monotonic()
+            due = self._written_at is None or now - self._written_at >= self.every_s
+            if self.done and (due or self.done == self.total):
+                self.stream.write(self.line() + "\n")
+                self.stream.flush()
+                self._written_at = now
+            return
+        self.stream.write("\r" + self.line() + " ")
+        self.stream.flush()
+        self._shown = True
 
     def finish(self) -> None:
         if self._shown:

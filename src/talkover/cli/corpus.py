@@ -133,6 +133,9 @@ def format_statistics(stats) -> str:  # noqa: ANN001 - CorpusStatistics
         lines.append(f"  failed: {uri}: {error}")
     if stats.pending:
         lines.append(f"  pending: {', '.join(stats.pending)}")
+    if not stats.done:
+        lines.append("no done recordings: nothing to pool")
+        return terminal_safe("\n".join(lines) + "\n")
     lines.append("")
     lines += [
         "Rates per minute of floor time (received: of the unit's own floor; made: of the floor "

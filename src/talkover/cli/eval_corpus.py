@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from talkover.cli.common import EXIT_FAILED, EXIT_OK, say
@@ -54,17 +55,36 @@ def format_corpus_evaluation(evaluation: CorpusEvaluation) -> str:
     return terminal_safe("\n".join(lines) + "\n")
 
 
-def _hypotheses(folder: str) -> dict[str, str]:
-    """``{uri: path}``: a store's done analyses, or a folder's annotation files."""
+def _hypotheses(folder: str, references: Collection[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``{uri: path}``: a folder's annotation files, or a store's done analyses; and for a
+    store, why a reference has none (``{uri: "failed: ..."}``).
+
+    A store's recording pairs with the reference of its uri, or else with the reference named
+    after its file (``Meeting 1.rttm`` for the store's ``Meeting_1`` from ``Meeting 1.wav``),
+    when one recording alone has that file stem.
+    """
     from pathlib import Path
 
     from talkover.evaluation.corpus import annotation_files
     from talkover.store import MARKER, Store
 
     if not (Path(folder) / MARKER).is_file():
-        return annotation_files(folder)
+        return annotation_files(folder), {}
     with Store.open(folder, readonly=True) as store:
-        return {r.uri: str(store.analysis_path(r.uri)) for r in store.recordings(status="done")}
+        rows = {r.uri: r for r in store.recordings()}
+        paths = {u: str(store.analysis_path(u)) for u in rows}
+    stems: dict[str, list[str]] = {}
+    for row in rows.values():
+        stems.setdefault(Path(row.path).stem, []).append(row.uri)
+    key = {u: u for u in rows}  # the reference uri each recording is scored against
+    for reference in references:
+        named = stems.get(reference, [])
+        if reference not in rows and len(named) == 1 and named[0] not in references:
+            key[named[0]] = reference
+    found = {key[u]: paths[u] for u, row in rows.items() if row.status == "done"}
+    why = {key[u]: row.status + (f": {row.error}" if row.error else "")
+           for u, row in rows.items() if row.status != "done"}
+    return found, why
 
 
 def run_corpus(args: argparse.Namespace) -> int:
@@ -76,7 +96,8 @@ def run_corpus(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     check_onset_tolerance(args.onset_tolerance_s, name="--onset-tolerance")
-    references, hypotheses = annotation_files(args.ref), _hypotheses(args.hyp)
+    references = annotation_files(args.ref)
+    hypotheses, why = _hypotheses(args.hyp, references)
     evaluation = evaluate_corpus(references, hypotheses, config=config,
                                  onset_tolerance_s=args.onset_tolerance_s)
     if args.json:
@@ -99,5 +120,6 @@ def run_corpus(args: argparse.Namespace) -> int:
     for uri, error in evaluation.failed:
         say(f"talkover: failed: {uri}: {error}")
     for uri in evaluation.missing_hypothesis:
-        say(f"talkover: no hypothesis for {uri} (in {args.hyp})")
+        reason = f": {why[uri]}" if uri in why else ""
+        say(f"talkover: no hypothesis for {uri} (in {args.hyp}{reason})")
     return EXIT_FAILED if evaluation.failed or evaluation.missing_hypothesis else EXIT_OK

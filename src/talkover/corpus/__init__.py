@@ -51,8 +51,9 @@ class Corpus:
     def frames(self) -> dict[str, Any]:
         """The tables (pandas DataFrames) of the done recordings: ``segments``, ``events``,
         ``speakers``, ``turns``, ``matrix``, and ``recordings`` (the manifest: one row per
-        recording, every status, with its metadata columns and ``reviewed``: whether its
-        tables are a review's corrected version)."""
+        recording, every status, with its metadata columns, ``reviewed``: whether its
+        tables are a review's corrected version, and ``warnings``: what its analysis warned
+        of, one per line)."""
         return {**{k: v.copy() for k, v in self._tables.items()},
                 "recordings": _recordings_frame(self.rows, set(self.reviewed))}
 
@@ -125,6 +126,6 @@ def _recordings_frame(rows: tuple[RecordingRow, ...], reviewed: set[str]) -> Any
     columns = ("uri", "path", "kind", "status", "error", "duration_s", "decode_s", "diarize_s",
                "events_s", "total_s", "attempts", "talkover_version", "updated_at")
     records = [{**{c: getattr(r, c) for c in columns}, "reviewed": r.uri in reviewed,
-                **dict(r.metadata)} for r in rows]
+                "warnings": "\n".join(r.warnings), **dict(r.metadata)} for r in rows]
     return pd.DataFrame.from_records(
-        records, columns=None if records else [*columns, "reviewed"])
+        records, columns=None if records else [*columns, "reviewed", "warnings"])

@@ -39,12 +39,12 @@ __all__ = ["CorpusRate", "UnitFigures", "Breakdown", "MatrixCell", "CorpusStatis
 
 #: The rates of each unit: ``(measure, speakers-table column, exposure)``.
 MEASURES = (
-    ("interruptions_made", "interruptions_made", "others_floor"),
-    ("interruptions_received", "interruptions_received", "floor"),
-    ("backchannels_made", "backchannels_made", "others_floor"),
-    ("backchannels_received", "backchannels_received", "floor"),
-    ("overlaps_made", "overlaps_made", "others_floor"),
-    ("overlaps_received", "overlaps_received", "floor"),
+    ("interruptions_made", "interruptions_made", "_others_floor"),
+    ("interruptions_received", "interruptions_received", "_floor"),
+    ("backchannels_made", "backchannels_made", "_others_floor"),
+    ("backchannels_received", "backchannels_received", "_floor"),
+    ("overlaps_made", "overlaps_made", "_others_floor"),
+    ("overlaps_received", "overlaps_received", "_floor"),
 )
 _MATRIX_TYPES = {"interruption": "interruptions", "failed_interruption": "failed_interruptions",
                  "backchannel": "backchannels", "overlap": "overlaps"}
@@ -232,7 +232,7 @@ def compute_statistics(
 
 
 #: The column of a speaker's label (name, or ``uri:id``) in the working table.
-_LABEL = "speaker_label"
+_LABEL = "_speaker_label"
 #: Speakers-table columns that are figures, not ways to group.
 _FIXED_COLUMNS = frozenset({
     "uri", "speaker", "name", "talk_time_s", "talk_share", "turns", "longest_turn_s",
@@ -244,11 +244,12 @@ _FIXED_COLUMNS = frozenset({
 
 def _with_exposures(speakers: Any, turns: Any) -> Any:
     """The speakers table with each speaker's floor time and the floor others held."""
-    floor = turns.groupby(["uri", "speaker"])["duration_s"].sum().rename("floor")
-    table = speakers.join(floor, on=["uri", "speaker"])
-    table["floor"] = table["floor"].fillna(0.0).astype(float)
-    total = table.groupby("uri")["floor"].transform("sum")
-    table["others_floor"] = (total - table["floor"]).clip(lower=0.0)
+    floor = turns.groupby(["uri", "speaker"])["duration_s"].sum().to_dict()
+    table = speakers.copy()  # a dict lookup, not a join: empty Arrow-string keys cannot join
+    table["_floor"] = [float(floor.get(key, 0.0))
+                      for key in zip(speakers["uri"], speakers["speaker"], strict=True)]
+    total = table.groupby("uri")["_floor"].transform("sum")
+    table["_others_floor"] = (total - table["_floor"]).clip(lower=0.0)
     return table
 
 
@@ -275,7 +276,7 @@ def _breakdown(
             _rate(counts[:, i].sum(), exposures[:, i].sum(), low[i], high[i])
             for i in range(len(units))
         ]
-    talk, floor = grid("talk_time_s").sum(axis=0), grid("floor").sum(axis=0)
+    talk, floor = grid("talk_time_s").sum(axis=0), grid("_floor").sum(axis=0)
     recordings = keyed.groupby("_unit")["uri"].nunique()
     people = keyed.groupby("_unit")[_LABEL].nunique()
     figures = [

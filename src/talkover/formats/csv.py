@@ -23,7 +23,7 @@ from talkover.formats.times import check_span, parse_seconds, timeline_of
 from talkover.timeline import Segment, SpeakerTimeline
 
 __all__ = ["SEGMENT_COLUMNS", "read_segments_csv", "parse_time", "spreadsheet_cell",
-           "unquote_cell"]
+           "unquote_cell", "csv_rows"]
 
 SEGMENT_COLUMNS = ("start_s", "end_s", "speaker", "text")
 _NAMES = {
@@ -119,7 +119,7 @@ def read_segments_csv(path: str | Path) -> SpeakerTimeline:
     text = read_text(path)
     sample = text[:4096]
     delimiter = max(",;\t", key=sample.count) if sample.strip() else ","
-    rows = [(n, r) for n, r in _rows(path, text, delimiter) if any(cell.strip() for cell in r)]
+    rows = [(n, r) for n, r in csv_rows(path, text, delimiter) if any(cell.strip() for cell in r)]
     columns = {"start": 0, "end": 1, "speaker": 2, "text": 3}
     if rows and (len(rows[0][1]) < 2 or parse_time(rows[0][1][0]) is None
                  or parse_time(rows[0][1][1]) is None):
@@ -129,7 +129,7 @@ def read_segments_csv(path: str | Path) -> SpeakerTimeline:
     return timeline_of(path, segments)
 
 
-def _rows(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def csv_rows(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """``(line where the row starts, cells)``; a quote left open is an error naming its line
     (a lenient reader would swallow every following line into one cell)."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)

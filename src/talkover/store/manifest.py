@@ -32,7 +32,8 @@ from typing import Any, Literal, get_args
 __all__ = ["Manifest", "RecordingRow", "Status", "Kind", "Timings", "SCHEMA_VERSION", "STATUSES"]
 
 #: Bumped when the schema changes; a store written by a newer talkover is refused.
-SCHEMA_VERSION = 1
+#: 2: ``warnings`` (added to a version 1 manifest when a writer opens it).
+SCHEMA_VERSION = 2
 
 Status = Literal["queued", "running", "done", "failed"]
 Kind = Literal["audio", "annotation"]
@@ -66,7 +67,8 @@ CREATE TABLE IF NOT EXISTS recordings (
     progress REAL NOT NULL DEFAULT 0,
     talkover_version TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    warnings TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS recordings_path ON recordings (path);
 CREATE INDEX IF NOT EXISTS recordings_status ON recordings (status);
@@ -88,9 +90,11 @@ class RecordingRow:
     """One row of the manifest (see the module docstring for what each field means).
 
     ``options`` is the job's options as a JSON object (``talkover.batch.AnalysisOptions``);
-    ``metadata`` the manifest CSV's other columns, in their order. ``diarizations`` counts the
-    times the recording was diarized (or its annotation read), ``derivations`` the times its
-    events were re-derived from a kept diarization; times are ISO 8601 UTC.
+    ``metadata`` the manifest CSV's other columns, in their order; ``warnings`` what the
+    analysis warned of (a truncated file, damaged packets, skipped segments), one message
+    each. ``diarizations`` counts the times the recording was diarized (or its annotation
+    read), ``derivations`` the times its events were re-derived from a kept diarization; times
+    are ISO 8601 UTC.
     """
 
     uri: str
@@ -119,6 +123,7 @@ class RecordingRow:
     talkover_version: str | None
     created_at: str
     updated_at: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def has_analysis(self) -> bool:
@@ -137,10 +142,18 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Add the columns a manifest of an older schema lacks (its rows get their defaults)."""
+    have = {str(r[1]) for r in db.execute("PRAGMA table_info(recordings)")}
+    if "warnings" not in have:
+        db.execute("ALTER TABLE recordings ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'")
+
+
 def _row(values: sqlite3.Row) -> RecordingRow:
     data = dict(zip(values.keys(), values, strict=True))
     data["options"] = json.loads(data["options"])
     data["metadata"] = tuple((str(k), str(v)) for k, v in json.loads(data["metadata"]))
+    data["warnings"] = tuple(str(w) for w in json.loads(data.get("warnings") or "[]"))
     return RecordingRow(**data)
 
 
@@ -185,17 +198,18 @@ class Manifest:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(_SCHEMA)
+            _upgrade(db)
         db.row_factory = sqlite3.Row
         manifest = cls(db, readonly=readonly)
         version = manifest.meta("schema_version")
-        if version is None and not readonly:
-            manifest.set_meta("schema_version", str(SCHEMA_VERSION))
-        elif version is not None and int(version) > SCHEMA_VERSION:
+        if version is not None and int(version) > SCHEMA_VERSION:
             db.close()
             raise ValueError(
                 f"manifest schema version {version} is newer than this talkover's "
                 f"({SCHEMA_VERSION}); upgrade talkover"
             )
+        if not readonly and version != str(SCHEMA_VERSION):
+            manifest.set_meta("schema_version", str(SCHEMA_VERSION))
         return manifest
 
     def close(self) -> None:
@@ -326,6 +340,9 @@ class Manifest:
             values["options"] = json.dumps(dict(values["options"]), sort_keys=True)
         if "metadata" in values:
             values["metadata"] = json.dumps([list(p) for p in values["metadata"]])
+        if "warnings" in values:
+            values["warnings"] = json.dumps([str(w) for w in values["warnings"]],
+                                            ensure_ascii=False)
         values["updated_at"] = _now()
         assignments = ", ".join(f"{k} = :{k}" for k in values)
         with self.transaction():

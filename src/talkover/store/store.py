@@ -129,6 +129,9 @@ class CommittedResult:
         Where the time went.
     worker
         Which worker made it (``host:pid``, or a Ray actor).
+    warnings
+        What the analysis warned of (``call.wav: decoded 9.4 s of the 30.0 s its header
+        declares ...``), one message each.
     """
 
     analysis_json: str
@@ -138,6 +141,7 @@ class CommittedResult:
     duration_s: float | None = None
     timings: Timings = Timings()
     worker: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def _serialised(method):  # noqa: ANN001, ANN202 - a decorator of Store's writing methods
@@ -392,13 +396,14 @@ class Store:
 
     @_serialised
     def mark_failed(
-        self, uri: str, error: str, *, timings: Timings | None = None, worker: str | None = None
+        self, uri: str, error: str, *, timings: Timings | None = None, worker: str | None = None,
+        warnings: Sequence[str] = (),
     ) -> None:
         """The job of ``uri`` failed with ``error`` (its older analysis, if any, is kept)."""
         self._writable()
         t = timings or Timings()
         self.manifest.update(
-            uri, status="failed", error=error, progress=0.0, worker=worker,
+            uri, status="failed", error=error, progress=0.0, worker=worker, warnings=warnings,
             decode_s=t.decode_s, diarize_s=t.diarize_s, events_s=t.events_s, total_s=t.total_s,
         )
         self._remove_tables(uri)
@@ -414,13 +419,16 @@ class Store:
         staged_analysis = staged_path(self.analysis_path(uri))
         write_atomic(staged_analysis, analysis_bytes)
         t = result.timings
+        warnings = result.warnings  # re-derived events keep what their diarization warned of
+        if not result.diarized:
+            warnings = tuple(dict.fromkeys((*row.warnings, *result.warnings)))
         with self.manifest.transaction():
             self.manifest.update(
                 uri, status="done", error=None, progress=1.0,
                 diarization_hash=result.diarization_hash, events_hash=result.events_hash,
                 analysis_sha256=digest, duration_s=result.duration_s, decode_s=t.decode_s,
                 diarize_s=t.diarize_s, events_s=t.events_s, total_s=t.total_s,
-                worker=result.worker, talkover_version=__version__,
+                worker=result.worker, talkover_version=__version__, warnings=warnings,
             )
             self.manifest.increment(uri, "diarizations" if result.diarized else "derivations")
         # committed: from here on, a repair rolls the staged file forward

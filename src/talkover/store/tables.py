@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 __all__ = ["TABLES", "GROUP_PREFIX", "analysis_tables", "to_parquet_bytes", "table_schema",
-           "group_attributes", "reserved_columns", "table_extra_columns"]
+           "group_attributes", "reserved_columns", "WORKING_PREFIX", "table_extra_columns"]
 
 #: The tables of a store, in the order they are written.
 TABLES = ("segments", "events", "speakers", "turns", "matrix")
@@ -47,11 +47,21 @@ def _arrow_type(column: str) -> pa.DataType:
     return pa.int64()
 
 
+#: Prefix of working columns (``_floor``): no metadata column may start with it.
+WORKING_PREFIX = "_"
+
+
 def reserved_columns() -> set[str]:
-    """Column names a metadata column may not take."""
+    """Column names a metadata column may not take: the tables' columns, and the manifest's
+    (a corpus's ``recordings`` frame puts metadata beside them), ``reviewed`` included. Names
+    starting with :data:`WORKING_PREFIX` are refused too."""
+    from dataclasses import fields
+
+    from talkover.store.manifest import RecordingRow
     from talkover.tables import FRAME_COLUMNS
 
-    return {c for columns in FRAME_COLUMNS.values() for c in columns}
+    manifest = {f.name for f in fields(RecordingRow)} | {"reviewed"}
+    return {c for columns in FRAME_COLUMNS.values() for c in columns} | manifest
 
 
 def group_attributes(analysis: Mapping[str, Any]) -> list[str]:
