@@ -288,3 +288,36 @@ def test_reassign_a_segment_to_a_new_speaker(browser, server, call) -> None:
                         ".map(s => [s.start_s, s.end_s])")
     assert dan == [[23.7, 28.7]]
     assert errors == []
+
+
+def matrix_speakers(page) -> list[str]:
+    return page.eval_on_selector_all("#matrix thead th[title]", "n => n.map(x => x.title)")
+
+
+def test_merge_speakers_and_every_table_follows(browser, server, call) -> None:
+    """A merge takes a speaker away: the heatmap, the speakers table and the event filter
+    show the speakers that are left, and the page keeps taking edits (an edit whose answer the
+    page could not draw broke it: the heatmap kept its speakers and the next redraw threw)."""
+    page, errors = open_review(browser, server, call)
+    page.click('.lane-label[data-speaker="Cy"]')
+    page.select_option("#merge-select", "Ann")
+    page.click("#review-panel button:text-is('Merge')")
+    settle(page)
+    assert page.evaluate("talkoverReport.speakers()") == ["Ann", "Bob"]
+    assert matrix_speakers(page) == ["Ann", "Bob"]
+    assert page.locator("#review-message").inner_text() == ""
+    assert page.evaluate("talkoverReview.state.pending") == 0
+    page.keyboard.press("z")  # the merge undone: Cy is back everywhere
+    settle(page)
+    assert matrix_speakers(page) == ["Ann", "Bob", "Cy"]
+    assert errors == []
+
+
+def test_a_new_speaker_gets_a_row_and_a_column_of_the_heatmap(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    page.evaluate("talkoverReview.send({op: 'reassign_segment', speaker: 'Dan',"
+                  " segment: {speaker: 'Bob', start_s: 23.7, end_s: 28.7}})")
+    settle(page)
+    assert matrix_speakers(page) == ["Ann", "Bob", "Cy", "Dan"]
+    assert page.locator('#matrix td[aria-label^="Ann over Dan:"]').inner_text() == "1"
+    assert errors == []

@@ -554,15 +554,17 @@
     return row[of] || 0;
   }
   // many speakers: the table shows the MATRIX_MAX who spoke most (a 300 x 300 table helps nobody)
-  var MATRIX_MAX = 40, matrixSpeakers = speakers;
-  if (speakers.length > MATRIX_MAX) {
+  // (of the current data: a correction can merge speakers away or add one)
+  var MATRIX_MAX = 40;
+  function matrixSpeakers() {
+    if (speakers.length <= MATRIX_MAX) return speakers;
     var most = {};
     DATA.speakers.slice().sort(function (a, b) { return b.talk_time_s - a.talk_time_s; })
       .slice(0, MATRIX_MAX).forEach(function (s) { most[s.id] = true; });
-    matrixSpeakers = speakers.filter(function (s) { return most[s]; });
+    return speakers.filter(function (s) { return most[s]; });
   }
   function renderMatrix() {
-    var type = matrixType.value, table = $("matrix"), max = 0, speakers = matrixSpeakers;
+    var type = matrixType.value, table = $("matrix"), max = 0, speakers = matrixSpeakers();
     speakers.forEach(function (a) { speakers.forEach(function (b) { if (a !== b) max = Math.max(max, matrixCount(type, a, b)); }); });
     var base = type === "all" ? COLOR.interruption : COLOR[type];
     table.innerHTML = "";

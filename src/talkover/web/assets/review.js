@@ -50,16 +50,22 @@
         say("");
         afterData(r.body);
         return r.body;
-      }).catch(function (err) {
+      }, function (err) { // no answer (the edit may or may not have been applied)
         state.pending--; say("The server did not answer: " + err);
         if (refused) refused(null);
+      }).catch(function (err) { // an answer the page could not show: counted once, said
+        say("The page could not show the new version (" + err + "); reload the page.");
       });
     });
     return queue;
   }
   function reload() {
-    return fetch(BASE + "/review", { headers: { Accept: "application/json" } })
-      .then(function (res) { return res.json(); }).then(afterData);
+    return fetch(BASE + "/review", { headers: { Accept: "application/json" } }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        if (res.ok) afterData(body);
+        else say(body.error || ("the review could not be loaded (" + res.status + ")"));
+      });
+    });
   }
   function afterData(data) {
     data.media = R.data.media;
