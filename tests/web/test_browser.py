@@ -321,3 +321,21 @@ def test_a_new_speaker_gets_a_row_and_a_column_of_the_heatmap(browser, server, c
     assert matrix_speakers(page) == ["Ann", "Bob", "Cy", "Dan"]
     assert page.locator('#matrix td[aria-label^="Ann over Dan:"]').inner_text() == "1"
     assert errors == []
+
+
+def test_changes_list_speech_edits_that_change_no_event(browser, server, call) -> None:
+    """Shortening the last turn changes no event and no count, but the review changed who
+    spoke when: Changes says so (it said "Nothing changed yet")."""
+    page, errors = open_review(browser, server, call)
+    last = page.evaluate("talkoverReport.data.segments.filter(s => s.speaker === 'Ann').pop()")
+    page.evaluate("s => talkoverReview.send({op: 'move_boundary', segment: s, edge: 'end',"
+                  " to_s: s.end_s - 0.5})", last)
+    settle(page)
+    page.click("#rv-changes")
+    page.wait_for_selector("#changes li")
+    text = page.locator("#changes").inner_text()
+    assert "Nothing changed" not in text
+    start, end = last["start_s"], last["end_s"]
+    assert f"speech removed: Ann {start:.2f}–{end:.2f} s" in text
+    assert f"speech added: Ann {start:.2f}–{end - 0.5:.2f} s" in text
+    assert errors == []

@@ -377,6 +377,10 @@
         d.rejected.forEach(function (e) { line("rejected: " + ev(e)); });
         if (d.confirmed.length) line(d.confirmed.length + " event(s) confirmed");
         d.renamed.forEach(function (r) { line("renamed " + r.speaker + ": " + (r.from || r.speaker) + " → " + (r.to || r.speaker)); });
+        // who spoke when: a moved boundary is its segment removed and the new one added
+        var seg = function (s) { return name(s.speaker) + " " + s.start_s.toFixed(2) + "–" + s.end_s.toFixed(2) + " s"; };
+        d.segments_removed.forEach(function (s) { line("speech removed: " + seg(s)); });
+        d.segments_added.forEach(function (s) { line("speech added: " + seg(s)); });
         if (!list.children.length) line("Nothing changed yet: the counts are the automatic analysis'.");
         box.appendChild(list);
       });
