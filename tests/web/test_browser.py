@@ -339,3 +339,13 @@ def test_changes_list_speech_edits_that_change_no_event(browser, server, call) -
     assert f"speech removed: Ann {start:.2f}–{end:.2f} s" in text
     assert f"speech added: Ann {start:.2f}–{end - 0.5:.2f} s" in text
     assert errors == []
+
+
+def test_the_home_page_fits_a_narrow_window(browser, server, call) -> None:
+    """At 800 px the history table scrolls inside its box; the page itself does not scroll
+    sideways (the table's hidden "Actions" label escaped the box and widened the page)."""
+    page, errors = open_page(browser, server, "/", width=800)
+    page.wait_for_selector(f'#history tr[data-id="{call}"]')
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    assert page.evaluate("document.querySelector('.table-wrap').scrollWidth") > 800
+    assert errors == []
