@@ -349,3 +349,18 @@ def test_the_home_page_fits_a_narrow_window(browser, server, call) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 800
     assert page.evaluate("document.querySelector('.table-wrap').scrollWidth") > 800
     assert errors == []
+
+
+def test_a_reload_resumes_the_review_where_it_left_off(browser, server, call) -> None:
+    """After a reload (review mode stays on), the selected event is the first of the queue
+    without a verdict, not the first of the queue (which the reviewer had already judged)."""
+    page, errors = open_review(browser, server, call)
+    for key in "cjcj":  # the first two of the queue confirmed; the third selected
+        page.keyboard.press(key)
+    settle(page)
+    queue = page.evaluate("talkoverReport.data.review.queue")
+    assert page.locator("#review-progress").inner_text() == f"2 of {len(queue)} reviewed"
+    page.reload()
+    page.wait_for_function("() => window.talkoverReview && talkoverReport.selected() >= 0")
+    assert page.evaluate("talkoverReport.data.events[talkoverReport.selected()].id") == queue[2]
+    assert errors == []

@@ -89,7 +89,7 @@
     $("review-toggle").setAttribute("aria-pressed", String(on));
     try { localStorage.setItem("talkover-review", on ? "1" : "0"); } catch (e) { /* private mode */ }
     $("review-panel").hidden = !on;
-    if (on) { renderPanel(); if (R.selected() < 0) step(1); }
+    if (on) { renderPanel(); if (R.selected() < 0) resume(); }
     R.redraw();
   }
   $("review-toggle").addEventListener("click", function () { setMode(!state.on); });
@@ -123,6 +123,16 @@
     if (next < 0 || next >= q.length) { say(dir > 0 ? "That was the last event of the queue." : "That was the first."); return; }
     var i = indexOfId(q[next]);
     if (i >= 0) { R.selectEvent(i, { jump: true }); say(""); }
+  }
+  /* Where a review left off (after a reload, or on the next visit): the first event of the
+   * queue without a verdict, or the first of the queue when every one has one. */
+  function resume() {
+    var q = (R.data.review || {}).queue || [];
+    for (var k = 0; k < q.length; k++) {
+      var i = indexOfId(q[k]);
+      if (i >= 0 && !R.data.events[i].verdict) { R.selectEvent(i, { jump: true }); return; }
+    }
+    step(1);
   }
   function verdict(kind) {
     var e = current();
