@@ -364,3 +364,22 @@ def test_a_reload_resumes_the_review_where_it_left_off(browser, server, call) ->
     page.wait_for_function("() => window.talkoverReview && talkoverReport.selected() >= 0")
     assert page.evaluate("talkoverReport.data.events[talkoverReport.selected()].id") == queue[2]
     assert errors == []
+
+
+def test_backspace_deletes_the_selected_segment(browser, server, call) -> None:
+    """A Mac keyboard's delete key sends Backspace."""
+    page, errors = open_review(browser, server, call)
+    page.evaluate("talkoverReport.zoom(40); talkoverReport.centerOn(25.5)")
+    page.wait_for_timeout(100)
+    box = page.locator("#canvas").bounding_box()
+    x = page.evaluate("talkoverReport.timeToX(25.5)")
+    y = page.evaluate("talkoverReport.laneY('Bob')") + 8
+    page.mouse.click(box["x"] + x, box["y"] + y)  # Bob's 23.7-28.7
+    page.wait_for_selector("#reassign-select")
+    page.keyboard.press("Backspace")
+    settle(page)
+    bob = page.evaluate("talkoverReport.data.segments.filter(s => s.speaker === 'Bob')"
+                        ".map(s => [s.start_s, s.end_s])")
+    assert [23.7, 28.7] not in bob
+    assert page.evaluate("talkoverReport.data.review.edits") == 1
+    assert errors == []

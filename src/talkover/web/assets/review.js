@@ -531,7 +531,7 @@
       case "{": nudge(-10 * NUDGE_S); return true;
       case "}": nudge(10 * NUDGE_S); return true;
       case "s": splitAtPlayhead(); return true;
-      case "Delete": deleteSegment(); return true;
+      case "Delete": case "Backspace": deleteSegment(); return true; // (a Mac's delete key)
       case "a": addAtPlayhead(); return true;
       case "z": send({ op: "undo" }); return true;
       case "Z": send({ op: "redo" }); return true;
