@@ -336,8 +336,16 @@ def test_changes_list_speech_edits_that_change_no_event(browser, server, call) -
     text = page.locator("#changes").inner_text()
     assert "Nothing changed" not in text
     start, end = last["start_s"], last["end_s"]
-    assert f"speech removed: Ann {start:.2f}–{end:.2f} s" in text
-    assert f"speech added: Ann {start:.2f}–{end - 0.5:.2f} s" in text
+    assert f"speech resized: Ann {start:.2f}–{end:.2f} s → {start:.2f}–{end - 0.5:.2f} s" in text
+    page.keyboard.press("z")
+    page.evaluate("talkoverReview.send({op: 'merge_speakers', speaker: 'Cy', into: 'Bob'})")
+    settle(page)
+    page.wait_for_function("() => document.querySelector('#changes').innerText.includes('Cy → Bob')")
+    lines = page.locator("#changes li").all_inner_texts()
+    assert "speech reassigned: 19.10–23.10 s Cy → Bob" in lines
+    # Cy's 10.3-15.3 overlapped Bob's own speech: joined to it
+    assert "speech resized: Bob 4.60–10.60 s → 4.60–15.30 s" in lines
+    assert "switches: 2 → 1" in lines  # (not "switchs")
     assert errors == []
 
 

@@ -377,7 +377,7 @@
         var line = function (text) { list.appendChild(el("li", null, text)); };
         Object.keys(d.counts).forEach(function (t) {
           var c = d.counts[t];
-          if (c.automatic !== c.corrected) line(t.replace("_", " ") + "s: " + c.automatic + " → " + c.corrected);
+          if (c.automatic !== c.corrected) line(plural(t) + ": " + c.automatic + " → " + c.corrected);
         });
         var ev = function (e) { return e.type.replace("_", " ") + " " + name(e.by) + "→" + name(e.of) + " at " + R.formatTime(e.start_s); };
         d.events_added.forEach(function (e) { line("added: " + ev(e)); });
@@ -387,13 +387,37 @@
         d.rejected.forEach(function (e) { line("rejected: " + ev(e)); });
         if (d.confirmed.length) line(d.confirmed.length + " event(s) confirmed");
         d.renamed.forEach(function (r) { line("renamed " + r.speaker + ": " + (r.from || r.speaker) + " → " + (r.to || r.speaker)); });
-        // who spoke when: a moved boundary is its segment removed and the new one added
-        var seg = function (s) { return name(s.speaker) + " " + s.start_s.toFixed(2) + "–" + s.end_s.toFixed(2) + " s"; };
-        d.segments_removed.forEach(function (s) { line("speech removed: " + seg(s)); });
-        d.segments_added.forEach(function (s) { line("speech added: " + seg(s)); });
+        speechChanges(d.segments_removed, d.segments_added).forEach(line);
         if (!list.children.length) line("Nothing changed yet: the counts are the automatic analysis'.");
         box.appendChild(list);
       });
+  }
+
+  /* Who spoke when, as lines: a segment removed and one added with the same times is
+   * reassigned; the same speaker's with the same start or end is resized; the first
+   * SPEECH_LINES lines, then how many more. */
+  function plural(type) { return type.replace("_", " ") + (type === "switch" ? "es" : "s"); }
+  var SPEECH_LINES = 20;
+  function speechChanges(removed, added) {
+    var span = function (s) { return s.start_s.toFixed(2) + "–" + s.end_s.toFixed(2) + " s"; };
+    var left = added.slice(), lines = [];
+    var take = function (test) {
+      for (var i = 0; i < left.length; i++) if (test(left[i])) return left.splice(i, 1)[0];
+      return null;
+    };
+    removed.forEach(function (r) {
+      var a = take(function (x) { return x.start_s === r.start_s && x.end_s === r.end_s; });
+      if (a) { lines.push("speech reassigned: " + span(r) + " " + name(r.speaker) + " → " + name(a.speaker)); return; }
+      a = take(function (x) { return x.speaker === r.speaker && (x.start_s === r.start_s || x.end_s === r.end_s); });
+      if (a) { lines.push("speech resized: " + name(r.speaker) + " " + span(r) + " → " + span(a)); return; }
+      lines.push("speech removed: " + name(r.speaker) + " " + span(r));
+    });
+    left.forEach(function (a) { lines.push("speech added: " + name(a.speaker) + " " + span(a)); });
+    if (lines.length > SPEECH_LINES) {
+      var more = lines.length - SPEECH_LINES;
+      lines = lines.slice(0, SPEECH_LINES).concat(["… and " + more + " more speech change(s)"]);
+    }
+    return lines;
   }
 
   // ---------------------------------------------------------------- drawing
