@@ -276,3 +276,11 @@ def test_many_speakers_sparse_matrix_and_capped_heatmap(browser, tmp_path) -> No
     count = analysis.matrix.count("interruption", event.by, event.of)
     label = f"{event.by} over {event.of}: {count}"
     assert page.locator(f'#matrix td[aria-label="{label}"]').count() == 1
+
+
+def test_event_types_in_the_plural(browser, planted_analysis, tmp_path) -> None:
+    page, errors = open_report(browser, planted_analysis, tmp_path)
+    options = page.locator("#matrix-type option").all_inner_texts()
+    assert "switches" in options and "switchs" not in options
+    assert "failed interruptions" in options
+    assert errors == []

@@ -13,6 +13,7 @@
     backchannel: "backchannel", overlap: "overlap", switch: "switch",
     silent_interruption: "silent interruption"
   };
+  function plural(type) { return LABEL[type] + (type === "switch" ? "es" : "s"); }
   var VERB = {
     interruption: "interrupted", failed_interruption: "tried to interrupt",
     backchannel: "backchannelled", overlap: "overlapped", switch: "took the turn from",
@@ -541,7 +542,7 @@
   // ---------------------------------------------------------------- heatmap
   var matrixType = $("matrix-type");
   TYPES.forEach(function (t) {
-    var opt = document.createElement("option"); opt.value = t; opt.textContent = LABEL[t] + "s";
+    var opt = document.createElement("option"); opt.value = t; opt.textContent = plural(t);
     matrixType.appendChild(opt);
   });
   var optAll = document.createElement("option"); optAll.value = "all"; optAll.textContent = "all overlapping events";
@@ -771,7 +772,7 @@
         part.appendChild(table(
           [["Comparison"], ["a / b"], ["Events a : b"], ["Rate ratio (95% CI)"], ["p"], ["Verdict"]],
           g.contrasts.map(function (c) {
-            var what = (c.kind === "received" ? "received " : "made across ") + LABEL[c.event_type] + "s";
+            var what = (c.kind === "received" ? "received " : "made across ") + plural(c.event_type);
             return [what, c.a + " / " + c.b, c.count_a + " : " + c.count_b, fmtRatio(c),
               c.p_value == null ? "–" : (c.p_value < 0.001 ? "< 0.001" : c.p_value.toFixed(3)), c.verdict];
           }), "plain contrasts-table"));
