@@ -129,6 +129,20 @@ def test_a_corrupt_upload_fails_its_job_with_the_decoders_reason(client) -> None
     assert client.delete(f"/api/recordings/{res.json()['id']}").status_code == 204
 
 
+def test_text_in_no_format_is_refused_naming_the_formats(client, planted_files) -> None:
+    """Text that is no annotation used to be queued as a recording and fail as "not a
+    readable audio or video file"; a commented RTTM was taken for such text."""
+    res = client.post("/api/recordings", files={"file": ("notes.txt", b"just my notes\n")})
+    assert res.status_code == 422, res.text
+    assert res.json()["error"].startswith("'notes.txt' is text in no format talkover reads")
+    assert "RTTM" in res.json()["error"] and "TextGrid" in res.json()["error"]
+    commented = b";; made by a tool\n" + planted_files[0].read_bytes()
+    res = client.post("/api/recordings", files={"file": ("commented.rttm", commented)})
+    assert res.status_code == 201 and res.json()["format"] == "rttm"
+    assert wait_done(client, res.json()["id"])["status"] == "done"
+    assert client.delete(f"/api/recordings/{res.json()['id']}").status_code == 204
+
+
 def test_an_upload_without_a_file_or_of_the_wrong_kind_is_refused(client) -> None:
     res = client.post("/api/recordings", data={"speakers": "A"},
                       files={"other": ("x.txt", b"hello")})

@@ -340,7 +340,8 @@ def test_changes_list_speech_edits_that_change_no_event(browser, server, call) -
     page.keyboard.press("z")
     page.evaluate("talkoverReview.send({op: 'merge_speakers', speaker: 'Cy', into: 'Bob'})")
     settle(page)
-    page.wait_for_function("() => document.querySelector('#changes').innerText.includes('Cy → Bob')")
+    page.wait_for_function(
+        "() => document.querySelector('#changes').innerText.includes('Cy → Bob')")
     lines = page.locator("#changes li").all_inner_texts()
     assert "speech reassigned: 19.10–23.10 s Cy → Bob" in lines
     # Cy's 10.3-15.3 overlapped Bob's own speech: joined to it

@@ -50,7 +50,15 @@ def test_recordings_are_probed(tmp_path) -> None:
     assert (sniff_file(junk).kind, sniff_file(junk).extension) == ("audio", ".bin")
     text = tmp_path / "notes.txt"
     text.write_text("just some notes, not an annotation\n")
-    assert sniff_file(text).kind == "audio"  # its job fails with the decoder's reason
+    assert (sniff_file(text).format, sniff_file(text).extension) == ("text", ".txt")  # refused
+
+
+def test_an_rttm_starting_with_comments_is_an_rttm(tmp_path) -> None:
+    """The RTTM reader skips `;;` and `#` lines; the sniffing did not, and a commented RTTM
+    went to the decoder as a recording (and failed as "not a readable audio file")."""
+    path = tmp_path / "upload"
+    path.write_text(";; exported by a tool\n# and a note\n" + SAMPLES["rttm"], encoding="utf-8")
+    assert (sniff_file(path).kind, sniff_file(path).format) == ("annotation", "rttm")
 
 
 @pytest.mark.parametrize(("name", "stem"), [

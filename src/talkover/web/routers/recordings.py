@@ -32,7 +32,7 @@ from talkover.web.dependencies import Reviews, Row, Service, get_settings
 from talkover.web.errors import ApiError
 from talkover.web.playback import NotPlayable, playable_audio
 from talkover.web.review_data import public_document
-from talkover.web.sniff import sniff_file
+from talkover.web.sniff import ANNOTATION_FORMATS, sniff_file
 from talkover.web.uploads import UploadError, receive_upload
 
 router = APIRouter(prefix="/api", tags=["recordings"])
@@ -62,6 +62,9 @@ async def upload(request: Request, service: Service, reviews: Reviews,
         options = _options(received.fields)
         upload_path, name = received.files["file"]
         sniffed = await run_in_threadpool(sniff_file, upload_path)
+        if sniffed.format == "text":
+            raise ApiError(422, f"{name!r} is text in no format talkover reads: an annotation "
+                                f"is {ANNOTATION_FORMATS}; else send a recording")
         media = received.files.get("media")
         media_sniffed = await run_in_threadpool(sniff_file, media[0]) if media else None
         if media_sniffed is not None and not (media_sniffed.kind == "audio"
