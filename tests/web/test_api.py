@@ -490,3 +490,16 @@ def test_a_delete_while_edits_are_in_flight_leaves_nothing_behind(client, server
     assert row["reviewed"] is False and row["speaker_names"] == ["Ann", "Bob", "Cy"]
     assert client.get("/api/recordings/raced/edits").json() == []
     assert client.delete("/api/recordings/raced").status_code == 204
+
+
+def test_a_page_that_is_not_there_is_a_page(client) -> None:
+    """A link to a recording deleted since opens a page saying so, with the way back (it
+    was the API's JSON); the API and clients not asking for HTML keep the JSON."""
+    res = client.get("/recordings/gone-since", headers={"Accept": "text/html,*/*"})
+    assert res.status_code == 404 and res.headers["content-type"].startswith("text/html")
+    assert "no recording &#x27;gone-since&#x27;" in res.text and 'href="/"' in res.text
+    assert res.headers["content-security-policy"].startswith("default-src 'self'")
+    res = client.get("/recordings/gone-since")
+    assert res.status_code == 404 and res.json() == {"error": "no recording 'gone-since'"}
+    res = client.get("/api/recordings/gone-since", headers={"Accept": "text/html"})
+    assert res.status_code == 404 and res.json() == {"error": "no recording 'gone-since'"}

@@ -392,3 +392,16 @@ def test_backspace_deletes_the_selected_segment(browser, server, call) -> None:
     assert [23.7, 28.7] not in bob
     assert page.evaluate("talkoverReport.data.review.edits") == 1
     assert errors == []
+
+
+def test_a_failed_recording_says_why_without_a_progress_bar(browser, server) -> None:
+    garbage = b"fLaC\x00\x00\x00\x22" + bytes(range(256)) * 8
+    with server.client() as client:
+        uri = client.post("/api/recordings", files={"file": ("broken.flac", garbage)}).json()["id"]
+        assert wait_done(client, uri)["status"] == "failed"
+    page, errors = open_page(browser, server, f"/recordings/{uri}")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.locator("#state").inner_text() == "Failed."
+    assert "not a readable audio or video file" in page.locator("#error").inner_text()
+    assert not page.locator("main .bar").is_visible()
+    assert errors == []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from talkover.batch import Executor
@@ -151,21 +151,29 @@ def end_streams(app: FastAPI) -> None:
         service.end_streams()
 
 
+def _error(request: Request, status: int, message: str) -> Response:
+    """``{"error": message}``; a page (HTML, with a way home) to a browser that asked for a
+    page outside the API, such as a link to a recording deleted since."""
+    page = not request.url.path.startswith("/api/")
+    if page and "text/html" in request.headers.get("accept", ""):
+        return pages.error_page(status, message)
+    return JSONResponse({"error": message}, status_code=status)
+
+
 def _errors(app: FastAPI) -> None:
-    """Every error as ``{"error": message}``."""
+    """Every error as ``{"error": message}`` (a page to a browser asking for one)."""
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return _error(request, exc.status, exc.message)
 
     @app.exception_handler(ReviewGone)
-    async def review_gone(request: Request, exc: ReviewGone) -> JSONResponse:
-        return JSONResponse({"error": f"no recording {exc.args[0]!r} (it was deleted)"},
-                            status_code=404)
+    async def review_gone(request: Request, exc: ReviewGone) -> Response:
+        return _error(request, 404, f"no recording {exc.args[0]!r} (it was deleted)")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
