@@ -394,6 +394,11 @@ def test_edit_bodies_and_names_are_limited(client, call) -> None:
                       headers={"Content-Type": "application/json"})
     assert res.status_code == 422
     assert client.get(f"/api/recordings/{call}/review").json()["speakers"][0]["name"] != "x" * 201
+    for deep in (b"[" * 30_000 + b"]" * 30_000,  # within 64 kB, deeper than Python's recursion
+                 b'{"op": "undo", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"):
+        res = client.post(f"/api/recordings/{call}/edits", content=deep,
+                          headers={"Content-Type": "application/json"})
+        assert res.status_code == 422 and "nested too deeply" in res.json()["error"], res.text
 
 
 def test_a_speaker_that_never_existed_is_422_not_a_stale_409(client, call) -> None:
