@@ -345,10 +345,14 @@ def _file(path, data: bytes):
     ({"num_speakers": "٣"}, "num_speakers: expected a whole number"),
     ({"speakers": "Ann, Ann"}, "speakers: each name once, got Ann twice"),
     ({"speakers": "A" * 201}, "speakers: a name is at most 200 characters"),
+    # a misspelt option was ignored (the recording analysed without it)
+    ({"num_speaker": "2"}, "'num_speaker' is not a field of the form; expected 'file', 'media'"),
+    ({"media": "call.wav"}, "'media' must be a file (a part with a file name)"),
 ])
 def test_form_options_are_checked_with_the_form_fields_names(client, planted_files, fields,
                                                               message) -> None:
-    res = upload(client, planted_files[0], name="opts.rttm", **fields)
+    res = client.post("/api/recordings", data=fields,
+                      files={"file": ("opts.rttm", planted_files[0].read_bytes())})
     assert res.status_code == 422 and res.json()["error"].startswith(message), res.text
     assert "--" not in res.json()["error"]  # no command-line flag in an API error
 

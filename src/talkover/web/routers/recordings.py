@@ -38,6 +38,8 @@ from talkover.web.uploads import UploadError, receive_upload
 router = APIRouter(prefix="/api", tags=["recordings"])
 _summaries = Summaries()
 
+#: The upload form's text fields (besides its files, ``file`` and ``media``).
+OPTION_FIELDS = ("speakers", "num_speakers")
 #: Most speakers a count may ask for.
 MAX_SPEAKERS = 64
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
@@ -84,7 +86,14 @@ async def upload(request: Request, service: Service, reviews: Reviews,
 
 
 def _options(fields: dict[str, str]) -> AnalysisOptions:
-    """The form's options, checked (422 names the form field, never a command-line flag)."""
+    """The form's options, checked (422 names the form field, never a command-line flag; a
+    field the form does not have is refused: a misspelt option would be ignored)."""
+    if unknown := sorted(set(fields) - set(OPTION_FIELDS)):
+        name = unknown[0]
+        raise ApiError(422, f"{name!r} must be a file (a part with a file name)"
+                       if name in ("file", "media") else
+                       f"{name!r} is not a field of the form; expected 'file', 'media' (files), "
+                       f"{', '.join(map(repr, OPTION_FIELDS))}")
     speakers = (fields.get("speakers") or "").strip() or None
     count = (fields.get("num_speakers") or "").strip()
     num: int | None = None
