@@ -405,3 +405,26 @@ def test_a_failed_recording_says_why_without_a_progress_bar(browser, server) -> 
     assert "not a readable audio or video file" in page.locator("#error").inner_text()
     assert not page.locator("main .bar").is_visible()
     assert errors == []
+
+
+def test_a_dragged_end_is_labelled_as_an_end(browser, server, call) -> None:
+    """After a drag the panel shows the dragged boundary (the click ending the drag selected
+    the segment under it, with its times before the edit: a later reassign, split or delete
+    of it was refused), labelled by its edge (a dragged end was called an "onset")."""
+    page, errors = open_review(browser, server, call)
+    assert page.evaluate("talkoverReport.selected()") >= 0  # an event's panel shows the label
+    page.evaluate("talkoverReport.zoom(60); talkoverReport.centerOn(10.4)")
+    page.wait_for_timeout(100)
+    box = page.locator("#canvas").bounding_box()
+    y = page.evaluate("talkoverReport.laneY('Bob')") + 6
+    x0 = page.evaluate("talkoverReport.timeToX(10.6)")
+    x1 = page.evaluate("talkoverReport.timeToX(10.5)")
+    page.mouse.move(box["x"] + x0, box["y"] + y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + x1, box["y"] + y, steps=4)
+    page.mouse.up()
+    settle(page)
+    # the click ending the drag did not select Bob's segment as it was before the edit
+    assert page.locator("#reassign-select").count() == 0
+    assert "end of Bob's speech at 0:10.5" in page.locator("#boundary-label").inner_text()
+    assert errors == []

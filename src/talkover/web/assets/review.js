@@ -266,7 +266,7 @@
     panel.appendChild(el("span", { "class": "what" }, text));
     var b = state.boundary;
     if (b) {
-      var label = (b.which === "of" ? "end of " : "onset of ") + name(b.speaker) + "'s speech at " + R.formatTime(boundaryTime());
+      var label = (b.edge === "end" ? "end of " : "onset of ") + name(b.speaker) + "'s speech at " + R.formatTime(boundaryTime());
       panel.appendChild(el("span", { id: "boundary-label" }, "Boundary: " + label));
       button(panel, "− 50 ms", "Move the boundary 50 ms earlier ([)", function () { nudge(-NUDGE_S); });
       button(panel, "+ 50 ms", "Move the boundary 50 ms later (])", function () { nudge(NUDGE_S); });
@@ -487,6 +487,9 @@
     up: function (ev, p) {
       var d = state.drag; state.drag = null;
       if (!d) return;
+      // the click that follows is this gesture's, not a click on the segment under it (which
+      // selected the segment as it was before the edit)
+      state.gesture = true; setTimeout(function () { state.gesture = false; }, 0);
       var t = ms(Math.max(0, R.xToTime(p.x)));
       if (d.preview && d.moved) {
         state.boundary = { speaker: d.from.speaker, start_s: d.from.start_s, end_s: d.from.end_s, edge: d.from.edge, which: "drag" };
@@ -510,7 +513,7 @@
     scroller.classList.toggle("edge", lane >= 0 && !onMarker && !!R.edgeAt(x, lane, 6));
   });
   scroller.addEventListener("click", function (ev) {
-    if (!state.on) return;
+    if (!state.on || state.gesture) return;
     var rect = $("canvas").getBoundingClientRect();
     var hit = R.hitTest(ev.clientX - rect.left, ev.clientY - rect.top);
     if (hit.segment != null && hit.event == null) {
