@@ -428,3 +428,25 @@ def test_a_dragged_end_is_labelled_as_an_end(browser, server, call) -> None:
     assert page.locator("#reassign-select").count() == 0
     assert "end of Bob's speech at 0:10.5" in page.locator("#boundary-label").inner_text()
     assert errors == []
+
+
+def test_a_selected_segment_that_an_edit_changed_is_unselected(browser, server, call) -> None:
+    """A segment selected, then changed by another edit (an undo, a nudge, another tab): its
+    panel no longer offers to reassign, split or delete it as it was (each refused)."""
+    page, errors = open_review(browser, server, call)
+    page.evaluate("talkoverReport.zoom(40); talkoverReport.centerOn(25.5)")
+    page.wait_for_timeout(100)
+    box = page.locator("#canvas").bounding_box()
+    x = page.evaluate("talkoverReport.timeToX(25.5)")
+    y = page.evaluate("talkoverReport.laneY('Bob')") + 8
+    page.mouse.click(box["x"] + x, box["y"] + y)  # Bob's 23.7-28.7
+    page.wait_for_selector("#reassign-select")
+    page.evaluate("talkoverReview.send({op: 'move_boundary', edge: 'end', to_s: 28.0,"
+                  " segment: {speaker: 'Bob', start_s: 23.7, end_s: 28.7}})")
+    settle(page)
+    assert page.locator("#reassign-select").count() == 0
+    page.keyboard.press("Delete")  # nothing selected: nothing sent
+    settle(page)
+    assert page.evaluate("talkoverReport.data.review.edits") == 1
+    assert page.locator("#review-message").inner_text() == "Click a segment first."
+    assert errors == []

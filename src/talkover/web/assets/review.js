@@ -71,6 +71,7 @@
     data.media = R.data.media;
     R.setData(data);
     if (!state.pending) refreshBoundary(); // (edits still on their way moved it already)
+    refreshSelection();
     updateBar();
     renderPanel();
     if (!$("changes").hidden) showChanges();
@@ -197,6 +198,15 @@
         Math.abs((b.edge === "start" ? s.end_s : s.start_s) - (b.edge === "start" ? b.end_s : b.start_s)) < 0.0015;
     })[0];
     if (same) { b.start_s = same.start_s; b.end_s = same.end_s; } else state.boundary = null;
+  }
+  /* After new data: a selected segment or speaker that this version no longer has (an edit,
+   * an undo, another tab) is unselected, so that no edit is sent for it. */
+  function refreshSelection() {
+    var s = state.segment;
+    if (s && !R.data.segments.some(function (x) {
+      return x.speaker === s.speaker && Math.abs(x.start_s - s.start_s) < 0.0015 && Math.abs(x.end_s - s.end_s) < 0.0015;
+    })) state.segment = null;
+    if (state.speaker && R.speakers().indexOf(state.speaker) < 0) state.speaker = null;
   }
   function nudge(delta) {
     var b = state.boundary;
