@@ -450,3 +450,20 @@ def test_a_selected_segment_that_an_edit_changed_is_unselected(browser, server, 
     assert page.evaluate("talkoverReport.data.review.edits") == 1
     assert page.locator("#review-message").inner_text() == "Click a segment first."
     assert errors == []
+
+
+def test_speakers_keep_their_colours_when_one_is_merged_away(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    swatches = ("() => Object.fromEntries([...document.querySelectorAll('.lane-label')]"
+                ".map(l => [l.dataset.speaker, l.querySelector('.swatch').style.background]))")
+    before = page.evaluate(swatches)
+    page.evaluate("talkoverReview.send({op: 'merge_speakers', speaker: 'Ann', into: 'Cy'})")
+    settle(page)
+    after = page.evaluate(swatches)
+    assert set(after) == {"Bob", "Cy"}
+    assert after == {k: before[k] for k in after}  # (the lanes moved up; colours stayed)
+    page.evaluate("talkoverReview.send({op: 'reassign_segment', speaker: 'Dan',"
+                  " segment: {speaker: 'Bob', start_s: 23.7, end_s: 28.7}})")
+    settle(page)
+    assert len(set(page.evaluate(swatches).values())) == 3  # a new speaker: a colour of its own
+    assert errors == []

@@ -30,8 +30,8 @@
   var SPEAKER_COLORS = ["#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
     "#ced4da", "#e599f7", "#ffd43b", "#66d9e8", "#c0a080", "#8ce99a", "#ff8787", "#91a7ff",
     "#d8f5a2", "#fcc2d7", "#99e9f2", "#ffc078", "#b2f2bb", "#bac8ff"];
-  function speakerColor(lane) {
-    var base = SPEAKER_COLORS[lane % SPEAKER_COLORS.length], round = Math.floor(lane / SPEAKER_COLORS.length);
+  function speakerColor(slot) {
+    var base = SPEAKER_COLORS[slot % SPEAKER_COLORS.length], round = Math.floor(slot / SPEAKER_COLORS.length);
     if (!round) return base;
     var c = parseInt(base.slice(1), 16), k = Math.max(0.35, 1 - 0.22 * round);
     return "rgb(" + [c >> 16, (c >> 8) & 255, c & 255].map(function (v) { return Math.round(v * k); }).join(",") + ")";
@@ -43,6 +43,9 @@
   var $ = function (id) { return document.getElementById(id); };
   var dataBlock = $("talkover-data");
   var DATA, speakers, laneOf, names, duration, events, lanes, overlaps, overlapStarts, eventStarts;
+  // speaker id -> colour (speakerColor's argument), kept across setData: a correction that
+  // merges a speaker away or adds one leaves every other speaker's colour as it was
+  var colorSlot = {};
 
   /* Everything derived from the data block; called again by setData. */
   function load(data) {
@@ -54,6 +57,13 @@
     speakers.forEach(function (s, i) { laneOf[s] = i; });
     names = {};
     DATA.speakers.forEach(function (s) { names[s.id] = s.name || s.id; });
+    var used = {}, slot = 0;
+    speakers.forEach(function (s) { if (s in colorSlot) used[colorSlot[s]] = true; });
+    speakers.forEach(function (s) {
+      if (s in colorSlot) return;
+      while (used[slot]) slot++;
+      colorSlot[s] = slot; used[slot] = true;
+    });
     duration = Math.max(DATA.input.duration_s || 0, 1e-3);
     events = DATA.events.map(function (e, i) { e.index = i; return e; });
     // Per lane: segments sorted by start (with their index in DATA.segments), and the longest
@@ -149,7 +159,7 @@
       var div = document.createElement("div");
       div.className = "lane-label"; div.setAttribute("role", "listitem");
       div.dataset.speaker = s; div.title = names[s];
-      div.innerHTML = '<span class="swatch" style="background:' + speakerColor(i) +
+      div.innerHTML = '<span class="swatch" style="background:' + speakerColor(colorSlot[s]) +
         '"></span><span class="name"></span>';
       div.querySelector(".name").textContent = names[s];
       labels.appendChild(div);
@@ -242,7 +252,7 @@
     // speech bars
     for (i = 0; i < speakers.length; i++) {
       var lane = lanes[i], y = AXIS_H + i * LANE_H + BAR_PAD;
-      ctx.fillStyle = speakerColor(i);
+      ctx.fillStyle = speakerColor(colorSlot[speakers[i]]);
       var j = lowerBound(lane.starts, t0 - lane.maxDur);
       for (; j < lane.starts.length && lane.starts[j] < t1; j++) {
         if (lane.ends[j] < t0) continue;
@@ -706,7 +716,7 @@
         if (ci === 0) {
           cell.scope = "row"; cell.title = names[s.id];
           var sw = document.createElement("span"); sw.className = "swatch";
-          sw.style.background = speakerColor(laneOf[s.id]); sw.style.marginRight = "6px";
+          sw.style.background = speakerColor(colorSlot[s.id]); sw.style.marginRight = "6px";
           cell.appendChild(sw);
         }
         cell.appendChild(document.createTextNode(c[3] ? c[3](s) : String(s[c[0]])));
