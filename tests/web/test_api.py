@@ -512,3 +512,20 @@ def test_a_page_that_is_not_there_is_a_page(client) -> None:
     assert res.status_code == 404 and res.json() == {"error": "no recording 'gone-since'"}
     res = client.get("/api/recordings/gone-since", headers={"Accept": "text/html"})
     assert res.status_code == 404 and res.json() == {"error": "no recording 'gone-since'"}
+
+
+def test_the_same_file_uploaded_again_says_which_it_repeats(client, planted_files) -> None:
+    """A second upload of a file gets an id of its own (options may differ); the history
+    says it is the same file as the first (it looked like another recording)."""
+    data = b";; once more\n" + planted_files[0].read_bytes()  # content no other test uploads
+    first = client.post("/api/recordings", files={"file": ("again.rttm", data)}).json()["id"]
+    second = client.post("/api/recordings", files={"file": ("again.rttm", data)}).json()["id"]
+    assert second != first
+    for uri in (first, second):
+        wait_done(client, uri)
+    assert client.get(f"/api/recordings/{first}").json()["same_file_as"] is None
+    assert client.get(f"/api/recordings/{second}").json()["same_file_as"] == first
+    listed = {r["id"]: r["same_file_as"] for r in client.get("/api/recordings").json()}
+    assert listed[first] is None and listed[second] == first
+    for uri in (first, second):
+        assert client.delete(f"/api/recordings/{uri}").status_code == 204

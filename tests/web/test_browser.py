@@ -467,3 +467,15 @@ def test_speakers_keep_their_colours_when_one_is_merged_away(browser, server, ca
     settle(page)
     assert len(set(page.evaluate(swatches).values())) == 3  # a new speaker: a colour of its own
     assert errors == []
+
+
+def test_the_history_says_when_a_file_was_uploaded_before(browser, server, call) -> None:
+    with server.client() as client:
+        again = client.post("/api/recordings", files={
+            "file": ("call.rttm", (server.store / "media" / f"{call}.rttm").read_bytes())})
+        again = again.json()["id"]
+        wait_done(client, again)
+    page, errors = open_page(browser, server, "/")
+    row = page.locator(f'#history tr[data-id="{again}"] td.name')
+    assert "same file as " in row.inner_text()
+    assert errors == []

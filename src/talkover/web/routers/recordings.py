@@ -131,24 +131,43 @@ def list_recordings(service: Service,
 
     def rows(store, runner) -> list[dict[str, Any]]:
         out = []
-        for row in store.recordings():
+        recordings = store.recordings()
+        first = _first_with_content(recordings)
+        for row in recordings:
             if q and q.lower() not in row.uri.lower():
                 continue
             if status and row.status != status:
                 continue
             out.append(row_json(row, _summaries.of(store, row), service.progress.get(row.uri),
-                                store_path=service.path))
+                                store_path=service.path) | {"same_file_as": _same(row, first)})
         out.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
         return out
 
     return service.call(rows)
 
 
+def _first_with_content(recordings: list[RecordingRow]) -> dict[str, str]:
+    """sha256 -> the id of the earliest recording with that content (an upload of the same
+    file again gets an id of its own; the history says which it repeats)."""
+    first: dict[str, str] = {}
+    for row in sorted(recordings, key=lambda r: (r.created_at, r.uri)):
+        if row.sha256:
+            first.setdefault(row.sha256, row.uri)
+    return first
+
+
+def _same(row: RecordingRow, first: dict[str, str]) -> str | None:
+    found = first.get(row.sha256) if row.sha256 else None
+    return found if found != row.uri else None
+
+
 @router.get("/recordings/{id}")
 def get_recording(row: Row, service: Service) -> dict[str, Any]:
     """``{"id", "status": queued|running|done|failed, "progress": 0..1, "error", ...}``."""
-    summary = service.call(lambda store, runner: _summaries.of(store, row))
-    return row_json(row, summary, service.progress.get(row.uri), store_path=service.path)
+    summary, first = service.call(lambda store, runner: (
+        _summaries.of(store, row), _first_with_content(store.recordings())))
+    return row_json(row, summary, service.progress.get(row.uri), store_path=service.path) | {
+        "same_file_as": _same(row, first)}
 
 
 @router.get("/recordings/{id}/analysis")
