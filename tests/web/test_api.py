@@ -106,6 +106,12 @@ def test_speaker_names_and_count_are_options(client, planted_files) -> None:
     assert bad.status_code == 422 and "num_speakers" in bad.json()["error"]
     bad = upload(client, planted_files[0], speakers="A,,B")
     assert bad.status_code == 422 and bad.json()["error"].startswith("speakers:")
+    # a count for an annotation was ignored (the command line refuses it, so does the app)
+    bad = upload(client, planted_files[0], num_speakers="2")
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["error"] == ("num_speakers applies only to a recording that is diarized; "
+                                   "'call.rttm' is an annotation (rttm): its speakers are the "
+                                   "ones it names")
     assert client.delete(f"/api/recordings/{uri}").status_code == 204
 
 

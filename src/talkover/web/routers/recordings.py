@@ -67,6 +67,10 @@ async def upload(request: Request, service: Service, reviews: Reviews,
         if sniffed.format == "text":
             raise ApiError(422, f"{name!r} is text in no format talkover reads: an annotation "
                                 f"is {ANNOTATION_FORMATS}; else send a recording")
+        if sniffed.kind == "annotation" and options.num_speakers is not None:
+            raise ApiError(422, f"num_speakers applies only to a recording that is diarized; "
+                                f"{name!r} is an annotation ({sniffed.format}): its speakers "
+                                "are the ones it names")
         media = received.files.get("media")
         media_sniffed = await run_in_threadpool(sniff_file, media[0]) if media else None
         if media_sniffed is not None and not (media_sniffed.kind == "audio"
