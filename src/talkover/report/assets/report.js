@@ -94,6 +94,8 @@
     var ss = (st < 100 ? "0" : "") + (st / 10).toFixed(1);
     return h ? h + ":" + (m < 10 ? "0" : "") + m + ":" + ss : m + ":" + ss;
   }
+  /* Overlapped time as the event list and the status line say it (0.03 s, not 0.0 s). */
+  function fmtTogether(s) { return s.toFixed(s < 0.1 ? 2 : 1) + " s together"; }
   function fmtSec(t) { return t == null ? "–" : t.toFixed(1) + " s"; }
   function fmtNum(x, digits) {
     if (x == null) return "–";
@@ -356,7 +358,7 @@
     var t1 = viewStart(), t2 = t1 + view.width / view.pps;
     if (opts.jump || e.start_s < t1 || e.start_s > t2) centerOn(e.start_s);
     setStatus(fmtTime(e.start_s) + " " + LABEL[e.type] + ": " + describe(e) +
-      (e.overlap_s ? " (" + e.overlap_s.toFixed(1) + " s together)" : "") +
+      (e.overlap_s ? " (" + fmtTogether(e.overlap_s) + ")" : "") +
       (e.verdict ? " — " + e.verdict : ""));
     markCurrentRow();
     if (opts.play) playFrom(e.start_s);
@@ -858,7 +860,7 @@
       if (e.id) b.dataset.id = e.id;
       if (e.verdict) b.dataset.verdict = e.verdict;
       var detail = e.type === "switch" || e.type === "silent_interruption" ? "gap " + fmtSec(e.gap_s)
-        : e.overlap_s.toFixed(e.overlap_s < 0.1 ? 2 : 1) + " s together";
+        : fmtTogether(e.overlap_s);
       if (e.confidence != null) detail += ", confidence " + Math.round(e.confidence * 100) + "%";
       b.innerHTML = '<span class="t"></span><span class="kind">' + shapeSvg(e.type) + ' </span><span class="who"></span><span class="detail"></span>';
       b.querySelector(".t").textContent = fmtTime(e.start_s);
