@@ -479,3 +479,22 @@ def test_the_history_says_when_a_file_was_uploaded_before(browser, server, call)
     row = page.locator(f'#history tr[data-id="{again}"] td.name')
     assert "same file as " in row.inner_text()
     assert errors == []
+
+
+def test_an_annotation_goes_with_its_recording_whatever_the_case(browser, server,
+                                                                 planted_files, tmp_path) -> None:
+    """CALL.rttm and call.wav dropped together are one upload (the annotation, played with
+    the recording); by case they were two, and the recording was diarized on its own."""
+    rttm, wav = planted_files
+    (tmp_path / "CasePair.RTTM").write_bytes(rttm.read_bytes())
+    (tmp_path / "casepair.wav").write_bytes(wav.read_bytes())
+    page, errors = open_page(browser, server, "/")
+    page.set_input_files("#file-input", [str(tmp_path / "CasePair.RTTM"),
+                                         str(tmp_path / "casepair.wav")])
+    page.wait_for_selector("#uploads li:has-text('queued as')")
+    assert page.locator("#uploads li").count() == 1
+    uri = page.locator("#uploads li").inner_text().rsplit("queued as ", 1)[1].strip()
+    with server.client() as client:
+        assert client.get(f"/api/recordings/{uri}").json()["kind"] == "annotation"
+        assert client.get(f"/api/recordings/{uri}/audio").status_code == 200
+    assert errors == []

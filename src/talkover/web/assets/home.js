@@ -29,7 +29,7 @@
   function group(files) {
     var stems = {}, out = [];
     Array.prototype.forEach.call(files, function (f) {
-      var stem = f.name.replace(/\.[^.]*$/, "");
+      var stem = f.name.replace(/\.[^.]*$/, "").toLowerCase(); // (CALL.rttm goes with call.wav)
       (stems[stem] = stems[stem] || []).push(f);
     });
     Object.keys(stems).forEach(function (stem) {
