@@ -373,3 +373,37 @@ def test_an_export_recomputes_the_sensitivity_without_holding_the_review(tmp_pat
         assert doc["sensitivity"]["configs"] == 2 and held == [False]
     finally:
         registry.close()
+
+
+def test_a_version_a_killed_server_did_not_write_is_written_again(tmp_path) -> None:
+    """Edits logged, the server killed before the corrected version was written: the history
+    kept the counts of before those edits, even after the review was opened again. Opening
+    the review, and the server's start (resave_stale), write it again."""
+    from talkover.review import RenameSpeaker, Review
+    from talkover.web.reviews import ReviewRegistry, version_is_stale
+
+    analysis = analyze_timeline(planted_timeline())
+    store, sha = _store_with_review(tmp_path, analysis)
+    folder = store / "reviews" / "call"
+    Review(analysis, folder).apply(RenameSpeaker("Ann", "Anna"))  # logged, no version written
+    assert version_is_stale(folder) and not (folder / "corrected.json").exists()
+
+    class Row:
+        status, analysis_sha256 = "done", sha
+
+    registry = ReviewRegistry(store)
+    try:
+        assert registry.resave_stale(lambda uri: Row() if uri == "call" else None) == 1
+        registry._save_pending()
+        doc = json.loads((folder / "corrected.json").read_text())
+        assert [s.get("name") for s in doc["speakers"]][:1] == ["Anna"]
+        assert not version_is_stale(folder)
+        Review(analysis, folder).apply(RenameSpeaker("Bob", "Robert"))  # killed again
+        registry._reviews.clear()  # (a review opened afresh: the log replayed)
+        with registry.open("call", sha):
+            pass
+        registry._save_pending()
+        doc = json.loads((folder / "corrected.json").read_text())
+        assert {"Anna", "Robert"} <= {s.get("name") for s in doc["speakers"]}
+    finally:
+        registry.close()

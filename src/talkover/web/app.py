@@ -9,7 +9,9 @@ which also resumes the jobs a previous server left queued or running.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -103,6 +105,7 @@ def create_app(
             reviews = ReviewRegistry(path)
             app.state.service = store
             app.state.reviews = reviews
+            _resave_stale_reviews(store, reviews)
             yield
         finally:
             store.end_streams()
@@ -121,6 +124,21 @@ def create_app(
     app.add_middleware(GuardMiddleware, hosts=HostPolicy(host, port, extra=allow_hosts),
                        token=token)
     return app
+
+
+def _resave_stale_reviews(store: StoreService, reviews: ReviewRegistry) -> None:
+    """In the background: the corrected versions a killed server did not write (their
+    recordings' rows in the history would keep the counts of before the last edits)."""
+    def row_of(uri: str):  # noqa: ANN202 - a RecordingRow or None
+        return store.call(lambda s, runner: s.get(uri))
+
+    def run() -> None:
+        try:
+            reviews.resave_stale(row_of)
+        except Exception:  # noqa: BLE001 - a convenience; the next edit writes it anyway
+            logging.getLogger(__name__).exception("could not rewrite stale corrected versions")
+
+    threading.Thread(target=run, name="talkover-review-resave", daemon=True).start()
 
 
 def check_settings(*, host: str, token: str | None, max_upload_mb: float, workers: int,
