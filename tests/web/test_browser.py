@@ -498,3 +498,13 @@ def test_an_annotation_goes_with_its_recording_whatever_the_case(browser, server
         assert client.get(f"/api/recordings/{uri}").json()["kind"] == "annotation"
         assert client.get(f"/api/recordings/{uri}/audio").status_code == 200
     assert errors == []
+
+
+def test_enter_in_the_name_field_renames(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    page.click('.lane-label[data-speaker="Cy"]')
+    page.fill("#rename-input", "Cyrille")
+    page.press("#rename-input", "Enter")
+    settle(page)
+    assert page.evaluate("talkoverReport.names()['Cy']") == "Cyrille"
+    assert errors == []

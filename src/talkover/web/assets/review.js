@@ -347,9 +347,9 @@
     var label = el("label", null, "Name ");
     var input = el("input", { id: "rename-input", value: R.names()[id] === id ? "" : R.names()[id], autocomplete: "off" });
     label.appendChild(input); panel.appendChild(label);
-    button(panel, "Rename", "Name this speaker", function () {
-      send({ op: "rename_speaker", speaker: id, name: input.value.trim() || null });
-    });
+    var rename = function () { send({ op: "rename_speaker", speaker: id, name: input.value.trim() || null }); };
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") rename(); });
+    button(panel, "Rename", "Name this speaker (Enter)", rename);
     var others = R.speakers().filter(function (x) { return x !== id; });
     if (others.length) {
       var ml = el("label", null, "Merge into ");
