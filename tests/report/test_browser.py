@@ -276,3 +276,20 @@ def test_many_speakers_sparse_matrix_and_capped_heatmap(browser, tmp_path) -> No
     count = analysis.matrix.count("interruption", event.by, event.of)
     label = f"{event.by} over {event.of}: {count}"
     assert page.locator(f'#matrix td[aria-label="{label}"]').count() == 1
+
+
+def test_event_types_in_the_plural(browser, planted_analysis, tmp_path) -> None:
+    page, errors = open_report(browser, planted_analysis, tmp_path)
+    options = page.locator("#matrix-type option").all_inner_texts()
+    assert "switches" in options and "switchs" not in options
+    assert "failed interruptions" in options
+    assert errors == []
+
+
+def test_a_short_overlap_is_not_said_to_last_zero_seconds(browser, planted_analysis, tmp_path):
+    """The status line said "(0.0 s together)" for 30 ms where the event list says 0.03 s."""
+    page, errors = open_report(browser, planted_analysis, tmp_path)
+    i = page.evaluate("talkoverReport.data.events.findIndex(e => e.type === 'overlap')")
+    page.evaluate(f"talkoverReport.data.events[{i}].overlap_s = 0.03; talkoverReport.select({i})")
+    assert page.locator("#status").inner_text().endswith("(0.03 s together)")
+    assert errors == []

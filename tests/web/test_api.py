@@ -106,6 +106,12 @@ def test_speaker_names_and_count_are_options(client, planted_files) -> None:
     assert bad.status_code == 422 and "num_speakers" in bad.json()["error"]
     bad = upload(client, planted_files[0], speakers="A,,B")
     assert bad.status_code == 422 and bad.json()["error"].startswith("speakers:")
+    # a count for an annotation was ignored (the command line refuses it, so does the app)
+    bad = upload(client, planted_files[0], num_speakers="2")
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["error"] == ("num_speakers applies only to a recording that is diarized; "
+                                   "'call.rttm' is an annotation (rttm): its speakers are the "
+                                   "ones it names")
     assert client.delete(f"/api/recordings/{uri}").status_code == 204
 
 
@@ -126,6 +132,20 @@ def test_a_corrupt_upload_fails_its_job_with_the_decoders_reason(client) -> None
     assert "not a readable audio or video file (corrupt" in status["error"], status
     assert client.get("/").status_code == 200  # still serving
     assert client.get(f"/recordings/{res.json()['id']}").status_code == 200  # a page says why
+    assert client.delete(f"/api/recordings/{res.json()['id']}").status_code == 204
+
+
+def test_text_in_no_format_is_refused_naming_the_formats(client, planted_files) -> None:
+    """Text that is no annotation used to be queued as a recording and fail as "not a
+    readable audio or video file"; a commented RTTM was taken for such text."""
+    res = client.post("/api/recordings", files={"file": ("notes.txt", b"just my notes\n")})
+    assert res.status_code == 422, res.text
+    assert res.json()["error"].startswith("'notes.txt' is text in no format talkover reads")
+    assert "RTTM" in res.json()["error"] and "TextGrid" in res.json()["error"]
+    commented = b";; made by a tool\n" + planted_files[0].read_bytes()
+    res = client.post("/api/recordings", files={"file": ("commented.rttm", commented)})
+    assert res.status_code == 201 and res.json()["format"] == "rttm"
+    assert wait_done(client, res.json()["id"])["status"] == "done"
     assert client.delete(f"/api/recordings/{res.json()['id']}").status_code == 204
 
 
@@ -331,10 +351,14 @@ def _file(path, data: bytes):
     ({"num_speakers": "٣"}, "num_speakers: expected a whole number"),
     ({"speakers": "Ann, Ann"}, "speakers: each name once, got Ann twice"),
     ({"speakers": "A" * 201}, "speakers: a name is at most 200 characters"),
+    # a misspelt option was ignored (the recording analysed without it)
+    ({"num_speaker": "2"}, "'num_speaker' is not a field of the form; expected 'file', 'media'"),
+    ({"media": "call.wav"}, "'media' must be a file (a part with a file name)"),
 ])
 def test_form_options_are_checked_with_the_form_fields_names(client, planted_files, fields,
                                                               message) -> None:
-    res = upload(client, planted_files[0], name="opts.rttm", **fields)
+    res = client.post("/api/recordings", data=fields,
+                      files={"file": ("opts.rttm", planted_files[0].read_bytes())})
     assert res.status_code == 422 and res.json()["error"].startswith(message), res.text
     assert "--" not in res.json()["error"]  # no command-line flag in an API error
 
@@ -380,6 +404,11 @@ def test_edit_bodies_and_names_are_limited(client, call) -> None:
                       headers={"Content-Type": "application/json"})
     assert res.status_code == 422
     assert client.get(f"/api/recordings/{call}/review").json()["speakers"][0]["name"] != "x" * 201
+    for deep in (b"[" * 30_000 + b"]" * 30_000,  # within 64 kB, deeper than Python's recursion
+                 b'{"op": "undo", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"):
+        res = client.post(f"/api/recordings/{call}/edits", content=deep,
+                          headers={"Content-Type": "application/json"})
+        assert res.status_code == 422 and "nested too deeply" in res.json()["error"], res.text
 
 
 def test_a_speaker_that_never_existed_is_422_not_a_stale_409(client, call) -> None:
@@ -476,3 +505,33 @@ def test_a_delete_while_edits_are_in_flight_leaves_nothing_behind(client, server
     assert row["reviewed"] is False and row["speaker_names"] == ["Ann", "Bob", "Cy"]
     assert client.get("/api/recordings/raced/edits").json() == []
     assert client.delete("/api/recordings/raced").status_code == 204
+
+
+def test_a_page_that_is_not_there_is_a_page(client) -> None:
+    """A link to a recording deleted since opens a page saying so, with the way back (it
+    was the API's JSON); the API and clients not asking for HTML keep the JSON."""
+    res = client.get("/recordings/gone-since", headers={"Accept": "text/html,*/*"})
+    assert res.status_code == 404 and res.headers["content-type"].startswith("text/html")
+    assert "no recording &#x27;gone-since&#x27;" in res.text and 'href="/"' in res.text
+    assert res.headers["content-security-policy"].startswith("default-src 'self'")
+    res = client.get("/recordings/gone-since")
+    assert res.status_code == 404 and res.json() == {"error": "no recording 'gone-since'"}
+    res = client.get("/api/recordings/gone-since", headers={"Accept": "text/html"})
+    assert res.status_code == 404 and res.json() == {"error": "no recording 'gone-since'"}
+
+
+def test_the_same_file_uploaded_again_says_which_it_repeats(client, planted_files) -> None:
+    """A second upload of a file gets an id of its own (options may differ); the history
+    says it is the same file as the first (it looked like another recording)."""
+    data = b";; once more\n" + planted_files[0].read_bytes()  # content no other test uploads
+    first = client.post("/api/recordings", files={"file": ("again.rttm", data)}).json()["id"]
+    second = client.post("/api/recordings", files={"file": ("again.rttm", data)}).json()["id"]
+    assert second != first
+    for uri in (first, second):
+        wait_done(client, uri)
+    assert client.get(f"/api/recordings/{first}").json()["same_file_as"] is None
+    assert client.get(f"/api/recordings/{second}").json()["same_file_as"] == first
+    listed = {r["id"]: r["same_file_as"] for r in client.get("/api/recordings").json()}
+    assert listed[first] is None and listed[second] == first
+    for uri in (first, second):
+        assert client.delete(f"/api/recordings/{uri}").status_code == 204

@@ -288,3 +288,223 @@ def test_reassign_a_segment_to_a_new_speaker(browser, server, call) -> None:
                         ".map(s => [s.start_s, s.end_s])")
     assert dan == [[23.7, 28.7]]
     assert errors == []
+
+
+def matrix_speakers(page) -> list[str]:
+    return page.eval_on_selector_all("#matrix thead th[title]", "n => n.map(x => x.title)")
+
+
+def test_merge_speakers_and_every_table_follows(browser, server, call) -> None:
+    """A merge takes a speaker away: the heatmap, the speakers table and the event filter
+    show the speakers that are left, and the page keeps taking edits (an edit whose answer the
+    page could not draw broke it: the heatmap kept its speakers and the next redraw threw)."""
+    page, errors = open_review(browser, server, call)
+    page.click('.lane-label[data-speaker="Cy"]')
+    page.select_option("#merge-select", "Ann")
+    page.click("#review-panel button:text-is('Merge')")
+    settle(page)
+    assert page.evaluate("talkoverReport.speakers()") == ["Ann", "Bob"]
+    assert matrix_speakers(page) == ["Ann", "Bob"]
+    assert page.locator("#review-message").inner_text() == ""
+    assert page.evaluate("talkoverReview.state.pending") == 0
+    page.keyboard.press("z")  # the merge undone: Cy is back everywhere
+    settle(page)
+    assert matrix_speakers(page) == ["Ann", "Bob", "Cy"]
+    assert errors == []
+
+
+def test_a_new_speaker_gets_a_row_and_a_column_of_the_heatmap(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    page.evaluate("talkoverReview.send({op: 'reassign_segment', speaker: 'Dan',"
+                  " segment: {speaker: 'Bob', start_s: 23.7, end_s: 28.7}})")
+    settle(page)
+    assert matrix_speakers(page) == ["Ann", "Bob", "Cy", "Dan"]
+    assert page.locator('#matrix td[aria-label^="Ann over Dan:"]').inner_text() == "1"
+    assert errors == []
+
+
+def test_changes_list_speech_edits_that_change_no_event(browser, server, call) -> None:
+    """Shortening the last turn changes no event and no count, but the review changed who
+    spoke when: Changes says so (it said "Nothing changed yet")."""
+    page, errors = open_review(browser, server, call)
+    last = page.evaluate("talkoverReport.data.segments.filter(s => s.speaker === 'Ann').pop()")
+    page.evaluate("s => talkoverReview.send({op: 'move_boundary', segment: s, edge: 'end',"
+                  " to_s: s.end_s - 0.5})", last)
+    settle(page)
+    page.click("#rv-changes")
+    page.wait_for_selector("#changes li")
+    text = page.locator("#changes").inner_text()
+    assert "Nothing changed" not in text
+    start, end = last["start_s"], last["end_s"]
+    assert f"speech resized: Ann {start:.2f}–{end:.2f} s → {start:.2f}–{end - 0.5:.2f} s" in text
+    page.keyboard.press("z")
+    page.evaluate("talkoverReview.send({op: 'merge_speakers', speaker: 'Cy', into: 'Bob'})")
+    settle(page)
+    page.wait_for_function(
+        "() => document.querySelector('#changes').innerText.includes('Cy → Bob')")
+    lines = page.locator("#changes li").all_inner_texts()
+    assert "speech reassigned: 19.10–23.10 s Cy → Bob" in lines
+    # Cy's 10.3-15.3 overlapped Bob's own speech: joined to it
+    assert "speech resized: Bob 4.60–10.60 s → 4.60–15.30 s" in lines
+    assert "switches: 2 → 1" in lines  # (not "switchs")
+    assert errors == []
+
+
+def test_the_home_page_fits_a_narrow_window(browser, server, call) -> None:
+    """At 800 px the history table scrolls inside its box; the page itself does not scroll
+    sideways (the table's hidden "Actions" label escaped the box and widened the page)."""
+    page, errors = open_page(browser, server, "/", width=800)
+    page.wait_for_selector(f'#history tr[data-id="{call}"]')
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    assert page.evaluate("document.querySelector('.table-wrap').scrollWidth") > 800
+    assert errors == []
+
+
+def test_a_reload_resumes_the_review_where_it_left_off(browser, server, call) -> None:
+    """After a reload (review mode stays on), the selected event is the first of the queue
+    without a verdict, not the first of the queue (which the reviewer had already judged)."""
+    page, errors = open_review(browser, server, call)
+    for key in "cjcj":  # the first two of the queue confirmed; the third selected
+        page.keyboard.press(key)
+    settle(page)
+    queue = page.evaluate("talkoverReport.data.review.queue")
+    assert page.locator("#review-progress").inner_text() == f"2 of {len(queue)} reviewed"
+    page.reload()
+    page.wait_for_function("() => window.talkoverReview && talkoverReport.selected() >= 0")
+    assert page.evaluate("talkoverReport.data.events[talkoverReport.selected()].id") == queue[2]
+    assert errors == []
+
+
+def test_backspace_deletes_the_selected_segment(browser, server, call) -> None:
+    """A Mac keyboard's delete key sends Backspace."""
+    page, errors = open_review(browser, server, call)
+    page.evaluate("talkoverReport.zoom(40); talkoverReport.centerOn(25.5)")
+    page.wait_for_timeout(100)
+    box = page.locator("#canvas").bounding_box()
+    x = page.evaluate("talkoverReport.timeToX(25.5)")
+    y = page.evaluate("talkoverReport.laneY('Bob')") + 8
+    page.mouse.click(box["x"] + x, box["y"] + y)  # Bob's 23.7-28.7
+    page.wait_for_selector("#reassign-select")
+    page.keyboard.press("Backspace")
+    settle(page)
+    bob = page.evaluate("talkoverReport.data.segments.filter(s => s.speaker === 'Bob')"
+                        ".map(s => [s.start_s, s.end_s])")
+    assert [23.7, 28.7] not in bob
+    assert page.evaluate("talkoverReport.data.review.edits") == 1
+    assert errors == []
+
+
+def test_a_failed_recording_says_why_without_a_progress_bar(browser, server) -> None:
+    garbage = b"fLaC\x00\x00\x00\x22" + bytes(range(256)) * 8
+    with server.client() as client:
+        uri = client.post("/api/recordings", files={"file": ("broken.flac", garbage)}).json()["id"]
+        assert wait_done(client, uri)["status"] == "failed"
+    page, errors = open_page(browser, server, f"/recordings/{uri}")
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.locator("#state").inner_text() == "Failed."
+    assert "not a readable audio or video file" in page.locator("#error").inner_text()
+    assert not page.locator("main .bar").is_visible()
+    assert errors == []
+
+
+def test_a_dragged_end_is_labelled_as_an_end(browser, server, call) -> None:
+    """After a drag the panel shows the dragged boundary (the click ending the drag selected
+    the segment under it, with its times before the edit: a later reassign, split or delete
+    of it was refused), labelled by its edge (a dragged end was called an "onset")."""
+    page, errors = open_review(browser, server, call)
+    assert page.evaluate("talkoverReport.selected()") >= 0  # an event's panel shows the label
+    page.evaluate("talkoverReport.zoom(60); talkoverReport.centerOn(10.4)")
+    page.wait_for_timeout(100)
+    box = page.locator("#canvas").bounding_box()
+    y = page.evaluate("talkoverReport.laneY('Bob')") + 6
+    x0 = page.evaluate("talkoverReport.timeToX(10.6)")
+    x1 = page.evaluate("talkoverReport.timeToX(10.5)")
+    page.mouse.move(box["x"] + x0, box["y"] + y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + x1, box["y"] + y, steps=4)
+    page.mouse.up()
+    settle(page)
+    # the click ending the drag did not select Bob's segment as it was before the edit
+    assert page.locator("#reassign-select").count() == 0
+    assert "end of Bob's speech at 0:10.5" in page.locator("#boundary-label").inner_text()
+    assert errors == []
+
+
+def test_a_selected_segment_that_an_edit_changed_is_unselected(browser, server, call) -> None:
+    """A segment selected, then changed by another edit (an undo, a nudge, another tab): its
+    panel no longer offers to reassign, split or delete it as it was (each refused)."""
+    page, errors = open_review(browser, server, call)
+    page.evaluate("talkoverReport.zoom(40); talkoverReport.centerOn(25.5)")
+    page.wait_for_timeout(100)
+    box = page.locator("#canvas").bounding_box()
+    x = page.evaluate("talkoverReport.timeToX(25.5)")
+    y = page.evaluate("talkoverReport.laneY('Bob')") + 8
+    page.mouse.click(box["x"] + x, box["y"] + y)  # Bob's 23.7-28.7
+    page.wait_for_selector("#reassign-select")
+    page.evaluate("talkoverReview.send({op: 'move_boundary', edge: 'end', to_s: 28.0,"
+                  " segment: {speaker: 'Bob', start_s: 23.7, end_s: 28.7}})")
+    settle(page)
+    assert page.locator("#reassign-select").count() == 0
+    page.keyboard.press("Delete")  # nothing selected: nothing sent
+    settle(page)
+    assert page.evaluate("talkoverReport.data.review.edits") == 1
+    assert page.locator("#review-message").inner_text() == "Click a segment first."
+    assert errors == []
+
+
+def test_speakers_keep_their_colours_when_one_is_merged_away(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    swatches = ("() => Object.fromEntries([...document.querySelectorAll('.lane-label')]"
+                ".map(l => [l.dataset.speaker, l.querySelector('.swatch').style.background]))")
+    before = page.evaluate(swatches)
+    page.evaluate("talkoverReview.send({op: 'merge_speakers', speaker: 'Ann', into: 'Cy'})")
+    settle(page)
+    after = page.evaluate(swatches)
+    assert set(after) == {"Bob", "Cy"}
+    assert after == {k: before[k] for k in after}  # (the lanes moved up; colours stayed)
+    page.evaluate("talkoverReview.send({op: 'reassign_segment', speaker: 'Dan',"
+                  " segment: {speaker: 'Bob', start_s: 23.7, end_s: 28.7}})")
+    settle(page)
+    assert len(set(page.evaluate(swatches).values())) == 3  # a new speaker: a colour of its own
+    assert errors == []
+
+
+def test_the_history_says_when_a_file_was_uploaded_before(browser, server, call) -> None:
+    with server.client() as client:
+        again = client.post("/api/recordings", files={
+            "file": ("call.rttm", (server.store / "media" / f"{call}.rttm").read_bytes())})
+        again = again.json()["id"]
+        wait_done(client, again)
+    page, errors = open_page(browser, server, "/")
+    row = page.locator(f'#history tr[data-id="{again}"] td.name')
+    assert "same file as " in row.inner_text()
+    assert errors == []
+
+
+def test_an_annotation_goes_with_its_recording_whatever_the_case(browser, server,
+                                                                 planted_files, tmp_path) -> None:
+    """CALL.rttm and call.wav dropped together are one upload (the annotation, played with
+    the recording); by case they were two, and the recording was diarized on its own."""
+    rttm, wav = planted_files
+    (tmp_path / "CasePair.RTTM").write_bytes(rttm.read_bytes())
+    (tmp_path / "casepair.wav").write_bytes(wav.read_bytes())
+    page, errors = open_page(browser, server, "/")
+    page.set_input_files("#file-input", [str(tmp_path / "CasePair.RTTM"),
+                                         str(tmp_path / "casepair.wav")])
+    page.wait_for_selector("#uploads li:has-text('queued as')")
+    assert page.locator("#uploads li").count() == 1
+    uri = page.locator("#uploads li").inner_text().rsplit("queued as ", 1)[1].strip()
+    with server.client() as client:
+        assert client.get(f"/api/recordings/{uri}").json()["kind"] == "annotation"
+        assert client.get(f"/api/recordings/{uri}/audio").status_code == 200
+    assert errors == []
+
+
+def test_enter_in_the_name_field_renames(browser, server, call) -> None:
+    page, errors = open_review(browser, server, call)
+    page.click('.lane-label[data-speaker="Cy"]')
+    page.fill("#rename-input", "Cyrille")
+    page.press("#rename-input", "Enter")
+    settle(page)
+    assert page.evaluate("talkoverReport.names()['Cy']") == "Cyrille"
+    assert errors == []

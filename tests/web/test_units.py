@@ -50,7 +50,15 @@ def test_recordings_are_probed(tmp_path) -> None:
     assert (sniff_file(junk).kind, sniff_file(junk).extension) == ("audio", ".bin")
     text = tmp_path / "notes.txt"
     text.write_text("just some notes, not an annotation\n")
-    assert sniff_file(text).kind == "audio"  # its job fails with the decoder's reason
+    assert (sniff_file(text).format, sniff_file(text).extension) == ("text", ".txt")  # refused
+
+
+def test_an_rttm_starting_with_comments_is_an_rttm(tmp_path) -> None:
+    """The RTTM reader skips `;;` and `#` lines; the sniffing did not, and a commented RTTM
+    went to the decoder as a recording (and failed as "not a readable audio file")."""
+    path = tmp_path / "upload"
+    path.write_text(";; exported by a tool\n# and a note\n" + SAMPLES["rttm"], encoding="utf-8")
+    assert (sniff_file(path).kind, sniff_file(path).format) == ("annotation", "rttm")
 
 
 @pytest.mark.parametrize(("name", "stem"), [
@@ -363,5 +371,39 @@ def test_an_export_recomputes_the_sensitivity_without_holding_the_review(tmp_pat
 
         doc = json.loads(export(Row(), registry, "json", "corrected").body)
         assert doc["sensitivity"]["configs"] == 2 and held == [False]
+    finally:
+        registry.close()
+
+
+def test_a_version_a_killed_server_did_not_write_is_written_again(tmp_path) -> None:
+    """Edits logged, the server killed before the corrected version was written: the history
+    kept the counts of before those edits, even after the review was opened again. Opening
+    the review, and the server's start (resave_stale), write it again."""
+    from talkover.review import RenameSpeaker, Review
+    from talkover.web.reviews import ReviewRegistry, version_is_stale
+
+    analysis = analyze_timeline(planted_timeline())
+    store, sha = _store_with_review(tmp_path, analysis)
+    folder = store / "reviews" / "call"
+    Review(analysis, folder).apply(RenameSpeaker("Ann", "Anna"))  # logged, no version written
+    assert version_is_stale(folder) and not (folder / "corrected.json").exists()
+
+    class Row:
+        status, analysis_sha256 = "done", sha
+
+    registry = ReviewRegistry(store)
+    try:
+        assert registry.resave_stale(lambda uri: Row() if uri == "call" else None) == 1
+        registry._save_pending()
+        doc = json.loads((folder / "corrected.json").read_text())
+        assert [s.get("name") for s in doc["speakers"]][:1] == ["Anna"]
+        assert not version_is_stale(folder)
+        Review(analysis, folder).apply(RenameSpeaker("Bob", "Robert"))  # killed again
+        registry._reviews.clear()  # (a review opened afresh: the log replayed)
+        with registry.open("call", sha):
+            pass
+        registry._save_pending()
+        doc = json.loads((folder / "corrected.json").read_text())
+        assert {"Anna", "Robert"} <= {s.get("name") for s in doc["speakers"]}
     finally:
         registry.close()

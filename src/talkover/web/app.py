@@ -9,7 +9,9 @@ which also resumes the jobs a previous server left queued or running.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from talkover.batch import Executor
@@ -103,6 +105,7 @@ def create_app(
             reviews = ReviewRegistry(path)
             app.state.service = store
             app.state.reviews = reviews
+            _resave_stale_reviews(store, reviews)
             yield
         finally:
             store.end_streams()
@@ -121,6 +124,21 @@ def create_app(
     app.add_middleware(GuardMiddleware, hosts=HostPolicy(host, port, extra=allow_hosts),
                        token=token)
     return app
+
+
+def _resave_stale_reviews(store: StoreService, reviews: ReviewRegistry) -> None:
+    """In the background: the corrected versions a killed server did not write (their
+    recordings' rows in the history would keep the counts of before the last edits)."""
+    def row_of(uri: str):  # noqa: ANN202 - a RecordingRow or None
+        return store.call(lambda s, runner: s.get(uri))
+
+    def run() -> None:
+        try:
+            reviews.resave_stale(row_of)
+        except Exception:  # noqa: BLE001 - a convenience; the next edit writes it anyway
+            logging.getLogger(__name__).exception("could not rewrite stale corrected versions")
+
+    threading.Thread(target=run, name="talkover-review-resave", daemon=True).start()
 
 
 def check_settings(*, host: str, token: str | None, max_upload_mb: float, workers: int,
@@ -151,21 +169,29 @@ def end_streams(app: FastAPI) -> None:
         service.end_streams()
 
 
+def _error(request: Request, status: int, message: str) -> Response:
+    """``{"error": message}``; a page (HTML, with a way home) to a browser that asked for a
+    page outside the API, such as a link to a recording deleted since."""
+    page = not request.url.path.startswith("/api/")
+    if page and "text/html" in request.headers.get("accept", ""):
+        return pages.error_page(status, message)
+    return JSONResponse({"error": message}, status_code=status)
+
+
 def _errors(app: FastAPI) -> None:
-    """Every error as ``{"error": message}``."""
+    """Every error as ``{"error": message}`` (a page to a browser asking for one)."""
 
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse({"error": exc.message}, status_code=exc.status)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return _error(request, exc.status, exc.message)
 
     @app.exception_handler(ReviewGone)
-    async def review_gone(request: Request, exc: ReviewGone) -> JSONResponse:
-        return JSONResponse({"error": f"no recording {exc.args[0]!r} (it was deleted)"},
-                            status_code=404)
+    async def review_gone(request: Request, exc: ReviewGone) -> Response:
+        return _error(request, 404, f"no recording {exc.args[0]!r} (it was deleted)")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

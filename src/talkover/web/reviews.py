@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +41,8 @@ from pathlib import Path
 from talkover.errors import InputError
 from talkover.export.read_json import read_analysis
 from talkover.review import Review
-from talkover.review.session import CORRECTED_NAME
+from talkover.review.session import CORRECTED_NAME, LOG_NAME
+from talkover.store import RecordingRow
 
 __all__ = ["ReviewRegistry", "ReviewGone", "MAX_OPEN_REVIEWS", "IDLE_S"]
 
@@ -122,6 +123,10 @@ class ReviewRegistry:
                         raise ReviewGone(uri) from None
                     raise
                 cached = _Open(analysis_sha256, Review(base, self.folder(uri)), 0.0)
+                if version_is_stale(self.folder(uri)):  # edits after it: a crash in between
+                    with self._guard:
+                        self._dirty.add(uri)
+                    self._wake.set()
             with self._guard:
                 self._reviews[uri] = cached
                 self._reviews.move_to_end(uri)
@@ -131,6 +136,26 @@ class ReviewRegistry:
             finally:
                 cached.used = time.monotonic()
         self._evict(over_count=True)
+
+    def resave_stale(self, row_of: Callable[[str], RecordingRow | None]) -> int:
+        """Write again every corrected version older than its edit log (the server was
+        killed between an edit and the version's write: the history showed the counts of
+        before that edit, until another edit). ``row_of``: the store's row of a uri. The
+        number of reviews opened for it."""
+        folder = self.store_path / "reviews"
+        stale = sorted(p.name for p in folder.iterdir() if version_is_stale(p)) \
+            if folder.is_dir() else []
+        opened = 0
+        for uri in stale:
+            row = row_of(uri)
+            if row is None or row.status != "done" or self._stop.is_set():
+                continue
+            try:
+                with self.open(uri, row.analysis_sha256 or ""):  # (marks it to be written)
+                    opened += 1
+            except (ReviewGone, InputError) as exc:
+                log.warning("could not reopen the review of %s: %s", uri, exc)
+        return opened
 
     def edited(self, uri: str) -> None:
         """Schedule the corrected version of ``uri`` to be written."""
@@ -236,6 +261,22 @@ class ReviewRegistry:
             Path(tmp).unlink(missing_ok=True)
             if uri in self._deleted:  # a delete ran while the file was written: its folder
                 _remove_empty(folder)
+
+
+def version_is_stale(folder: Path) -> bool:
+    """Whether ``folder``'s edit log has edits its corrected version was not written after
+    (the version missing, or older than the log)."""
+    try:
+        edits = (folder / LOG_NAME).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if edits.st_size == 0:
+        return False
+    try:
+        # (equal: the file system's clock too coarse to tell; writing again is harmless)
+        return (folder / CORRECTED_NAME).stat().st_mtime_ns <= edits.st_mtime_ns
+    except FileNotFoundError:
+        return True
 
 
 def _remove_empty(folder: Path) -> None:

@@ -4,8 +4,10 @@ Text is matched against each annotation format's signature (a talkover or Whispe
 document, a Praat TextGrid, an ELAN document, CHAT, WebVTT, RTTM lines, SRT cues, a CSV with
 start and end columns); anything else is a recording for PyAV to probe. A recording PyAV
 cannot open is still queued as one: its job then fails with the decoder's own reason, which
-the page shows. The extension the file is stored under comes from what was found, so that the
-library's readers (chosen by extension) read what the sniffing saw.
+the page shows; text in no format talkover reads is ``format="text"`` (the upload is refused,
+naming the formats it could have been). The extension the file is stored under comes from
+what was found, so that the library's readers (chosen by extension) read what the sniffing
+saw.
 
 >>> import tempfile, pathlib
 >>> with tempfile.TemporaryDirectory() as d:
@@ -23,7 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["Sniffed", "sniff_file", "probe_media"]
+__all__ = ["Sniffed", "sniff_file", "probe_media", "ANNOTATION_FORMATS"]
+
+#: What an annotation can be, as messages say it.
+ANNOTATION_FORMATS = ("RTTM, a Praat TextGrid, ELAN (.eaf), CHAT (.cha), WebVTT, SRT, a CSV with "
+                      "start and end columns, or talkover or WhisperX JSON")
 
 HEAD_BYTES = 64 * 1024
 
@@ -55,7 +61,10 @@ def sniff_file(path: str | Path) -> Sniffed:
         if found is not None:
             return Sniffed("annotation", f".{found}" if found != "textgrid" else ".TextGrid",
                            found)
-    return probe_media(path)
+    media = probe_media(path)
+    if text is not None and media.format == "unknown":  # text, but no format talkover reads
+        return Sniffed("audio", ".txt", "text")
+    return media
 
 
 def _as_text(head: bytes) -> str | None:
@@ -88,7 +97,10 @@ def _annotation(text: str) -> str | None:
         return "cha"
     if first.startswith("WEBVTT"):
         return "vtt"
-    fields = first.split()
+    # RTTM: the first line that is not a comment (the reader skips `;;` and `#` lines)
+    data = next((line.strip() for line in body.splitlines()
+                 if line.strip() and not line.lstrip().startswith((";", "#"))), "")
+    fields = data.split()
     if len(fields) >= 9 and fields[0] in ("SPEAKER", "SPKR-INFO", "LEXEME", "NON-SPEECH"):
         return "rttm"
     if _SRT.match(body):

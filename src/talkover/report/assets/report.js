@@ -13,6 +13,7 @@
     backchannel: "backchannel", overlap: "overlap", switch: "switch",
     silent_interruption: "silent interruption"
   };
+  function plural(type) { return LABEL[type] + (type === "switch" ? "es" : "s"); }
   var VERB = {
     interruption: "interrupted", failed_interruption: "tried to interrupt",
     backchannel: "backchannelled", overlap: "overlapped", switch: "took the turn from",
@@ -29,8 +30,8 @@
   var SPEAKER_COLORS = ["#4dabf7", "#63c5b5", "#b197fc", "#ffa94d", "#f783ac", "#a9e34b",
     "#ced4da", "#e599f7", "#ffd43b", "#66d9e8", "#c0a080", "#8ce99a", "#ff8787", "#91a7ff",
     "#d8f5a2", "#fcc2d7", "#99e9f2", "#ffc078", "#b2f2bb", "#bac8ff"];
-  function speakerColor(lane) {
-    var base = SPEAKER_COLORS[lane % SPEAKER_COLORS.length], round = Math.floor(lane / SPEAKER_COLORS.length);
+  function speakerColor(slot) {
+    var base = SPEAKER_COLORS[slot % SPEAKER_COLORS.length], round = Math.floor(slot / SPEAKER_COLORS.length);
     if (!round) return base;
     var c = parseInt(base.slice(1), 16), k = Math.max(0.35, 1 - 0.22 * round);
     return "rgb(" + [c >> 16, (c >> 8) & 255, c & 255].map(function (v) { return Math.round(v * k); }).join(",") + ")";
@@ -42,6 +43,9 @@
   var $ = function (id) { return document.getElementById(id); };
   var dataBlock = $("talkover-data");
   var DATA, speakers, laneOf, names, duration, events, lanes, overlaps, overlapStarts, eventStarts;
+  // speaker id -> colour (speakerColor's argument), kept across setData: a correction that
+  // merges a speaker away or adds one leaves every other speaker's colour as it was
+  var colorSlot = {};
 
   /* Everything derived from the data block; called again by setData. */
   function load(data) {
@@ -53,6 +57,13 @@
     speakers.forEach(function (s, i) { laneOf[s] = i; });
     names = {};
     DATA.speakers.forEach(function (s) { names[s.id] = s.name || s.id; });
+    var used = {}, slot = 0;
+    speakers.forEach(function (s) { if (s in colorSlot) used[colorSlot[s]] = true; });
+    speakers.forEach(function (s) {
+      if (s in colorSlot) return;
+      while (used[slot]) slot++;
+      colorSlot[s] = slot; used[slot] = true;
+    });
     duration = Math.max(DATA.input.duration_s || 0, 1e-3);
     events = DATA.events.map(function (e, i) { e.index = i; return e; });
     // Per lane: segments sorted by start (with their index in DATA.segments), and the longest
@@ -83,6 +94,8 @@
     var ss = (st < 100 ? "0" : "") + (st / 10).toFixed(1);
     return h ? h + ":" + (m < 10 ? "0" : "") + m + ":" + ss : m + ":" + ss;
   }
+  /* Overlapped time as the event list and the status line say it (0.03 s, not 0.0 s). */
+  function fmtTogether(s) { return s.toFixed(s < 0.1 ? 2 : 1) + " s together"; }
   function fmtSec(t) { return t == null ? "–" : t.toFixed(1) + " s"; }
   function fmtNum(x, digits) {
     if (x == null) return "–";
@@ -148,7 +161,7 @@
       var div = document.createElement("div");
       div.className = "lane-label"; div.setAttribute("role", "listitem");
       div.dataset.speaker = s; div.title = names[s];
-      div.innerHTML = '<span class="swatch" style="background:' + speakerColor(i) +
+      div.innerHTML = '<span class="swatch" style="background:' + speakerColor(colorSlot[s]) +
         '"></span><span class="name"></span>';
       div.querySelector(".name").textContent = names[s];
       labels.appendChild(div);
@@ -241,7 +254,7 @@
     // speech bars
     for (i = 0; i < speakers.length; i++) {
       var lane = lanes[i], y = AXIS_H + i * LANE_H + BAR_PAD;
-      ctx.fillStyle = speakerColor(i);
+      ctx.fillStyle = speakerColor(colorSlot[speakers[i]]);
       var j = lowerBound(lane.starts, t0 - lane.maxDur);
       for (; j < lane.starts.length && lane.starts[j] < t1; j++) {
         if (lane.ends[j] < t0) continue;
@@ -345,7 +358,7 @@
     var t1 = viewStart(), t2 = t1 + view.width / view.pps;
     if (opts.jump || e.start_s < t1 || e.start_s > t2) centerOn(e.start_s);
     setStatus(fmtTime(e.start_s) + " " + LABEL[e.type] + ": " + describe(e) +
-      (e.overlap_s ? " (" + e.overlap_s.toFixed(1) + " s together)" : "") +
+      (e.overlap_s ? " (" + fmtTogether(e.overlap_s) + ")" : "") +
       (e.verdict ? " — " + e.verdict : ""));
     markCurrentRow();
     if (opts.play) playFrom(e.start_s);
@@ -541,7 +554,7 @@
   // ---------------------------------------------------------------- heatmap
   var matrixType = $("matrix-type");
   TYPES.forEach(function (t) {
-    var opt = document.createElement("option"); opt.value = t; opt.textContent = LABEL[t] + "s";
+    var opt = document.createElement("option"); opt.value = t; opt.textContent = plural(t);
     matrixType.appendChild(opt);
   });
   var optAll = document.createElement("option"); optAll.value = "all"; optAll.textContent = "all overlapping events";
@@ -554,15 +567,17 @@
     return row[of] || 0;
   }
   // many speakers: the table shows the MATRIX_MAX who spoke most (a 300 x 300 table helps nobody)
-  var MATRIX_MAX = 40, matrixSpeakers = speakers;
-  if (speakers.length > MATRIX_MAX) {
+  // (of the current data: a correction can merge speakers away or add one)
+  var MATRIX_MAX = 40;
+  function matrixSpeakers() {
+    if (speakers.length <= MATRIX_MAX) return speakers;
     var most = {};
     DATA.speakers.slice().sort(function (a, b) { return b.talk_time_s - a.talk_time_s; })
       .slice(0, MATRIX_MAX).forEach(function (s) { most[s.id] = true; });
-    matrixSpeakers = speakers.filter(function (s) { return most[s]; });
+    return speakers.filter(function (s) { return most[s]; });
   }
   function renderMatrix() {
-    var type = matrixType.value, table = $("matrix"), max = 0, speakers = matrixSpeakers;
+    var type = matrixType.value, table = $("matrix"), max = 0, speakers = matrixSpeakers();
     speakers.forEach(function (a) { speakers.forEach(function (b) { if (a !== b) max = Math.max(max, matrixCount(type, a, b)); }); });
     var base = type === "all" ? COLOR.interruption : COLOR[type];
     table.innerHTML = "";
@@ -703,7 +718,7 @@
         if (ci === 0) {
           cell.scope = "row"; cell.title = names[s.id];
           var sw = document.createElement("span"); sw.className = "swatch";
-          sw.style.background = speakerColor(laneOf[s.id]); sw.style.marginRight = "6px";
+          sw.style.background = speakerColor(colorSlot[s.id]); sw.style.marginRight = "6px";
           cell.appendChild(sw);
         }
         cell.appendChild(document.createTextNode(c[3] ? c[3](s) : String(s[c[0]])));
@@ -769,7 +784,7 @@
         part.appendChild(table(
           [["Comparison"], ["a / b"], ["Events a : b"], ["Rate ratio (95% CI)"], ["p"], ["Verdict"]],
           g.contrasts.map(function (c) {
-            var what = (c.kind === "received" ? "received " : "made across ") + LABEL[c.event_type] + "s";
+            var what = (c.kind === "received" ? "received " : "made across ") + plural(c.event_type);
             return [what, c.a + " / " + c.b, c.count_a + " : " + c.count_b, fmtRatio(c),
               c.p_value == null ? "–" : (c.p_value < 0.001 ? "< 0.001" : c.p_value.toFixed(3)), c.verdict];
           }), "plain contrasts-table"));
@@ -845,7 +860,7 @@
       if (e.id) b.dataset.id = e.id;
       if (e.verdict) b.dataset.verdict = e.verdict;
       var detail = e.type === "switch" || e.type === "silent_interruption" ? "gap " + fmtSec(e.gap_s)
-        : e.overlap_s.toFixed(e.overlap_s < 0.1 ? 2 : 1) + " s together";
+        : fmtTogether(e.overlap_s);
       if (e.confidence != null) detail += ", confidence " + Math.round(e.confidence * 100) + "%";
       b.innerHTML = '<span class="t"></span><span class="kind">' + shapeSvg(e.type) + ' </span><span class="who"></span><span class="detail"></span>';
       b.querySelector(".t").textContent = fmtTime(e.start_s);

@@ -29,7 +29,7 @@
   function group(files) {
     var stems = {}, out = [];
     Array.prototype.forEach.call(files, function (f) {
-      var stem = f.name.replace(/\.[^.]*$/, "");
+      var stem = f.name.replace(/\.[^.]*$/, "").toLowerCase(); // (CALL.rttm goes with call.wav)
       (stems[stem] = stems[stem] || []).push(f);
     });
     Object.keys(stems).forEach(function (stem) {
@@ -119,6 +119,10 @@
     var name = el("td", { "class": "name", title: r.id });
     var link = el("a", { href: "/recordings/" + encodeURIComponent(r.id) }, r.id);
     name.appendChild(link);
+    if (r.same_file_as) {
+      name.appendChild(el("span", { "class": "failure same", title: "The same file was uploaded before" },
+        "same file as " + r.same_file_as));
+    }
     tr.appendChild(name);
     var status = el("td", { "class": "status" });
     status.appendChild(el("span", { "class": "badge " + r.status }, r.status));

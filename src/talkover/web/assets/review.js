@@ -50,21 +50,28 @@
         say("");
         afterData(r.body);
         return r.body;
-      }).catch(function (err) {
+      }, function (err) { // no answer (the edit may or may not have been applied)
         state.pending--; say("The server did not answer: " + err);
         if (refused) refused(null);
+      }).catch(function (err) { // an answer the page could not show: counted once, said
+        say("The page could not show the new version (" + err + "); reload the page.");
       });
     });
     return queue;
   }
   function reload() {
-    return fetch(BASE + "/review", { headers: { Accept: "application/json" } })
-      .then(function (res) { return res.json(); }).then(afterData);
+    return fetch(BASE + "/review", { headers: { Accept: "application/json" } }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        if (res.ok) afterData(body);
+        else say(body.error || ("the review could not be loaded (" + res.status + ")"));
+      });
+    });
   }
   function afterData(data) {
     data.media = R.data.media;
     R.setData(data);
     if (!state.pending) refreshBoundary(); // (edits still on their way moved it already)
+    refreshSelection();
     updateBar();
     renderPanel();
     if (!$("changes").hidden) showChanges();
@@ -83,7 +90,7 @@
     $("review-toggle").setAttribute("aria-pressed", String(on));
     try { localStorage.setItem("talkover-review", on ? "1" : "0"); } catch (e) { /* private mode */ }
     $("review-panel").hidden = !on;
-    if (on) { renderPanel(); if (R.selected() < 0) step(1); }
+    if (on) { renderPanel(); if (R.selected() < 0) resume(); }
     R.redraw();
   }
   $("review-toggle").addEventListener("click", function () { setMode(!state.on); });
@@ -117,6 +124,16 @@
     if (next < 0 || next >= q.length) { say(dir > 0 ? "That was the last event of the queue." : "That was the first."); return; }
     var i = indexOfId(q[next]);
     if (i >= 0) { R.selectEvent(i, { jump: true }); say(""); }
+  }
+  /* Where a review left off (after a reload, or on the next visit): the first event of the
+   * queue without a verdict, or the first of the queue when every one has one. */
+  function resume() {
+    var q = (R.data.review || {}).queue || [];
+    for (var k = 0; k < q.length; k++) {
+      var i = indexOfId(q[k]);
+      if (i >= 0 && !R.data.events[i].verdict) { R.selectEvent(i, { jump: true }); return; }
+    }
+    step(1);
   }
   function verdict(kind) {
     var e = current();
@@ -181,6 +198,15 @@
         Math.abs((b.edge === "start" ? s.end_s : s.start_s) - (b.edge === "start" ? b.end_s : b.start_s)) < 0.0015;
     })[0];
     if (same) { b.start_s = same.start_s; b.end_s = same.end_s; } else state.boundary = null;
+  }
+  /* After new data: a selected segment or speaker that this version no longer has (an edit,
+   * an undo, another tab) is unselected, so that no edit is sent for it. */
+  function refreshSelection() {
+    var s = state.segment;
+    if (s && !R.data.segments.some(function (x) {
+      return x.speaker === s.speaker && Math.abs(x.start_s - s.start_s) < 0.0015 && Math.abs(x.end_s - s.end_s) < 0.0015;
+    })) state.segment = null;
+    if (state.speaker && R.speakers().indexOf(state.speaker) < 0) state.speaker = null;
   }
   function nudge(delta) {
     var b = state.boundary;
@@ -250,7 +276,7 @@
     panel.appendChild(el("span", { "class": "what" }, text));
     var b = state.boundary;
     if (b) {
-      var label = (b.which === "of" ? "end of " : "onset of ") + name(b.speaker) + "'s speech at " + R.formatTime(boundaryTime());
+      var label = (b.edge === "end" ? "end of " : "onset of ") + name(b.speaker) + "'s speech at " + R.formatTime(boundaryTime());
       panel.appendChild(el("span", { id: "boundary-label" }, "Boundary: " + label));
       button(panel, "− 50 ms", "Move the boundary 50 ms earlier ([)", function () { nudge(-NUDGE_S); });
       button(panel, "+ 50 ms", "Move the boundary 50 ms later (])", function () { nudge(NUDGE_S); });
@@ -321,9 +347,9 @@
     var label = el("label", null, "Name ");
     var input = el("input", { id: "rename-input", value: R.names()[id] === id ? "" : R.names()[id], autocomplete: "off" });
     label.appendChild(input); panel.appendChild(label);
-    button(panel, "Rename", "Name this speaker", function () {
-      send({ op: "rename_speaker", speaker: id, name: input.value.trim() || null });
-    });
+    var rename = function () { send({ op: "rename_speaker", speaker: id, name: input.value.trim() || null }); };
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") rename(); });
+    button(panel, "Rename", "Name this speaker (Enter)", rename);
     var others = R.speakers().filter(function (x) { return x !== id; });
     if (others.length) {
       var ml = el("label", null, "Merge into ");
@@ -361,7 +387,7 @@
         var line = function (text) { list.appendChild(el("li", null, text)); };
         Object.keys(d.counts).forEach(function (t) {
           var c = d.counts[t];
-          if (c.automatic !== c.corrected) line(t.replace("_", " ") + "s: " + c.automatic + " → " + c.corrected);
+          if (c.automatic !== c.corrected) line(plural(t) + ": " + c.automatic + " → " + c.corrected);
         });
         var ev = function (e) { return e.type.replace("_", " ") + " " + name(e.by) + "→" + name(e.of) + " at " + R.formatTime(e.start_s); };
         d.events_added.forEach(function (e) { line("added: " + ev(e)); });
@@ -371,9 +397,37 @@
         d.rejected.forEach(function (e) { line("rejected: " + ev(e)); });
         if (d.confirmed.length) line(d.confirmed.length + " event(s) confirmed");
         d.renamed.forEach(function (r) { line("renamed " + r.speaker + ": " + (r.from || r.speaker) + " → " + (r.to || r.speaker)); });
+        speechChanges(d.segments_removed, d.segments_added).forEach(line);
         if (!list.children.length) line("Nothing changed yet: the counts are the automatic analysis'.");
         box.appendChild(list);
       });
+  }
+
+  /* Who spoke when, as lines: a segment removed and one added with the same times is
+   * reassigned; the same speaker's with the same start or end is resized; the first
+   * SPEECH_LINES lines, then how many more. */
+  function plural(type) { return type.replace("_", " ") + (type === "switch" ? "es" : "s"); }
+  var SPEECH_LINES = 20;
+  function speechChanges(removed, added) {
+    var span = function (s) { return s.start_s.toFixed(2) + "–" + s.end_s.toFixed(2) + " s"; };
+    var left = added.slice(), lines = [];
+    var take = function (test) {
+      for (var i = 0; i < left.length; i++) if (test(left[i])) return left.splice(i, 1)[0];
+      return null;
+    };
+    removed.forEach(function (r) {
+      var a = take(function (x) { return x.start_s === r.start_s && x.end_s === r.end_s; });
+      if (a) { lines.push("speech reassigned: " + span(r) + " " + name(r.speaker) + " → " + name(a.speaker)); return; }
+      a = take(function (x) { return x.speaker === r.speaker && (x.start_s === r.start_s || x.end_s === r.end_s); });
+      if (a) { lines.push("speech resized: " + name(r.speaker) + " " + span(r) + " → " + span(a)); return; }
+      lines.push("speech removed: " + name(r.speaker) + " " + span(r));
+    });
+    left.forEach(function (a) { lines.push("speech added: " + name(a.speaker) + " " + span(a)); });
+    if (lines.length > SPEECH_LINES) {
+      var more = lines.length - SPEECH_LINES;
+      lines = lines.slice(0, SPEECH_LINES).concat(["… and " + more + " more speech change(s)"]);
+    }
+    return lines;
   }
 
   // ---------------------------------------------------------------- drawing
@@ -443,6 +497,9 @@
     up: function (ev, p) {
       var d = state.drag; state.drag = null;
       if (!d) return;
+      // the click that follows is this gesture's, not a click on the segment under it (which
+      // selected the segment as it was before the edit)
+      state.gesture = true; setTimeout(function () { state.gesture = false; }, 0);
       var t = ms(Math.max(0, R.xToTime(p.x)));
       if (d.preview && d.moved) {
         state.boundary = { speaker: d.from.speaker, start_s: d.from.start_s, end_s: d.from.end_s, edge: d.from.edge, which: "drag" };
@@ -466,7 +523,7 @@
     scroller.classList.toggle("edge", lane >= 0 && !onMarker && !!R.edgeAt(x, lane, 6));
   });
   scroller.addEventListener("click", function (ev) {
-    if (!state.on) return;
+    if (!state.on || state.gesture) return;
     var rect = $("canvas").getBoundingClientRect();
     var hit = R.hitTest(ev.clientX - rect.left, ev.clientY - rect.top);
     if (hit.segment != null && hit.event == null) {
@@ -511,7 +568,7 @@
       case "{": nudge(-10 * NUDGE_S); return true;
       case "}": nudge(10 * NUDGE_S); return true;
       case "s": splitAtPlayhead(); return true;
-      case "Delete": deleteSegment(); return true;
+      case "Delete": case "Backspace": deleteSegment(); return true; // (a Mac's delete key)
       case "a": addAtPlayhead(); return true;
       case "z": send({ op: "undo" }); return true;
       case "Z": send({ op: "redo" }); return true;

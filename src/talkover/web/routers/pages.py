@@ -79,3 +79,12 @@ def _status_page(uri: str) -> HTMLResponse:
     page = page.replace("__ID_JSON__", json.dumps(uri).replace("<", "\\u003c"))
     page = page.replace("__ID__", html.escape(uri))
     return HTMLResponse(page, headers=HEADERS)
+
+
+def error_page(status: int, message: str) -> HTMLResponse:
+    """A page saying what went wrong (``message``), with the way back to the recordings."""
+    page = asset("status.html").split("<main>")[0].replace("/*__CSS__*/", asset("app.css"))
+    page = page.replace("__ID__", "not found" if status == 404 else f"error {status}")
+    page += (f'<main><p class="error" role="alert">{html.escape(message)}</p></main>\n'
+             "</body>\n</html>\n")
+    return HTMLResponse(page, status_code=status, headers=HEADERS)

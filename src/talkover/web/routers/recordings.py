@@ -32,12 +32,14 @@ from talkover.web.dependencies import Reviews, Row, Service, get_settings
 from talkover.web.errors import ApiError
 from talkover.web.playback import NotPlayable, playable_audio
 from talkover.web.review_data import public_document
-from talkover.web.sniff import sniff_file
+from talkover.web.sniff import ANNOTATION_FORMATS, sniff_file
 from talkover.web.uploads import UploadError, receive_upload
 
 router = APIRouter(prefix="/api", tags=["recordings"])
 _summaries = Summaries()
 
+#: The upload form's text fields (besides its files, ``file`` and ``media``).
+OPTION_FIELDS = ("speakers", "num_speakers")
 #: Most speakers a count may ask for.
 MAX_SPEAKERS = 64
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
@@ -62,6 +64,13 @@ async def upload(request: Request, service: Service, reviews: Reviews,
         options = _options(received.fields)
         upload_path, name = received.files["file"]
         sniffed = await run_in_threadpool(sniff_file, upload_path)
+        if sniffed.format == "text":
+            raise ApiError(422, f"{name!r} is text in no format talkover reads: an annotation "
+                                f"is {ANNOTATION_FORMATS}; else send a recording")
+        if sniffed.kind == "annotation" and options.num_speakers is not None:
+            raise ApiError(422, f"num_speakers applies only to a recording that is diarized; "
+                                f"{name!r} is an annotation ({sniffed.format}): its speakers "
+                                "are the ones it names")
         media = received.files.get("media")
         media_sniffed = await run_in_threadpool(sniff_file, media[0]) if media else None
         if media_sniffed is not None and not (media_sniffed.kind == "audio"
@@ -81,7 +90,14 @@ async def upload(request: Request, service: Service, reviews: Reviews,
 
 
 def _options(fields: dict[str, str]) -> AnalysisOptions:
-    """The form's options, checked (422 names the form field, never a command-line flag)."""
+    """The form's options, checked (422 names the form field, never a command-line flag; a
+    field the form does not have is refused: a misspelt option would be ignored)."""
+    if unknown := sorted(set(fields) - set(OPTION_FIELDS)):
+        name = unknown[0]
+        raise ApiError(422, f"{name!r} must be a file (a part with a file name)"
+                       if name in ("file", "media") else
+                       f"{name!r} is not a field of the form; expected 'file', 'media' (files), "
+                       f"{', '.join(map(repr, OPTION_FIELDS))}")
     speakers = (fields.get("speakers") or "").strip() or None
     count = (fields.get("num_speakers") or "").strip()
     num: int | None = None
@@ -119,24 +135,43 @@ def list_recordings(service: Service,
 
     def rows(store, runner) -> list[dict[str, Any]]:
         out = []
-        for row in store.recordings():
+        recordings = store.recordings()
+        first = _first_with_content(recordings)
+        for row in recordings:
             if q and q.lower() not in row.uri.lower():
                 continue
             if status and row.status != status:
                 continue
             out.append(row_json(row, _summaries.of(store, row), service.progress.get(row.uri),
-                                store_path=service.path))
+                                store_path=service.path) | {"same_file_as": _same(row, first)})
         out.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
         return out
 
     return service.call(rows)
 
 
+def _first_with_content(recordings: list[RecordingRow]) -> dict[str, str]:
+    """sha256 -> the id of the earliest recording with that content (an upload of the same
+    file again gets an id of its own; the history says which it repeats)."""
+    first: dict[str, str] = {}
+    for row in sorted(recordings, key=lambda r: (r.created_at, r.uri)):
+        if row.sha256:
+            first.setdefault(row.sha256, row.uri)
+    return first
+
+
+def _same(row: RecordingRow, first: dict[str, str]) -> str | None:
+    found = first.get(row.sha256) if row.sha256 else None
+    return found if found != row.uri else None
+
+
 @router.get("/recordings/{id}")
 def get_recording(row: Row, service: Service) -> dict[str, Any]:
     """``{"id", "status": queued|running|done|failed, "progress": 0..1, "error", ...}``."""
-    summary = service.call(lambda store, runner: _summaries.of(store, row))
-    return row_json(row, summary, service.progress.get(row.uri), store_path=service.path)
+    summary, first = service.call(lambda store, runner: (
+        _summaries.of(store, row), _first_with_content(store.recordings())))
+    return row_json(row, summary, service.progress.get(row.uri), store_path=service.path) | {
+        "same_file_as": _same(row, first)}
 
 
 @router.get("/recordings/{id}/analysis")

@@ -47,6 +47,8 @@ async def edit_body(request: Request) -> Any:
         return json.loads(body)
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise ApiError(422, f"an edit is a JSON object ({exc})") from None
+    except RecursionError:  # [[[[...]]]]: an edit nests a few levels
+        raise ApiError(422, "an edit is a JSON object (this one is nested too deeply)") from None
 
 
 def _open(reviews, row: RecordingRow):  # noqa: ANN202 - a context manager of Review
