@@ -535,3 +535,22 @@ def test_the_same_file_uploaded_again_says_which_it_repeats(client, planted_file
     assert listed[first] is None and listed[second] == first
     for uri in (first, second):
         assert client.delete(f"/api/recordings/{uri}").status_code == 204
+
+
+def test_what_the_analysis_warns_of_is_listed_with_the_recording(client, server,
+                                                                  planted_files) -> None:
+    """A warning of the analysis (here a zero-length segment skipped) is in the recording's
+    row, naming the file and not the server's folders; a clean one has none."""
+    text = planted_files[0].read_text() + (
+        "SPEAKER built 1 10.0000 0.0004 <NA> <NA> Ann <NA> <NA>\n")
+    odd = planted_files[0].parent / "warned.rttm"
+    odd.write_text(text)
+    uri = upload(client, odd).json()["id"]
+    row = wait_done(client, uri)
+    assert row["status"] == "done", row["error"]
+    assert row["warnings"] == [f"{uri}.rttm: skipped 1 zero-length segment(s) (shorter than 1 ms)"]
+    assert str(server.store.resolve()) not in json.dumps(client.get("/api/recordings").json())
+    clean = upload(client, planted_files[0], name="clean.rttm").json()["id"]
+    assert wait_done(client, clean)["warnings"] == []
+    for u in (uri, clean):
+        assert client.delete(f"/api/recordings/{u}").status_code == 204

@@ -508,3 +508,16 @@ def test_enter_in_the_name_field_renames(browser, server, call) -> None:
     settle(page)
     assert page.evaluate("talkoverReport.names()['Cy']") == "Cyrille"
     assert errors == []
+
+
+def test_the_history_shows_what_an_analysis_warned_of(browser, server, planted_files) -> None:
+    rttm = planted_files[0].read_text() + "SPEAKER built 1 10.0 0.0004 <NA> <NA> Ann <NA> <NA>\n"
+    with server.client() as client:
+        uri = client.post("/api/recordings", files={"file": ("odd.rttm", rttm.encode())})
+        uri = uri.json()["id"]
+        assert wait_done(client, uri)["status"] == "done"
+    page, errors = open_page(browser, server, "/")
+    status = page.locator(f'#history tr[data-id="{uri}"] td.status')
+    assert "warning: " in status.inner_text()
+    assert "skipped 1 zero-length segment(s)" in status.locator(".warning").inner_text()
+    assert errors == []

@@ -134,6 +134,9 @@
       bar.appendChild(fill); status.appendChild(bar);
     }
     if (r.status === "failed" && r.error) status.appendChild(el("span", { "class": "failure" }, r.error));
+    (r.warnings || []).forEach(function (w) {
+      status.appendChild(el("span", { "class": "failure warning", title: "the analysis warned of this" }, "warning: " + w));
+    });
     tr.appendChild(status);
     var c = r.counts || {};
     [fmtDuration(r.duration_s), r.speakers == null ? "–" : String(r.speakers),
