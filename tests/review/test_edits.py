@@ -77,6 +77,10 @@ def test_times_are_rounded_to_the_millisecond() -> None:
          "rename_speaker.name: at most 200 characters, got 201"),
         ({"op": "add_segment", "speaker": "x" * 3_000_000, "start_s": 0, "end_s": 1},
          "add_segment.speaker: a speaker id has at most 200 characters"),
+        ({"op": "rename_speaker", "speaker": "A", "name": "Ann\nSPEAKER x 1 0 9"},
+         "rename_speaker.name: a name may not hold control characters, got U+000A"),
+        ({"op": "add_segment", "speaker": "B\x1b[2J", "start_s": 0, "end_s": 1},
+         "add_segment.speaker: a name may not hold control characters, got U+001B"),
     ],
 )
 def test_malformed_edits_are_refused_with_a_message(data, message) -> None:

@@ -26,6 +26,7 @@ RenameSpeaker(speaker='SPEAKER_00', name='Diane')
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, get_args
@@ -245,6 +246,7 @@ def parse_edit(data: Mapping[str, Any]) -> Edit:
         if name is not None and len(name) > MAX_NAME_CHARS:
             raise EditError(f"rename_speaker.name: at most {MAX_NAME_CHARS} characters, got "
                             f"{len(name)}")
+        _check_printable(name or "", "rename_speaker.name")
         return RenameSpeaker(_speaker(data, "speaker", op), name or None)
     if op == "merge_speakers":
         return MergeSpeakers(_speaker(data, "speaker", op), _speaker(data, "into", op))
@@ -290,7 +292,17 @@ def _speaker(data: Mapping[str, Any], key: str, op: str) -> str:
     if len(value.strip()) > MAX_NAME_CHARS:
         raise EditError(f"{op}.{key}: a speaker id has at most {MAX_NAME_CHARS} characters, "
                         f"got {len(value.strip())}")
+    _check_printable(value, f"{op}.{key}")
     return value.strip()
+
+
+def _check_printable(text: str, where: str) -> None:
+    """Refuse a name with a control character (a line break, a tab, an escape): it would
+    break the lines of an RTTM, a CSV or a terminal that show it."""
+    bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise EditError(f"{where}: a name may not hold control characters, got U+{ord(bad):04X} "
+                        f"in {text!r}")
 
 
 def _time(data: Mapping[str, Any], key: str, op: str) -> float:
