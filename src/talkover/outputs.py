@@ -4,7 +4,8 @@
 ``.csv`` the segments, a name ending in ``events.csv`` (``events.csv``,
 ``call.events.csv``) the event list and one ending in ``speakers.csv`` the speakers table;
 ``.html`` the interactive report, ``.png``/``.svg`` the static figure and ``.txt`` the
-readable summary.
+readable summary. The formats with one label per speaker write named speakers by name
+(:mod:`talkover.export.names`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from talkover.export.cha import write_cha
 from talkover.export.eaf import write_eaf
 from talkover.export.events_csv import write_events_csv
 from talkover.export.json import write_json
+from talkover.export.names import by_name
 from talkover.export.segments_csv import write_segments_csv
 from talkover.export.speakers_csv import write_speakers_csv
 from talkover.export.subtitles import write_srt, write_vtt
@@ -36,24 +38,33 @@ def _write_csv(analysis: Analysis, path: Path) -> None:
     _csv_writer(path)(analysis, path)
 
 
+def _named(writer: Callable[[Analysis, Path], None]) -> Callable[[Analysis, Path], None]:
+    """``writer`` given the analysis with speakers by name (:func:`by_name`)."""
+
+    def write(analysis: Analysis, path: Path) -> None:
+        writer(by_name(analysis), path)
+
+    return write
+
+
 def _csv_writer(path: str | Path) -> Callable[[Analysis, Path], None]:
     name = Path(path).name.lower()
     if name.endswith("events.csv"):
-        return write_events_csv
+        return _named(write_events_csv)
     if name.endswith("speakers.csv"):
-        return write_speakers_csv
-    return write_segments_csv
+        return write_speakers_csv  # ids and names, a column each
+    return _named(write_segments_csv)
 
 
 OUTPUT_WRITERS: dict[str, Callable[[Analysis, Path], None]] = {
     ".json": write_json,
-    ".rttm": lambda analysis, path: write_rttm(analysis.timeline, path),
+    ".rttm": _named(lambda analysis, path: write_rttm(analysis.timeline, path)),
     ".csv": _write_csv,
-    ".textgrid": write_textgrid,
-    ".eaf": write_eaf,
-    ".cha": write_cha,
-    ".vtt": write_vtt,
-    ".srt": write_srt,
+    ".textgrid": _named(write_textgrid),
+    ".eaf": _named(write_eaf),
+    ".cha": _named(write_cha),
+    ".vtt": _named(write_vtt),
+    ".srt": _named(write_srt),
     ".html": write_html,
     ".png": write_figure,
     ".svg": write_figure,
