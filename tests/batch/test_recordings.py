@@ -136,3 +136,25 @@ def test_the_ray_flag_of_the_command(ray_instance, inputs: Path, tmp_path: Path,
         assert {r.worker.split(":")[0] for r in store.recordings()} != {"local"}
         assert store.counts()["done"] == 4
     assert ray_instance.is_initialized()  # the command leaves a Ray it did not start running
+
+
+def test_ray_jobs_are_cancelled_queued_or_running(
+    ray_instance, inputs: Path, tmp_path: Path
+) -> None:
+    from talkover.batch import AnalysisOptions, RayExecutor, Request, Runner
+
+    rttms = sorted(inputs.glob("*.rttm"))
+    with Store.open(tmp_path / "ray", create=True) as store, RayExecutor(workers=1) as pool:
+        seen = []
+        runner = Runner(store, pool, on_update=seen.append)
+        runner.add(Request(str(inputs / "call.flac"), "audio", AnalysisOptions(), uri="call"))
+        runner.add(Request(str(rttms[0]), "annotation", AnalysisOptions(), uri="queued"))
+        runner.add(Request(str(rttms[1]), "annotation", AnalysisOptions(), uri="after"))
+        while store.get("call").status != "running":
+            runner.step(0.1)
+        assert runner.cancel("call") and runner.cancel("queued")
+        runner.run()
+        rows = {r.uri: (r.status, r.error) for r in store.recordings()}
+    assert rows == {"call": ("failed", "cancelled"), "queued": ("failed", "cancelled"),
+                    "after": ("done", None)}
+    assert not [u for u in seen if u.uri in ("call", "queued") and not isinstance(u, JobStarted)]

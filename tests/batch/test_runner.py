@@ -283,3 +283,25 @@ def test_a_broken_link_in_a_folder_fails_named_not_vanishing(tmp_path: Path) -> 
     assert rows["conv_000"].status == "done" and rows["call_02"].status == "failed"
     assert rows["call_02"].error == (f"{tmp_path / 'corpus' / 'call_02.wav'}: a symbolic link to "
                                      "a missing file (../.git/annex/objects/SHA256E-s9--ab.wav)")
+
+
+def test_jobs_are_cancelled_queued_or_running(tmp_path: Path) -> None:
+    """A running job's worker is stopped and a queued job dropped; no result of theirs comes
+    later, their recordings are failed 'cancelled', and the next job runs on a new worker."""
+    rttm = write_conversations(tmp_path / "in", 2)
+    with Store.open(tmp_path / "s", create=True) as store, LocalExecutor(workers=1) as pool:
+        seen = []
+        runner = Runner(store, pool, on_update=seen.append)
+        runner.add(Request(str(SAMPLE), "audio", AnalysisOptions(), uri="call"))
+        runner.add(Request(str(rttm[0]), "annotation", AnalysisOptions(), uri="queued"))
+        runner.add(Request(str(rttm[1]), "annotation", AnalysisOptions(), uri="after"))
+        while store.get("call").status != "running":
+            runner.step(0.1)
+        assert runner.cancel("call") and runner.cancel("queued", reason="not wanted")
+        assert not runner.cancel("call") and not runner.cancel("nope")
+        runner.run()
+        rows = {r.uri: r for r in store.recordings()}
+    assert (rows["call"].status, rows["call"].error) == ("failed", "cancelled")
+    assert (rows["queued"].status, rows["queued"].error) == ("failed", "not wanted")
+    assert rows["after"].status == "done"
+    assert not [u for u in seen if u.uri in ("call", "queued") and not isinstance(u, JobStarted)]

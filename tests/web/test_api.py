@@ -14,6 +14,7 @@ import json
 import random
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -193,6 +194,24 @@ def test_delete(client, planted_files, server) -> None:
     assert client.delete(f"/api/recordings/{uri}").status_code == 404
     leftovers = [p.name for p in server.store.rglob(f"{uri}*")]
     assert leftovers == []
+
+
+def test_delete_stops_a_running_analysis(client, planted_files, server) -> None:
+    """A recording being analysed (a real diarization) is deleted at once: its job stops,
+    nothing of it is left, and the next upload is analysed by a new worker."""
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "pyannote_sample_call.flac"
+    uri = upload(client, sample, name="long-call.flac").json()["id"]
+    deadline = time.monotonic() + 120
+    while client.get(f"/api/recordings/{uri}").json()["status"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert client.delete(f"/api/recordings/{uri}").status_code == 204
+    assert client.get(f"/api/recordings/{uri}").status_code == 404
+    assert [p.name for p in server.store.rglob(f"{uri}*")] == []
+    after = upload(client, planted_files[0], name="after-delete.rttm").json()["id"]
+    assert wait_done(client, after)["status"] == "done"
+    assert uri not in [r["id"] for r in client.get("/api/recordings").json()]
+    assert client.delete(f"/api/recordings/{after}").status_code == 204
 
 
 # ------------------------------------------------------------------ review

@@ -58,6 +58,11 @@ class Executor(Protocol):
     def pending(self) -> int:
         """Jobs submitted and not yet answered with a :class:`JobResult`."""
 
+    def cancel(self, uri: str) -> bool:
+        """Drop the job of ``uri``: out of the queue, or stopped where it runs (its worker
+        stopped; another takes its place). No update comes for it afterwards. ``False`` when
+        no job of ``uri`` is here."""
+
     def close(self) -> None:
         """Stop the workers (jobs still running are abandoned)."""
 
@@ -136,6 +141,22 @@ class LocalExecutor:
         self._dispatch()
         updates, self._updates = self._updates, []
         return updates
+
+    def cancel(self, uri: str) -> bool:
+        """See :meth:`Executor.cancel`: a running job's worker process is killed (the next job
+        starts a new one, which loads the models again)."""
+        queued = next((job for job in self._queue if job.uri == uri), None)
+        slot = next((s for s in self._slots if s.job is not None and s.job.uri == uri), None)
+        if queued is not None:
+            self._queue.remove(queued)
+        elif slot is not None:
+            slot.job = None
+            self._replace(slot)
+        else:
+            return False
+        self._attempts.pop(uri, None)
+        self._updates = [u for u in self._updates if u.uri != uri]
+        return True
 
     def close(self) -> None:
         for slot in self._slots:

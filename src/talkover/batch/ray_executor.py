@@ -196,6 +196,26 @@ class RayExecutor:
         updates, self._updates = self._updates, []
         return updates
 
+    def cancel(self, uri: str) -> bool:
+        """See :meth:`~talkover.batch.executor.Executor.cancel`: a running job's actor is
+        killed (the next job starts a new one)."""
+        queued = next((job for job in self._queue if job.uri == uri), None)
+        actor = next((a for a in self._actors if a.job is not None and a.job.uri == uri), None)
+        if queued is not None:
+            self._queue.remove(queued)
+        elif actor is not None:
+            try:
+                self._ray.kill(actor.handle)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+            self._actors.remove(actor)
+            self._asked = [entry for entry in self._asked if entry[1] is not actor]
+        else:
+            return False
+        self._attempts.pop(uri, None)
+        self._updates = [u for u in self._updates if u.uri != uri]
+        return True
+
     def close(self) -> None:
         for actor in self._actors:
             try:

@@ -199,6 +199,18 @@ class Runner:
         while self._inflight:
             self.step(timeout_s)
 
+    def cancel(self, uri: str, *, reason: str = "cancelled") -> bool:
+        """Stop the job of ``uri`` (queued or running) and mark the recording failed with
+        ``reason`` (a rerun or ``--retry-failed`` takes it up again); ``False`` when it has no
+        job in flight."""
+        if uri not in self._inflight:
+            return False
+        self.executor.cancel(uri)
+        del self._inflight[uri]
+        self._progress_written.pop(uri, None)
+        self.store.mark_failed(uri, reason)
+        return True
+
     def statuses(self, plan: Plan) -> dict[str, RecordingRow]:
         """The manifest row of each recording of ``plan``, by uri."""
         return {uri: row for uri in plan.uris if (row := self.store.get(uri)) is not None}

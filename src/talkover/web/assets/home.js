@@ -144,16 +144,18 @@
      fmtDate(r.created_at)].forEach(function (v) { tr.appendChild(el("td", null, v)); });
     var actions = el("td");
     var del = el("button", { type: "button", "aria-label": "Delete " + r.id }, "Delete");
-    del.disabled = r.status === "queued" || r.status === "running";
-    del.addEventListener("click", function () { remove(r.id); });
+    var busy = r.status === "queued" || r.status === "running";
+    if (busy) del.title = "Stops its analysis, then deletes it";
+    del.addEventListener("click", function () { remove(r.id, busy); });
     actions.appendChild(del);
     tr.appendChild(actions);
     rowsById[r.id] = tr;
     return tr;
   }
   function num(n) { return n == null ? "–" : String(n); }
-  function remove(id) {
-    if (!window.confirm("Delete " + id + ", its analysis and its review?")) return;
+  function remove(id, busy) {
+    var what = busy ? "Stop analysing " + id + " and delete it?" : "Delete " + id + ", its analysis and its review?";
+    if (!window.confirm(what)) return;
     fetch("/api/recordings/" + encodeURIComponent(id), { method: "DELETE" }).then(function (res) {
       if (res.status !== 204) return res.json().then(function (b) { window.alert(b.error || res.statusText); });
     }).then(refresh);

@@ -214,13 +214,17 @@ def get_audio(row: Row, service: Service) -> FileResponse:
 
 @router.delete("/recordings/{id}", status_code=204)
 def delete(row: Row, service: Service, reviews: Reviews) -> Response:
-    """Remove the recording, its analysis, tables, upload and review. 409 while its job is
-    queued or running."""
-    if row.status in ("queued", "running"):
-        raise ApiError(409, f"{row.uri} is {row.status}; delete it when it is done or failed")
+    """Remove the recording, its analysis, tables, upload and review; a job still queued or
+    running is stopped first (on the store thread, with the deletion: no result of it can
+    come in between)."""
+
+    def remove(store, runner) -> None:  # noqa: ANN001 - the store thread's Store and Runner
+        runner.cancel(row.uri, reason="deleted")
+        delete_recording(store, row.uri)
+
     with reviews.deleting(row.uri):  # no edit or background save in between
         try:
-            service.call(lambda store, runner: delete_recording(store, row.uri))
+            service.call(remove)
         except KeyError:  # deleted by a request that came first
             raise ApiError(404, f"no recording {row.uri!r}") from None
     return Response(status_code=204)
