@@ -244,3 +244,42 @@ def test_a_metadata_column_named_floor_is_a_way_to_group(tmp_path: Path) -> None
                                                              ["level-1", "level-0"])
     assert sum(u.floor_time_s for u in stats.breakdowns[0].units) == pytest.approx(
         sum(u.floor_time_s for u in stats.speakers.units))
+
+
+def test_a_review_behind_its_automatic_analysis_is_made_again(tmp_path: Path) -> None:
+    """A batch rerun with new thresholds re-derives a reviewed recording's automatic
+    analysis: the corpus counts its review made again on the new analysis (the log's edits
+    applied to it), not the version written before."""
+    from talkover.config import EventConfig
+    from talkover.review.edits import EventRef, SetVerdict
+    from talkover.review.session import Review
+
+    path = tmp_path / "store"
+    planted = _planted_store(path, 2, duration_s=600.0)
+    p, analysis = planted[1]
+    folder = path / "reviews" / "meeting-01"
+    review = Review(analysis, folder)
+    first = next(e for e in analysis.events if e.type == "interruption")
+    review.apply(SetVerdict(EventRef.of_event(first), "rejected"))
+    review.save()
+    before = open_corpus(path).frames()["events"]
+
+    names = dict(zip(p.timeline.speakers, NAMES.split(","), strict=True))
+    cast = Cast.from_names(",".join(names[s] for s in p.timeline.speakers))
+    rerun = analyze_timeline(p.timeline, cast=cast, config=EventConfig(min_pause_s=1.0,
+                                                                 grace_s=1.0))
+    with Store.open(path) as store:
+        store.queue("meeting-01", path="/corpus/meeting-01.rttm", kind="annotation",
+                    sha256="0" * 64, metadata=[("site", "north")])
+        store.commit("meeting-01", CommittedResult(format_json(rerun), "d", "e2", False,
+                                                   rerun.duration_s))
+    expected = Review(rerun, folder).result.corrected  # the log's edits on the new analysis
+    after = open_corpus(path).frames()["events"]
+    mine = after[after.uri == "meeting-01"]
+
+    def kinds(frame) -> list:
+        return sorted(zip(frame.type, frame.start_s, strict=True))
+
+    assert kinds(mine) == sorted((e.type, e.start_s) for e in expected.events)
+    assert kinds(mine) != kinds(before[before.uri == "meeting-01"])  # not the version on disk
+    assert (first.type, first.start_s) not in kinds(mine)

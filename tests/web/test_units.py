@@ -4,6 +4,7 @@ page's data block."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 
 import pytest
@@ -405,5 +406,15 @@ def test_a_version_a_killed_server_did_not_write_is_written_again(tmp_path) -> N
         registry._save_pending()
         doc = json.loads((folder / "corrected.json").read_text())
         assert {"Anna", "Robert"} <= {s.get("name") for s in doc["speakers"]}
+        # a batch rerun re-derives the automatic analysis: the version is behind it
+        base = store / "analyses" / "call.json"
+        assert not version_is_stale(folder, base)
+        written = (folder / "corrected.json").stat().st_mtime_ns
+        os.utime(base, ns=(written + 1000, written + 1000))  # just after the version
+        assert version_is_stale(folder, base)
+        registry._reviews.clear()  # (the server starting again after the batch)
+        assert registry.resave_stale(lambda uri: Row() if uri == "call" else None) == 1
+        registry._save_pending()
+        assert not version_is_stale(folder, base)
     finally:
         registry.close()

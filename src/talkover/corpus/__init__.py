@@ -102,17 +102,27 @@ def open_corpus(path: str | os.PathLike[str], *, version: Version = "corrected")
 
 def _corrected_versions(store: Any, rows: tuple[RecordingRow, ...]) -> dict[str, Any]:
     """The corrected version of each done recording with a review (the web app's
-    ``reviews/<uri>/``: a corrected version counts beside the edit log it was made from)."""
-    from talkover.review.session import CORRECTED_NAME, LOG_NAME
+    ``reviews/<uri>/``: a corrected version counts beside the edit log it was made from).
+    A version behind its log or its automatic analysis (a batch rerun re-derived it) is made
+    again in memory: the automatic analysis with the log's edits."""
+    from talkover import read_analysis
+    from talkover.review.session import CORRECTED_NAME, LOG_NAME, Review, version_is_stale
 
     found = {}
     for row in rows:
         folder = store.reviews_dir / row.uri
         path = folder / CORRECTED_NAME
-        if row.status != "done" or not (path.is_file() and (folder / LOG_NAME).is_file()):
+        if row.status != "done" or not (folder / LOG_NAME).is_file():
             continue
+        base = store.analysis_path(row.uri)
         try:
-            found[row.uri] = json.loads(path.read_text(encoding="utf-8"))
+            if version_is_stale(folder, base):
+                found[row.uri] = Review(read_analysis(base), folder).document()
+            elif path.is_file():
+                found[row.uri] = json.loads(path.read_text(encoding="utf-8"))
+        except InputError as exc:
+            raise InputError(f"{exc}; the review of {row.uri!r} cannot be made again from it "
+                             "(use --version automatic)") from None
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise InputError(f"{path}: cannot read the corrected version of {row.uri!r} "
                              f"({exc}); use the automatic analyses (version='automatic', "

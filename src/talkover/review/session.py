@@ -58,6 +58,7 @@ from talkover.review.recompute import ReviewedAnalysis, recompute
 from talkover.review.state import ReviewState, apply_edit, match_verdicts
 
 __all__ = ["Review", "ReviewDiff", "QueueItem", "Version", "LOG_NAME", "CORRECTED_NAME",
+           "version_is_stale",
            "write_version", "CHECKPOINT_EVERY"]
 
 log = logging.getLogger(__name__)
@@ -363,6 +364,30 @@ def _named_speakers(edit: Edit) -> tuple[str, ...]:
         return (edit.event.by, edit.event.of)
     assert isinstance(edit, AddSegment | Undo | Redo), edit
     return ()
+
+
+def version_is_stale(folder: Path, base: Path | None = None) -> bool:
+    """Whether ``folder``'s corrected version is behind: its edit log has edits the version
+    was not written after (the version missing, or older than the log), or the automatic
+    analysis ``base`` it was made from is newer (re-derived since). ``False`` without edits.
+    Equal times count as behind: the file system's clock too coarse to tell, and making the
+    version again is harmless."""
+    try:
+        edits = (folder / LOG_NAME).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if edits.st_size == 0:
+        return False
+    try:
+        written = (folder / CORRECTED_NAME).stat().st_mtime_ns
+    except FileNotFoundError:
+        return True
+    if written <= edits.st_mtime_ns:
+        return True
+    try:
+        return base is not None and written <= base.stat().st_mtime_ns
+    except FileNotFoundError:
+        return False
 
 
 def write_version(folder: Path, document: dict[str, Any]) -> Path:

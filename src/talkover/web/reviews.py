@@ -41,7 +41,7 @@ from pathlib import Path
 from talkover.errors import InputError
 from talkover.export.read_json import read_analysis
 from talkover.review import Review
-from talkover.review.session import CORRECTED_NAME, LOG_NAME
+from talkover.review.session import CORRECTED_NAME, version_is_stale
 from talkover.store import RecordingRow
 
 __all__ = ["ReviewRegistry", "ReviewGone", "MAX_OPEN_REVIEWS", "IDLE_S"]
@@ -123,7 +123,7 @@ class ReviewRegistry:
                         raise ReviewGone(uri) from None
                     raise
                 cached = _Open(analysis_sha256, Review(base, self.folder(uri)), 0.0)
-                if version_is_stale(self.folder(uri)):  # edits after it: a crash in between
+                if version_is_stale(self.folder(uri), path):  # edits or a new analysis after it
                     with self._guard:
                         self._dirty.add(uri)
                     self._wake.set()
@@ -140,10 +140,13 @@ class ReviewRegistry:
     def resave_stale(self, row_of: Callable[[str], RecordingRow | None]) -> int:
         """Write again every corrected version older than its edit log (the server was
         killed between an edit and the version's write: the history showed the counts of
-        before that edit, until another edit). ``row_of``: the store's row of a uri. The
+        before that edit, until another edit) or than its automatic analysis (a batch rerun
+        re-derived it). ``row_of``: the store's row of a uri. The
         number of reviews opened for it."""
         folder = self.store_path / "reviews"
-        stale = sorted(p.name for p in folder.iterdir() if version_is_stale(p)) \
+        analyses = self.store_path / "analyses"
+        stale = sorted(p.name for p in folder.iterdir()
+                       if version_is_stale(p, analyses / f"{p.name}.json")) \
             if folder.is_dir() else []
         opened = 0
         for uri in stale:
@@ -261,22 +264,6 @@ class ReviewRegistry:
             Path(tmp).unlink(missing_ok=True)
             if uri in self._deleted:  # a delete ran while the file was written: its folder
                 _remove_empty(folder)
-
-
-def version_is_stale(folder: Path) -> bool:
-    """Whether ``folder``'s edit log has edits its corrected version was not written after
-    (the version missing, or older than the log)."""
-    try:
-        edits = (folder / LOG_NAME).stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    if edits.st_size == 0:
-        return False
-    try:
-        # (equal: the file system's clock too coarse to tell; writing again is harmless)
-        return (folder / CORRECTED_NAME).stat().st_mtime_ns <= edits.st_mtime_ns
-    except FileNotFoundError:
-        return True
 
 
 def _remove_empty(folder: Path) -> None:
