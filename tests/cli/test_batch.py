@@ -324,3 +324,37 @@ def test_plain_progress_lines_are_spaced() -> None:
     bar.finish()
     lines = stream.getvalue().splitlines()
     assert [line.split(" | ")[0][-3:] for line in lines] == ["1/3", "3/3"]
+
+
+def test_forget_removes_recordings_and_forget_missing_those_whose_file_is_gone(
+    tmp_path: Path, capsys
+) -> None:
+    paths = write_conversations(tmp_path / "in", 4)
+    store = str(tmp_path / "s")
+    assert main(["batch", str(tmp_path / "in"), "--store", store]) == 0
+    (tmp_path / "s" / "reviews" / "conv_000").mkdir(parents=True)  # as the web app leaves
+    (tmp_path / "s" / "reviews" / "conv_000" / "edits.jsonl").write_text("")
+    capsys.readouterr()
+    assert main(["batch", "--store", store, "--forget", "conv_000"]) == 0
+    assert "talkover: forgot 1 recording(s): conv_000" in capsys.readouterr().err
+    with Store.open(store, readonly=True) as s:
+        assert sorted(r.uri for r in s.recordings()) == ["conv_001", "conv_002", "conv_003"]
+        assert not s.analysis_path("conv_000").exists()
+        assert not any(s.table_path(t, "conv_000").exists() for t in TABLES)
+        assert not (s.reviews_dir / "conv_000").exists()
+    assert main(["batch", "--store", store, "--forget", "nope", "--forget", "conv_001"]) == 2
+    assert f"--forget: {tmp_path / 's'} has no recording nope" in capsys.readouterr().err
+    with Store.open(store, readonly=True) as s:
+        assert s.get("conv_001") is not None  # nothing removed
+
+    paths[2].unlink()  # gone
+    moved = tmp_path / "elsewhere" / paths[3].name
+    moved.parent.mkdir()
+    paths[3].rename(moved)  # moved: its recording follows it when INPUT names it
+    assert main(["batch", str(tmp_path / "in"), str(moved), "--store", store,
+                 "--forget-missing"]) == 0
+    assert "talkover: forgot 1 recording(s): conv_002" in capsys.readouterr().err
+    with Store.open(store, readonly=True) as s:
+        rows = {r.uri: r for r in s.recordings()}
+    assert sorted(rows) == ["conv_000", "conv_001", "conv_003"]  # conv_000 analysed anew
+    assert rows["conv_003"].path == str(moved)  # the moved file kept its recording

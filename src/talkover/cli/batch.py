@@ -55,6 +55,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--retry-failed", action="store_true",
                         help="analyse recordings that failed before again")
+    parser.add_argument(
+        "--forget", action="append", default=[], metavar="URI",
+        help="remove this recording from the store (its row, analysis, tables and review); "
+        "repeatable; before any INPUT is analysed",
+    )
+    parser.add_argument(
+        "--forget-missing", action="store_true",
+        help="remove every recording whose file is gone (moved files keep their recording "
+        "when INPUT names their new place: give INPUT too)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no plan line and no progress bar on stderr")
     parser.add_argument(
@@ -89,7 +99,17 @@ def run(args: argparse.Namespace) -> int:
     with (Store.open(args.store, create=bool(args.input)) as store,
           _executor(args, workers) as executor):
         runner = Runner(store, executor, retry_failed=args.retry_failed)
+        forgetting = bool(args.forget or args.forget_missing)
+        forgot = _forget(store, args.forget)
+        if forgetting and not args.input:  # only that: nothing queued is started
+            forgot += _forget_missing(store, keep=())
+            _say_forgot(forgot, quiet=args.quiet)
+            return EXIT_OK
         plan = runner.resume() if not args.input else runner.plan(requests)
+        if args.forget_missing:  # after the plan: a moved file has its row's path by now
+            forgot += _forget_missing(store, keep=set(plan.uris))
+        if forgetting:
+            _say_forgot(forgot, quiet=args.quiet)
         bar = ProgressBar(plan.jobs, sys.stderr, enabled=not args.quiet,
                           plain=not sys.stderr.isatty())
         runner.on_update = bar.update
@@ -127,6 +147,36 @@ def run(args: argparse.Namespace) -> int:
         say(f"talkover: note: {len(gone)} done recording(s) of the store have no file any more "
             f"and still count in talkover corpus: {_listed(gone)}")
     return EXIT_OK if done == len(rows) else EXIT_FAILED
+
+
+def _forget(store, uris: list[str]) -> list[str]:  # noqa: ANN001 - a Store
+    """Remove the recordings ``uris`` from the store.
+
+    Raises
+    ------
+    ConfigError
+        A uri the store does not have (nothing is removed then).
+    """
+    unknown = [u for u in dict.fromkeys(uris) if store.get(u) is None]
+    if unknown:
+        raise ConfigError(f"--forget: {store.path} has no recording {', '.join(unknown)}")
+    for uri in dict.fromkeys(uris):
+        store.remove(uri)
+    return list(dict.fromkeys(uris))
+
+
+def _forget_missing(store, *, keep) -> list[str]:  # noqa: ANN001 - a Store, a set of uris
+    """Remove the recordings (but those of ``keep``) whose file is gone."""
+    gone = [r.uri for r in store.recordings()
+            if r.uri not in keep and not os.path.lexists(r.path)]
+    for uri in gone:
+        store.remove(uri)
+    return gone
+
+
+def _say_forgot(uris: list[str], *, quiet: bool) -> None:
+    if not quiet:
+        say(f"talkover: forgot {len(uris)} recording(s)" + (f": {_listed(uris)}" if uris else ""))
 
 
 def _listed(uris: list[str], most: int = 10) -> str:

@@ -34,6 +34,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ from talkover.store.atomic import (
     write_atomic,
 )
 from talkover.store.manifest import Kind, Manifest, RecordingRow, Status, Timings
+from talkover.store.media import media_files
 from talkover.store.tables import (
     GROUP_PREFIX,
     TABLES,
@@ -446,9 +448,10 @@ class Store:
 
     @_serialised
     def remove(self, uri: str) -> None:
-        """Remove ``uri`` from the store: its row first, then its analysis and tables (a crash
-        in between leaves stray files, which the next writer's repair deletes, never a row
-        without its files).
+        """Remove ``uri`` from the store: its row first, then its analysis, tables, review
+        (``reviews/<uri>/``) and the files of ``media/`` that are its (a crash in between
+        leaves stray files, never a row without its files; the next writer's repair deletes
+        a stray analysis).
 
         Raises
         ------
@@ -456,11 +459,13 @@ class Store:
             The store has no recording ``uri``.
         """
         self._writable()
-        self._row(uri)
+        row = self._row(uri)
         self.manifest.remove(uri)
-        for path in (self.analysis_path(uri), staged_path(self.analysis_path(uri))):
+        for path in (self.analysis_path(uri), staged_path(self.analysis_path(uri)),
+                     *media_files(self.media_dir, row)):
             path.unlink(missing_ok=True)
         self._remove_tables(uri)
+        shutil.rmtree(self.reviews_dir / uri, ignore_errors=True)
 
     @_serialised
     def forget_analysis(self, uri: str) -> None:

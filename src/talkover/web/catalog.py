@@ -21,7 +21,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +29,8 @@ from talkover.batch import AnalysisOptions, Request, Runner
 from talkover.events.types import EVENT_TYPES
 from talkover.review.session import CORRECTED_NAME, LOG_NAME
 from talkover.store import RecordingRow, Store, unique_uri, uri_from_stem
+from talkover.store.media import LISTEN, companion, play_copy
+from talkover.store.media import media_files as store_media_files
 from talkover.web.errors import ApiError
 from talkover.web.sniff import Sniffed
 
@@ -37,8 +38,6 @@ __all__ = ["NewRecording", "add_recording", "recording_row", "delete_recording",
            "media_files", "companion", "play_copy", "upload_stem", "public_text",
            "MAX_ID_BYTES"]
 
-LISTEN = "listen"
-PLAY = "play"
 HEADLINE_TYPES = ("interruption", "failed_interruption", "backchannel", "overlap", "switch")
 #: Most UTF-8 bytes of an upload's id. Its files are named after it (``<id>.json``,
 #: ``<id>.parquet`` and their temporary names), and file systems allow 255 bytes a name: an id
@@ -116,43 +115,18 @@ def add_recording(store: Store, runner: Runner, new: NewRecording) -> str:
     return uri
 
 
-def companion(media_dir: Path, uri: str) -> Path | None:
-    """The recording uploaded with the annotation ``uri``, if any."""
-    folder = media_dir / LISTEN
-    if not folder.is_dir():
-        return None
-    return next((p for p in sorted(folder.iterdir()) if p.stem == uri), None)
-
-
-def play_copy(media_dir: Path, uri: str) -> Path:
-    """Where the browser-playable copy of ``uri``'s recording is kept."""
-    return media_dir / PLAY / f"{uri}.webm"
-
-
 def media_files(store: Store, row: RecordingRow) -> list[Path]:
-    """The files of ``media/`` that belong to ``row`` (its upload only when it is in media/;
-    a store made by ``talkover batch`` names recordings where they are, and they stay)."""
-    media = store.media_dir.resolve()
-    found = [play_copy(media, row.uri)]
-    upload = Path(row.path).resolve()
-    if upload.parent == media:
-        found.append(upload)
-    if (other := companion(media, row.uri)) is not None:
-        found.append(other)
-    return found
+    """The files of the store's ``media/`` that belong to ``row``
+    (:func:`talkover.store.media.media_files`)."""
+    return store_media_files(store.media_dir, row)
 
 
 def delete_recording(store: Store, uri: str) -> None:
-    """Remove ``uri`` from the manifest, then its files (analysis, tables, uploads, review).
-    The row goes first: a crash in between leaves stray files, never a row without its
-    files."""
-    row = store.get(uri)
-    if row is None:
+    """Remove ``uri`` from the manifest, then its files (analysis, tables, uploads, review):
+    :meth:`Store.remove`."""
+    if store.get(uri) is None:
         raise KeyError(uri)
     store.remove(uri)
-    for path in media_files(store, row):
-        path.unlink(missing_ok=True)
-    shutil.rmtree(store.reviews_dir / uri, ignore_errors=True)
 
 
 def _tables() -> tuple[str, ...]:
