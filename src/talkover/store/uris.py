@@ -112,11 +112,5 @@ def _numbered(base: str, digest: str, n: int) -> str:
 def _cut(text: str, max_chars: int, max_bytes: int) -> str:
     """The longest prefix of ``text`` with at most ``max_chars`` characters and ``max_bytes``
     bytes in UTF-8."""
-    text = text[:max_chars]
-    while len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        text = text[
-            : max(
-                0, len(text) - max(1, (len(text.encode("utf-8", "surrogatepass")) - max_bytes) // 4)
-            )
-        ]
-    return text
+    cut = text[:max_chars].encode("utf-8", "surrogatepass")[:max_bytes]
+    return cut.decode("utf-8", "ignore")  # a character cut in two is dropped whole
