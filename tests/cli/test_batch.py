@@ -348,6 +348,9 @@ def test_forget_removes_recordings_and_forget_missing_those_whose_file_is_gone(
         assert s.get("conv_001") is not None  # nothing removed
 
     paths[2].unlink()  # gone
+    assert main(["batch", "--store", store, "--forget", "conv_001"]) == 0
+    assert "forgot 1 recording(s): conv_001" in capsys.readouterr().err  # not conv_002 too
+    paths[1].unlink()
     moved = tmp_path / "elsewhere" / paths[3].name
     moved.parent.mkdir()
     paths[3].rename(moved)  # moved: its recording follows it when INPUT names it
@@ -356,5 +359,5 @@ def test_forget_removes_recordings_and_forget_missing_those_whose_file_is_gone(
     assert "talkover: forgot 1 recording(s): conv_002" in capsys.readouterr().err
     with Store.open(store, readonly=True) as s:
         rows = {r.uri: r for r in s.recordings()}
-    assert sorted(rows) == ["conv_000", "conv_001", "conv_003"]  # conv_000 analysed anew
+    assert sorted(rows) == ["conv_000", "conv_003"]  # conv_000 analysed anew
     assert rows["conv_003"].path == str(moved)  # the moved file kept its recording

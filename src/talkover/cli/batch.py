@@ -95,16 +95,18 @@ def run(args: argparse.Namespace) -> int:
     _check_flags(args, options)
     requests = find_requests(args.input, options) if args.input else []
     workers = args.workers or default_workers()
+    forgetting = bool(args.forget or args.forget_missing)
+    if forgetting and not args.input:  # only that: no worker started, nothing queued run
+        with Store.open(args.store) as store:
+            forgot = _forget(store, args.forget) + (
+                _forget_missing(store, keep=()) if args.forget_missing else [])
+        _say_forgot(forgot, quiet=args.quiet)
+        return EXIT_OK
     # without INPUT there is nothing to create: a mistyped --store is an error, not a new store
     with (Store.open(args.store, create=bool(args.input)) as store,
           _executor(args, workers) as executor):
         runner = Runner(store, executor, retry_failed=args.retry_failed)
-        forgetting = bool(args.forget or args.forget_missing)
         forgot = _forget(store, args.forget)
-        if forgetting and not args.input:  # only that: nothing queued is started
-            forgot += _forget_missing(store, keep=())
-            _say_forgot(forgot, quiet=args.quiet)
-            return EXIT_OK
         plan = runner.resume() if not args.input else runner.plan(requests)
         if args.forget_missing:  # after the plan: a moved file has its row's path by now
             forgot += _forget_missing(store, keep=set(plan.uris))
